@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every Drover target: Swift 6 language mode with strict concurrency.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "drover",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "drover", targets: ["drover"]),
+        .library(name: "DroverCore", targets: ["DroverCore"]),
+        .library(name: "DroverStore", targets: ["DroverStore"]),
+        .library(name: "DroverEngine", targets: ["DroverEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "DroverCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DroverStore",
+            dependencies: ["DroverCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CDroverSpawn"),
+        .target(
+            name: "DroverEngine",
+            dependencies: ["DroverCore", "DroverStore", "CDroverSpawn"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "drover",
+            dependencies: [
+                "DroverCore", "DroverStore", "DroverEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DroverCoreTests",
+            dependencies: ["DroverCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DroverTests",
+            dependencies: ["DroverCore", "DroverStore", "DroverEngine"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+int drover_placeholder(void);

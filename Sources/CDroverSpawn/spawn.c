@@ -1,0 +1,2 @@
+#include "CDroverSpawn.h"
+int drover_placeholder(void){return 0;}

@@ -1,0 +1,223 @@
+import Foundation
+import Yams
+
+/// Reads job files (YAML or JSON) into ``ResourceFile`` values, reporting every problem with its
+/// file, line and field.
+public enum DocumentLoader {
+    static let sections = ["computeEnvironments", "jobQueues", "jobDefinitions", "jobs"]
+
+    /// Reads and decodes the file at `path`, then validates what it declares.
+    public static func load(path: String) throws(DroverError) -> ResourceFile {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DroverError("\(path): cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(text: text, path: path)
+    }
+
+    /// Decodes `text` as the content of the file `path`, then validates it.
+    public static func parse(text: String, path: String) throws(DroverError) -> ResourceFile {
+        var file = ResourceFile(path: path)
+        var issues: [ValidationIssue] = []
+        let roots: [Node]
+        do {
+            roots = try Array(compose_all(yaml: text))
+        } catch let error as YamlError {
+            throw DroverError("\(path): \(describe(error))")
+        } catch {
+            throw DroverError("\(path): \(error)")
+        }
+        if roots.isEmpty { throw DroverError("\(path): the file is empty: it declares nothing") }
+        for root in roots {
+            var tree = NodeTree(path: path)
+            switch root {
+            case .mapping(let mapping) where mapping.keys.contains(where: { sections.contains($0.string ?? "") }):
+                for (key, value) in mapping {
+                    let name = key.string ?? ""
+                    guard sections.contains(name) else {
+                        issues.append(tree.issue(key, field: name, "unknown section; expected one of \(sections.joined(separator: ", "))"))
+                        continue
+                    }
+                    guard case .sequence(let items) = value else {
+                        issues.append(tree.issue(value, field: name, "must be a list"))
+                        continue
+                    }
+                    for (index, item) in items.enumerated() {
+                        decodeObject(item, field: "\(name)[\(index)]", section: name, tree: &tree, into: &file, issues: &issues)
+                    }
+                }
+            case .sequence(let items):
+                for (index, item) in items.enumerated() {
+                    decodeObject(item, field: "[\(index)]", section: nil, tree: &tree, into: &file, issues: &issues)
+                }
+            default:
+                decodeObject(root, field: "", section: nil, tree: &tree, into: &file, issues: &issues)
+            }
+        }
+        if !issues.isEmpty { throw DroverError.invalid(issues) }
+        return file
+    }
+
+    static func decodeObject(
+        _ node: Node, field: String, section: String?, tree: inout NodeTree,
+        into file: inout ResourceFile, issues: inout [ValidationIssue]
+    ) {
+        guard case .mapping(let mapping) = node else {
+            issues.append(tree.issue(node, field: field, "expected an object (a mapping of field names to values)"))
+            return
+        }
+        let keys = Set(mapping.keys.compactMap(\.string))
+        let kind = section ?? ["computeEnvironmentName": "computeEnvironments", "jobQueueName": "jobQueues",
+                               "jobDefinitionName": "jobDefinitions", "jobName": "jobs"]
+            .first { keys.contains($0.key) }?.value
+        guard let kind else {
+            issues.append(tree.issue(node, field: field, "cannot tell what this object is: it has none of computeEnvironmentName, jobQueueName, jobDefinitionName, jobName"))
+            return
+        }
+        tree.lines = [:]
+        let object = tree.convert(node, path: field)
+        let location = "\(file.path):\(node.mark?.line ?? 0)"
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            let document = String(decoding: data, as: UTF8.self)
+            let decoder = JSONDecoder()
+            var problems: [ValidationIssue]
+            switch kind {
+            case "computeEnvironments":
+                let value = try decoder.decode(ComputeEnvironment.self, from: data)
+                problems = Validator.validate(value)
+                file.computeEnvironments.append(Located(value: value, location: location, document: document))
+            case "jobQueues":
+                let value = try decoder.decode(JobQueue.self, from: data)
+                problems = Validator.validate(value)
+                file.jobQueues.append(Located(value: value, location: location, document: document))
+            case "jobDefinitions":
+                let value = try decoder.decode(JobDefinition.self, from: data)
+                problems = Validator.validate(value)
+                file.jobDefinitions.append(Located(value: value, location: location, document: document))
+            default:
+                let value = try decoder.decode(SubmitJobRequest.self, from: data)
+                problems = Validator.validate(value)
+                file.jobs.append(Located(value: value, location: location, document: document))
+            }
+            for problem in problems {
+                let full = problem.field.isEmpty ? field : (field.isEmpty ? problem.field : "\(field).\(problem.field)")
+                let line = tree.line(of: full, fallback: node.mark?.line ?? 0)
+                issues.append(ValidationIssue(location: "\(file.path):\(line)", field: full, message: problem.message))
+            }
+        } catch let error as DecodingError {
+            issues.append(tree.issue(for: error, base: field, fallbackLine: node.mark?.line ?? 0))
+        } catch {
+            issues.append(ValidationIssue(location: location, field: field, message: "\(error)"))
+        }
+    }
+
+    static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return "line \(mark.line), column \(mark.column): malformed YAML/JSON: \(problem)"
+        default:
+            return "malformed YAML/JSON: \(error)"
+        }
+    }
+}
+
+/// Converts a YAML node tree to JSON-compatible values and remembers the line of each field path.
+struct NodeTree {
+    let path: String
+    var lines: [String: Int] = [:]
+
+    init(path: String) {
+        self.path = path
+    }
+
+    mutating func convert(_ node: Node, path field: String) -> Any {
+        lines[field] = node.mark?.line
+        switch node {
+        case .mapping(let mapping):
+            var object: [String: Any] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? ""
+                object[name] = convert(value, path: field.isEmpty ? name : "\(field).\(name)")
+            }
+            return object
+        case .sequence(let sequence):
+            return sequence.enumerated().map { convert($0.element, path: "\(field)[\($0.offset)]") }
+        case .scalar(let scalar):
+            if scalar.style != .plain { return scalar.string }
+            switch node.tag.description {
+            case Tag.Name.int.rawValue: return node.int.map { $0 as Any } ?? scalar.string
+            case Tag.Name.float.rawValue: return node.float.map { $0 as Any } ?? scalar.string
+            case Tag.Name.bool.rawValue: return node.bool.map { $0 as Any } ?? scalar.string
+            case Tag.Name.null.rawValue: return NSNull()
+            default: return scalar.string
+            }
+        case .alias:
+            return NSNull()
+        }
+    }
+
+    func issue(_ node: Node, field: String, _ message: String) -> ValidationIssue {
+        ValidationIssue(location: "\(path):\(node.mark?.line ?? 0)", field: field, message: message)
+    }
+
+    /// The line of `field`, or of its nearest enclosing field.
+    func line(of field: String, fallback: Int) -> Int {
+        var current = field
+        while !current.isEmpty {
+            if let line = lines[current] { return line }
+            if let cut = current.lastIndex(where: { $0 == "." || $0 == "[" }) {
+                current = String(current[..<cut])
+            } else {
+                break
+            }
+        }
+        return lines[""] ?? fallback
+    }
+
+    func issue(for error: DecodingError, base: String, fallbackLine: Int) -> ValidationIssue {
+        let context: DecodingError.Context
+        let message: String
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            context = DecodingError.Context(codingPath: ctx.codingPath + [key], debugDescription: "")
+            message = "is required"
+        case .typeMismatch(let type, let ctx):
+            context = ctx
+            message = "has the wrong type: expected \(Self.typeName(type))"
+        case .valueNotFound(let type, let ctx):
+            context = ctx
+            message = "is missing: expected \(Self.typeName(type))"
+        case .dataCorrupted(let ctx):
+            context = ctx
+            message = "is not valid: \(ctx.debugDescription)"
+        @unknown default:
+            return ValidationIssue(location: "\(path):\(fallbackLine)", field: base, message: "\(error)")
+        }
+        var field = base
+        for key in context.codingPath {
+            if let index = key.intValue {
+                field += "[\(index)]"
+            } else {
+                field += field.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return ValidationIssue(location: "\(path):\(line(of: field, fallback: fallbackLine))", field: field, message: message)
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [Any].Type: return "a list"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "an object (\(name))"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// A value read from a file, with where it came from and its original text as JSON.
+public struct Located<Value: Sendable>: Sendable {
+    /// The decoded value.
+    public var value: Value
+    /// `file:line` of the object.
+    public var location: String
+    /// The object as written, as compact JSON with sorted keys, unknown fields included.
+    public var document: String
+
+    /// Creates a located value.
+    public init(value: Value, location: String, document: String) {
+        self.value = value
+        self.location = location
+        self.document = document
+    }
+}
+
+/// Everything a YAML or JSON job file declares.
+///
+/// A file holds any of the sections `computeEnvironments`, `jobQueues`, `jobDefinitions` and `jobs`
+/// (lists), or a single object recognised by its name field (`computeEnvironmentName`,
+/// `jobQueueName`, `jobDefinitionName`, `jobName`) — so a file written for
+/// `aws batch register-job-definition --cli-input-json` is read unchanged. YAML files may hold
+/// several documents separated by `---`.
+public struct ResourceFile: Sendable {
+    /// The file's path as given by the user.
+    public var path: String
+    /// Compute environments, in file order.
+    public var computeEnvironments: [Located<ComputeEnvironment>] = []
+    /// Job queues, in file order.
+    public var jobQueues: [Located<JobQueue>] = []
+    /// Job definitions, in file order.
+    public var jobDefinitions: [Located<JobDefinition>] = []
+    /// Jobs to submit (used by `drover run`), in file order.
+    public var jobs: [Located<SubmitJobRequest>] = []
+
+    /// Creates an empty file model.
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Whether the file declares nothing.
+    public var isEmpty: Bool {
+        computeEnvironments.isEmpty && jobQueues.isEmpty && jobDefinitions.isEmpty && jobs.isEmpty
+    }
+}

@@ -1,0 +1,157 @@
+/// Checks values against AWS Batch's rules (and Drover's limits), returning every problem found.
+///
+/// Field paths in the returned issues are relative to the object checked.
+public enum Validator {
+    /// Largest array Drover runs (AWS allows 10,000).
+    public static let maxArraySize = 100_000
+
+    /// Checks a compute environment.
+    public static func validate(_ environment: ComputeEnvironment) -> [ValidationIssue] {
+        var issues = name(environment.computeEnvironmentName, field: "computeEnvironmentName")
+        if let resources = environment.computeResources {
+            if let type = resources.type, !["EC2", "SPOT", "FARGATE", "FARGATE_SPOT"].contains(type) {
+                issues.append(.init(field: "computeResources.type", message: "must be EC2, SPOT, FARGATE or FARGATE_SPOT, not \(type)"))
+            }
+            if let max = resources.maxvCpus, max < 1 {
+                issues.append(.init(field: "computeResources.maxvCpus", message: "must be at least 1 (got \(max))"))
+            }
+            if let min = resources.minvCpus, let max = resources.maxvCpus, min > max {
+                issues.append(.init(field: "computeResources.minvCpus", message: "must not exceed maxvCpus (\(min) > \(max))"))
+            }
+        }
+        return issues
+    }
+
+    /// Checks a job queue (not whether its environments exist: that needs the store).
+    public static func validate(_ queue: JobQueue) -> [ValidationIssue] {
+        var issues = name(queue.jobQueueName, field: "jobQueueName")
+        if let priority = queue.priority, !(0...1000).contains(priority) {
+            issues.append(.init(field: "priority", message: "must be between 0 and 1000 (got \(priority))"))
+        }
+        if queue.priority == nil {
+            issues.append(.init(field: "priority", message: "is required (higher numbers are scheduled first)"))
+        }
+        let order = queue.computeEnvironmentOrder ?? []
+        if order.isEmpty {
+            issues.append(.init(field: "computeEnvironmentOrder", message: "needs at least one {order, computeEnvironment} entry"))
+        }
+        if Set(order.map(\.order)).count != order.count {
+            issues.append(.init(field: "computeEnvironmentOrder", message: "has two entries with the same order"))
+        }
+        return issues
+    }
+
+    /// Checks a job definition.
+    public static func validate(_ definition: JobDefinition) -> [ValidationIssue] {
+        var issues = name(definition.jobDefinitionName, field: "jobDefinitionName")
+        if let type = definition.type, type != "container" {
+            issues.append(.init(field: "type", message: "only 'container' job definitions run locally (got \(type))"))
+        }
+        if let container = definition.containerProperties {
+            issues += validate(container, field: "containerProperties")
+        }
+        if let strategy = definition.retryStrategy { issues += validate(strategy, field: "retryStrategy") }
+        if let timeout = definition.timeout { issues += validate(timeout, field: "timeout") }
+        return issues
+    }
+
+    /// Checks a submit request (not whether its queue, definition and dependencies exist).
+    public static func validate(_ request: SubmitJobRequest) -> [ValidationIssue] {
+        var issues = name(request.jobName, field: "jobName")
+        if let size = request.arrayProperties?.size, !(2...maxArraySize).contains(size) {
+            issues.append(.init(field: "arrayProperties.size", message: "must be between 2 and \(maxArraySize) (got \(size))"))
+        }
+        for (index, dependency) in (request.dependsOn ?? []).enumerated() {
+            let field = "dependsOn[\(index)]"
+            if dependency.type == .sequential {
+                if dependency.jobId != nil || dependency.jobName != nil {
+                    issues.append(.init(field: field, message: "a SEQUENTIAL dependency names no job: it orders the children of this array"))
+                }
+                if request.arrayProperties?.size == nil {
+                    issues.append(.init(field: field, message: "SEQUENTIAL needs an array job (arrayProperties.size)"))
+                }
+            } else if dependency.jobId == nil && dependency.jobName == nil {
+                issues.append(.init(field: field, message: "needs a jobId (or, in a job file, the jobName of another job in the file)"))
+            }
+            if dependency.type == .nToN && request.arrayProperties?.size == nil {
+                issues.append(.init(field: field, message: "N_TO_N needs an array job (arrayProperties.size)"))
+            }
+        }
+        if let container = request.containerOverrides { issues += validate(container, field: "containerOverrides") }
+        if let strategy = request.retryStrategy { issues += validate(strategy, field: "retryStrategy") }
+        if let timeout = request.timeout { issues += validate(timeout, field: "timeout") }
+        return issues
+    }
+
+    /// Checks a retry strategy: attempts 1...10, at most 5 rules, valid actions and patterns.
+    public static func validate(_ strategy: RetryStrategy, field: String) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let attempts = strategy.attempts, !(1...10).contains(attempts) {
+            issues.append(.init(field: "\(field).attempts", message: "must be between 1 and 10 (got \(attempts))"))
+        }
+        let rules = strategy.evaluateOnExit ?? []
+        if rules.count > 5 {
+            issues.append(.init(field: "\(field).evaluateOnExit", message: "may hold at most 5 rules (got \(rules.count))"))
+        }
+        if !rules.isEmpty && strategy.attempts == nil {
+            issues.append(.init(field: "\(field).attempts", message: "is required when evaluateOnExit is given"))
+        }
+        for (index, rule) in rules.enumerated() {
+            let base = "\(field).evaluateOnExit[\(index)]"
+            if rule.parsedAction == nil {
+                issues.append(.init(field: "\(base).action", message: "must be RETRY or EXIT (got \"\(rule.action)\")"))
+            }
+            let patterns: [(String, String?, ReasonPattern.Kind)] = [
+                ("onExitCode", rule.onExitCode, .exitCode), ("onReason", rule.onReason, .reason),
+                ("onStatusReason", rule.onStatusReason, .reason),
+            ]
+            for (name, pattern, kind) in patterns {
+                if let pattern, let problem = ReasonPattern.problem(in: pattern, kind: kind) {
+                    issues.append(.init(field: "\(base).\(name)", message: problem))
+                }
+            }
+        }
+        return issues
+    }
+
+    static func validate(_ timeout: JobTimeout, field: String) -> [ValidationIssue] {
+        if let seconds = timeout.attemptDurationSeconds, seconds < 1 {
+            return [.init(field: "\(field).attemptDurationSeconds", message: "must be at least 1 second (got \(seconds))")]
+        }
+        return []
+    }
+
+    static func validate(_ container: ContainerProperties, field: String) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let command = container.command, command.isEmpty {
+            issues.append(.init(field: "\(field).command", message: "must not be empty"))
+        }
+        if let vcpus = container.requestedVcpus, vcpus <= 0 {
+            issues.append(.init(field: "\(field).vcpus", message: "must be more than 0 (got \(vcpus))"))
+        }
+        for (index, requirement) in (container.resourceRequirements ?? []).enumerated() {
+            let type = requirement.type.uppercased()
+            if !["VCPU", "MEMORY", "GPU"].contains(type) {
+                issues.append(.init(field: "\(field).resourceRequirements[\(index)].type", message: "must be VCPU, MEMORY or GPU (got \(requirement.type))"))
+            } else if Double(requirement.value) == nil {
+                issues.append(.init(field: "\(field).resourceRequirements[\(index)].value", message: "must be a number (got \"\(requirement.value)\")"))
+            }
+        }
+        if let memory = container.requestedMemory, memory < 0 {
+            issues.append(.init(field: "\(field).memory", message: "must not be negative (got \(memory))"))
+        }
+        for (index, pair) in (container.environment ?? []).enumerated() where pair.name.hasPrefix("AWS_BATCH") {
+            issues.append(.init(field: "\(field).environment[\(index)].name", message: "variables may not start with AWS_BATCH (\(pair.name)); those are set by the engine"))
+        }
+        return issues
+    }
+
+    /// AWS naming rule: 1-128 letters, digits, `-` and `_`, starting with a letter or digit.
+    public static func name(_ value: String, field: String) -> [ValidationIssue] {
+        let valid = !value.isEmpty && value.count <= 128
+            && value.first!.isASCII && (value.first!.isLetter || value.first!.isNumber)
+            && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        if valid { return [] }
+        return [.init(field: field, message: "\"\(value)\" is not a valid name: use 1-128 letters, digits, '-' and '_', starting with a letter or digit")]
+    }
+}

@@ -1,0 +1,51 @@
+/// A compute environment, with AWS Batch's field names (`CreateComputeEnvironment`).
+///
+/// Locally an environment is a pool of capacity: `computeResources.maxvCpus` bounds the vCPUs its
+/// running jobs may hold at once, and this machine's memory bounds their memory.
+public struct ComputeEnvironment: Codable, Sendable, Equatable {
+    /// Unique name (`computeEnvironmentName`).
+    public var computeEnvironmentName: String
+    /// MANAGED or UNMANAGED (kept; both run locally).
+    public var type: String?
+    /// ENABLED (default) or DISABLED: a disabled environment takes no new jobs; running jobs go on.
+    public var state: ResourceState?
+    /// Capacity settings.
+    public var computeResources: ComputeResources?
+
+    /// Creates an environment.
+    public init(name: String, state: ResourceState? = nil, computeResources: ComputeResources? = nil) {
+        self.computeEnvironmentName = name
+        self.state = state
+        self.computeResources = computeResources
+    }
+
+    /// The vCPUs this environment may hand out at once (`maxvCpus`, default 256 as a generous local bound).
+    public var maxvCpus: Double { Double(computeResources?.maxvCpus ?? 256) }
+
+    /// Whether new jobs may be placed here.
+    public var isEnabled: Bool { (state ?? .enabled) == .enabled }
+}
+
+/// `computeResources` of a compute environment.
+public struct ComputeResources: Codable, Sendable, Equatable {
+    /// EC2, SPOT, FARGATE or FARGATE_SPOT.
+    public var type: String?
+    /// Upper bound of vCPUs in use at once.
+    public var maxvCpus: Int?
+    /// Lower bound (kept).
+    public var minvCpus: Int?
+    /// Desired vCPUs (kept).
+    public var desiredvCpus: Int?
+    /// Instance types (kept; used by the spot simulator).
+    public var instanceTypes: [String]?
+    /// Allocation strategy (kept).
+    public var allocationStrategy: String?
+    /// Spot bid percentage (kept).
+    public var bidPercentage: Int?
+
+    /// Creates compute resources with a vCPU bound.
+    public init(type: String? = nil, maxvCpus: Int? = nil) {
+        self.type = type
+        self.maxvCpus = maxvCpus
+    }
+}

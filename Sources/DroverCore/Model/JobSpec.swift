@@ -1,0 +1,89 @@
+/// Everything needed to run a submitted job, resolved once at submit time from the definition
+/// revision and the request, so that later registrations do not change jobs already submitted.
+public struct JobSpec: Codable, Sendable, Equatable {
+    /// The job's name.
+    public var jobName: String
+    /// Queue name.
+    public var jobQueue: String
+    /// Definition as `name:revision`.
+    public var jobDefinition: String
+    /// Command after `Ref::` substitution.
+    public var command: [String]
+    /// Environment of the definition with the request's overrides applied.
+    public var environment: [KeyValuePair]
+    /// vCPUs held while running.
+    public var vcpus: Double
+    /// Memory held while running, in MiB (0: not accounted).
+    public var memory: Int
+    /// Effective retry strategy.
+    public var retryStrategy: RetryStrategy?
+    /// Attempt time limit in seconds.
+    public var attemptDurationSeconds: Int?
+    /// Effective parameters.
+    public var parameters: [String: String]
+    /// Array size, nil for a single job.
+    public var arraySize: Int?
+    /// Dependencies with job ids resolved.
+    public var dependsOn: [JobDependency]
+    /// Image named by the definition (shown, not used).
+    public var image: String?
+    /// Tags (kept).
+    public var tags: [String: String]?
+
+    /// Total attempts allowed (1 when no strategy is given).
+    public var maxAttempts: Int { retryStrategy?.attempts ?? 1 }
+
+    /// Whether the children of this array wait for each other in index order.
+    public var isSequential: Bool { dependsOn.contains { $0.type == .sequential } }
+
+    /// Resolves a request against a definition revision (`definitionRef` is `name:revision`).
+    ///
+    /// Request values beat definition values; `Ref::name` in command elements is replaced by the
+    /// parameter's value. Validation happens separately in ``Validator``.
+    public static func resolve(request: SubmitJobRequest, definition: JobDefinition, definitionRef: String) -> JobSpec {
+        let base = definition.containerProperties ?? ContainerProperties()
+        let overrides = request.containerOverrides
+        var parameters = definition.parameters ?? [:]
+        for (key, value) in request.parameters ?? [:] { parameters[key] = value }
+        let rawCommand = overrides?.command ?? base.command ?? []
+        var environment = base.environment ?? []
+        for pair in overrides?.environment ?? [] {
+            if let index = environment.firstIndex(where: { $0.name == pair.name }) {
+                environment[index] = pair
+            } else {
+                environment.append(pair)
+            }
+        }
+        return JobSpec(
+            jobName: request.jobName,
+            jobQueue: ResourceName.fromArn(request.jobQueue),
+            jobDefinition: definitionRef,
+            command: substitute(rawCommand, parameters: parameters),
+            environment: environment,
+            vcpus: overrides?.requestedVcpus ?? base.requestedVcpus ?? 1,
+            memory: overrides?.requestedMemory ?? base.requestedMemory ?? 0,
+            retryStrategy: request.retryStrategy ?? definition.retryStrategy,
+            attemptDurationSeconds: (request.timeout ?? definition.timeout)?.attemptDurationSeconds,
+            parameters: parameters,
+            arraySize: request.arrayProperties?.size,
+            dependsOn: request.dependsOn ?? [],
+            image: base.image,
+            tags: request.tags
+        )
+    }
+
+    /// Replaces `Ref::name` inside each command element; unknown references are left as written.
+    public static func substitute(_ command: [String], parameters: [String: String]) -> [String] {
+        guard !parameters.isEmpty else { return command }
+        let names = parameters.keys.sorted { $0.count > $1.count }
+        return command.map { element in
+            guard element.contains("Ref::") else { return element }
+            var result = element
+            for name in names {
+                result = result.replacing("Ref::" + name, with: parameters[name]!)
+            }
+            return result
+        }
+    }
+}
+
