@@ -1,0 +1,61 @@
+import DroverCore
+
+/// A job as shown to users: the fields of AWS's `JobDetail` that have a local meaning.
+public struct JobRecord: Sendable, Codable, Equatable {
+    /// Job id.
+    public var jobId: String
+    /// Name.
+    public var jobName: String
+    /// Queue name.
+    public var jobQueue: String
+    /// `name:revision`.
+    public var jobDefinition: String
+    /// Current status.
+    public var status: JobStatus
+    /// Why it is in that status.
+    public var statusReason: String?
+    /// Epoch milliseconds.
+    public var createdAt: EpochMillis
+    /// When the current or last attempt started running.
+    public var startedAt: EpochMillis?
+    /// When it finished.
+    public var stoppedAt: EpochMillis?
+    /// Attempts made.
+    public var attempts: Int
+    /// Compute environment of the current or last attempt.
+    public var computeEnvironment: String?
+    /// Exit code of the last attempt.
+    public var exitCode: Int32?
+    /// `container.reason` of the last attempt.
+    public var containerReason: String?
+    /// Array parent id, for a child.
+    public var parentId: String?
+    /// Index, for a child.
+    public var arrayIndex: Int?
+    /// Size, for an array parent.
+    public var arraySize: Int?
+    /// Process id while running.
+    public var pid: Int32?
+    /// A terminate request not yet carried out.
+    public var terminateReason: String?
+}
+
+/// One attempt of a job (AWS's `AttemptDetail`).
+public struct AttemptRecord: Sendable, Codable, Equatable {
+    /// 1-based number (`AWS_BATCH_JOB_ATTEMPT`).
+    public var number: Int
+    /// Environment it ran on.
+    public var computeEnvironment: String?
+    /// Process id.
+    public var pid: Int32?
+    /// When it started running.
+    public var startedAt: EpochMillis?
+    /// When it ended.
+    public var stoppedAt: EpochMillis?
+    /// Exit code.
+    public var exitCode: Int32?
+    /// `container.reason`.
+    public var reason: String?
+    /// statusReason of the attempt.
+    public var statusReason: String?
+}

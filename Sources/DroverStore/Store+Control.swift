@@ -1,0 +1,57 @@
+import DroverCore
+import GRDB
+
+/// What `cancel` or `terminate` did.
+public struct StopResult: Sendable, Equatable, Codable {
+    /// Jobs that went to FAILED at once.
+    public var stopped: Int = 0
+    /// Running jobs asked to stop (the engine sends SIGTERM, then SIGKILL).
+    public var terminating: Int = 0
+    /// Jobs left alone (already finished, or running under `cancel`).
+    public var untouched: Int = 0
+}
+
+extension Store {
+    /// `CancelJob`: SUBMITTED, PENDING and RUNNABLE jobs go to FAILED with `reason`; STARTING and
+    /// RUNNING jobs are left alone. On an array parent it applies to every child.
+    public func cancel(_ id: String, reason: String) throws(DroverError) -> StopResult {
+        try stop(id, reason: reason, terminateRunning: false)
+    }
+
+    /// `TerminateJob`: like cancel, and STARTING or RUNNING jobs are stopped by the engine and FAILED
+    /// with `reason`. Cancelled and terminated jobs are never retried.
+    public func terminate(_ id: String, reason: String) throws(DroverError) -> StopResult {
+        try stop(id, reason: reason, terminateRunning: true)
+    }
+
+    func stop(_ id: String, reason: String, terminateRunning: Bool) throws(DroverError) -> StopResult {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT array_size FROM job WHERE id = ?", arguments: [id]) else {
+                throw DroverError.unknownJob(id)
+            }
+            let now = nowMillis()
+            var result = StopResult()
+            let isArray = (row["array_size"] as Int?) != nil
+            let targets = isArray
+                ? try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
+                : try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE id = ?", arguments: [id])
+            var finished: [(id: String, status: JobStatus)] = []
+            for target in targets {
+                let status = JobStatus(rawValue: target["status"])!
+                let targetId: String = target["id"]
+                if status.isCancellable {
+                    try db.execute(sql: "UPDATE job SET status = 'FAILED', status_reason = ?, stopped_at = ? WHERE id = ?", arguments: [reason, now, targetId])
+                    finished.append((targetId, .failed))
+                    result.stopped += 1
+                } else if status.isActive && terminateRunning {
+                    try db.execute(sql: "UPDATE job SET terminate_reason = ? WHERE id = ?", arguments: [reason, targetId])
+                    result.terminating += 1
+                } else {
+                    result.untouched += 1
+                }
+            }
+            try jobsFinished(db, finished, now: now)
+            return result
+        }
+    }
+}

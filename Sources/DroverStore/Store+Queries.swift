@@ -1,0 +1,116 @@
+import DroverCore
+import GRDB
+
+/// Which jobs `drover jobs` lists.
+public struct JobFilter: Sendable {
+    /// Only this queue.
+    public var queue: String?
+    /// Only these statuses; empty means the active ones (everything not finished).
+    public var statuses: [JobStatus] = []
+    /// Every status.
+    public var all = false
+    /// Children of this array instead of top-level jobs.
+    public var arrayJobId: String?
+    /// At most this many rows.
+    public var limit = 1000
+
+    /// Creates a filter.
+    public init(queue: String? = nil, statuses: [JobStatus] = [], all: Bool = false, arrayJobId: String? = nil, limit: Int = 1000) {
+        self.queue = queue
+        self.statuses = statuses
+        self.all = all
+        self.arrayJobId = arrayJobId
+        self.limit = limit
+    }
+}
+
+extension Store {
+    static let jobColumns = """
+        id, name, queue, definition, status, status_reason, created_at, started_at, stopped_at, attempts,
+        environment, exit_code, container_reason, parent_id, array_index, array_size, pid, terminate_reason
+        """
+
+    static func record(_ row: Row) -> JobRecord {
+        JobRecord(
+            jobId: row["id"], jobName: row["name"], jobQueue: row["queue"], jobDefinition: row["definition"],
+            status: JobStatus(rawValue: row["status"]) ?? .failed, statusReason: row["status_reason"],
+            createdAt: row["created_at"], startedAt: row["started_at"], stoppedAt: row["stopped_at"],
+            attempts: row["attempts"], computeEnvironment: row["environment"], exitCode: row["exit_code"],
+            containerReason: row["container_reason"], parentId: row["parent_id"], arrayIndex: row["array_index"],
+            arraySize: row["array_size"], pid: row["pid"], terminateReason: row["terminate_reason"])
+    }
+
+    /// One job, or nil.
+    public func job(_ id: String) throws(DroverError) -> JobRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.jobColumns) FROM job WHERE id = ?", arguments: [id]).map(Self.record)
+        }
+    }
+
+    /// Jobs matching `filter`, oldest first.
+    public func jobs(_ filter: JobFilter) throws(DroverError) -> [JobRecord] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let parent = filter.arrayJobId {
+                clauses.append("parent_id = ?")
+                arguments.append(parent)
+            } else {
+                clauses.append("parent_id IS NULL")
+            }
+            if let queue = filter.queue {
+                clauses.append("queue = ?")
+                arguments.append(queue)
+            }
+            let statuses = filter.statuses.isEmpty && !filter.all
+                ? JobStatus.allCases.filter { !$0.isTerminal } : filter.statuses
+            if !statuses.isEmpty {
+                clauses.append("status IN (\(statuses.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
+            }
+            arguments.append(filter.limit)
+            let sql = "SELECT \(Self.jobColumns) FROM job WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.record)
+        }
+    }
+
+    /// Attempts of a job, in order.
+    public func attempts(_ id: String) throws(DroverError) -> [AttemptRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id = ? ORDER BY number", arguments: [id]).map {
+                AttemptRecord(number: $0["number"], computeEnvironment: $0["environment"], pid: $0["pid"], startedAt: $0["started_at"],
+                              stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"], statusReason: $0["status_reason"])
+            }
+        }
+    }
+
+    /// Count of an array's children per status (AWS's `statusSummary`, zeros left out), and how
+    /// many children needed more than one attempt.
+    public func childSummary(_ parent: String) throws(DroverError) -> (counts: [JobStatus: Int], retried: Int) {
+        try read { db in
+            var counts: [JobStatus: Int] = [:]
+            var retried = 0
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n, sum(attempts > 1) AS r FROM job WHERE parent_id = ? GROUP BY status", arguments: [parent]) {
+                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+                retried += (row["r"] as Int?) ?? 0
+            }
+            return (counts, retried)
+        }
+    }
+
+    /// Top-level jobs of an earlier `drover run` of the same file that have not all finished.
+    public func unfinishedRun(_ runKey: String) throws(DroverError) -> [JobRecord] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.jobColumns) FROM job WHERE run_key = ? ORDER BY seq", arguments: [runKey]).map(Self.record)
+            return rows.contains { !$0.status.isTerminal } ? rows : []
+        }
+    }
+
+    /// The stored document of a definition revision (`name:revision`), unknown fields included.
+    public func definitionDocument(_ ref: String) throws(DroverError) -> String? {
+        try read { db in
+            let parts = ref.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let revision = Int(parts[1]) else { return nil }
+            return try String.fetchOne(db, sql: "SELECT document FROM job_definition WHERE name = ? AND revision = ?", arguments: [parts[0], revision])
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import DroverCore
+import GRDB
+
+/// A RUNNABLE job as the scheduler sees it.
+public struct RunnableJob: Sendable, Equatable {
+    /// Job id (`PARENT:INDEX` for a child).
+    public var id: String
+    /// Attempts made so far.
+    public var attempts: Int
+}
+
+/// A queue's scheduling view: priority, state and environments in order.
+public struct QueueRoute: Sendable, Equatable {
+    /// Queue name.
+    public var name: String
+    /// Higher first.
+    public var priority: Int
+    /// Whether it is ENABLED.
+    public var enabled: Bool
+    /// Environment names in `computeEnvironmentOrder`.
+    public var environments: [String]
+}
+
+/// One engine step's changes, written in a single transaction.
+public struct EngineBatch: Sendable {
+    /// Jobs to move RUNNABLE → STARTING on an environment (the attempt number is `attempts + 1`).
+    public var claims: [(job: RunnableJob, environment: String)] = []
+    /// Jobs whose process started: STARTING → RUNNING.
+    public var started: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
+    /// Attempts that ended.
+    public var finished: [FinishedAttempt] = []
+    /// statusReason updates for RUNNABLE jobs that cannot be placed.
+    public var reasons: [(id: String, reason: String)] = []
+
+    /// Creates an empty batch.
+    public init() {}
+
+    /// Whether there is nothing to write.
+    public var isEmpty: Bool { claims.isEmpty && started.isEmpty && finished.isEmpty && reasons.isEmpty }
+}
+
+/// An attempt that ended, and how.
+public struct FinishedAttempt: Sendable {
+    /// Job id.
+    public var id: String
+    /// Attempt number (1-based).
+    public var attempt: Int
+    /// How it ended.
+    public var outcome: AttemptOutcome
+    /// When it ended.
+    public var at: EpochMillis
+    /// False when the engine itself stopped the attempt (Ctrl-C, shutdown): the job goes back to
+    /// RUNNABLE and the attempt does not count against `retryStrategy.attempts`.
+    public var counts: Bool
+
+    /// Creates a finished attempt.
+    public init(id: String, attempt: Int, outcome: AttemptOutcome, at: EpochMillis, counts: Bool = true) {
+        self.id = id
+        self.attempt = attempt
+        self.outcome = outcome
+        self.at = at
+        self.counts = counts
+    }
+}
+
+/// What a batch did.
+public struct BatchResult: Sendable {
+    /// Claims that took effect (a job cancelled meanwhile is left out).
+    public var claimed: [RunnableJob] = []
+    /// Whether some job became RUNNABLE (a retry or a released dependency).
+    public var becameRunnable = false
+    /// Outcome of each finished attempt: the job's new status.
+    public var decisions: [String: JobStatus] = [:]
+}
+
+/// A job found STARTING or RUNNING when an engine starts: its previous engine died.
+public struct OrphanedJob: Sendable {
+    /// Job id.
+    public var id: String
+    /// Attempt number.
+    public var attempt: Int
+    /// Process id, if it had started.
+    public var pid: Int32?
+    /// A terminate request that was waiting for the dead engine.
+    public var terminateReason: String?
+}
+
+extension Store {
+    /// Queues in priority order (highest first), with their environments.
+    public func routes() throws(DroverError) -> [QueueRoute] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT document FROM job_queue ORDER BY priority DESC, created_at").map {
+                let queue = try JSONDecoder().decode(JobQueue.self, from: Data($0.utf8))
+                return QueueRoute(name: queue.jobQueueName, priority: queue.priority ?? 0, enabled: queue.isEnabled, environments: queue.orderedEnvironmentNames)
+            }
+        }
+    }
+
+    /// Up to `limit` RUNNABLE jobs of `queue`, oldest first, skipping those already known not to fit.
+    public func runnable(queue: String, limit: Int) throws(DroverError) -> [RunnableJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, attempts FROM job WHERE status = 'RUNNABLE' AND queue = ?
+                AND (status_reason IS NULL OR status_reason NOT LIKE 'MISCONFIGURATION:%')
+                ORDER BY seq LIMIT ?
+                """, arguments: [queue, limit]).map { RunnableJob(id: $0["id"], attempts: $0["attempts"]) }
+        }
+    }
+
+    /// Whether any job waits in RUNNABLE or PENDING, or runs (an engine has work).
+    public func hasUnfinishedWork() throws(DroverError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM job WHERE status IN ('RUNNABLE','STARTING','RUNNING') LIMIT 1") ?? false
+        }
+    }
+
+    /// Jobs with a pending terminate request that are STARTING or RUNNING.
+    public func terminateRequests() throws(DroverError) -> [(id: String, reason: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, terminate_reason FROM job WHERE terminate_reason IS NOT NULL AND status IN ('STARTING','RUNNING')")
+                .map { ($0["id"], $0["terminate_reason"]) }
+        }
+    }
+
+    /// Jobs left STARTING or RUNNING by an engine that is gone.
+    public func orphans() throws(DroverError) -> [OrphanedJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, attempts, pid, terminate_reason FROM job WHERE status IN ('STARTING','RUNNING') AND array_size IS NULL").map {
+                OrphanedJob(id: $0["id"], attempt: $0["attempts"], pid: ($0["pid"] as Int?).map { Int32($0) }, terminateReason: $0["terminate_reason"])
+            }
+        }
+    }
+
+    /// Writes one engine step in a single transaction: finished attempts (with retry decisions and
+    /// dependency propagation), started processes, new claims and placement reasons.
+    public func commit(_ batch: EngineBatch) throws(DroverError) -> BatchResult {
+        try write { db in
+            var result = BatchResult()
+            let now = nowMillis()
+            var finishedJobs: [(id: String, status: JobStatus)] = []
+            for item in batch.finished {
+                let decision = try finish(db, item)
+                result.decisions[item.id] = decision
+                if decision.isTerminal { finishedJobs.append((item.id, decision)) }
+                if decision == .runnable { result.becameRunnable = true }
+            }
+            if !finishedJobs.isEmpty {
+                let before = db.totalChangesCount
+                try jobsFinished(db, finishedJobs, now: now)
+                if db.totalChangesCount != before { result.becameRunnable = true }
+            }
+            let start = try db.cachedStatement(sql: "UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'")
+            let startAttempt = try db.cachedStatement(sql: "UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?")
+            for item in batch.started {
+                try start.execute(arguments: [item.at, item.pid, item.id])
+                try startAttempt.execute(arguments: [item.pid, item.at, item.id, item.attempt])
+            }
+            let claim = try db.cachedStatement(sql: """
+                UPDATE job SET status = 'STARTING', environment = ?, attempts = attempts + 1, status_reason = NULL,
+                pid = NULL, exit_code = NULL, container_reason = NULL
+                WHERE id = ? AND status = 'RUNNABLE' AND attempts = ?
+                """)
+            let attempt = try db.cachedStatement(sql: "INSERT OR REPLACE INTO attempt(job_id, number, environment) VALUES (?, ?, ?)")
+            for (job, environment) in batch.claims {
+                try claim.execute(arguments: [environment, job.id, job.attempts])
+                guard db.changesCount == 1 else { continue }
+                try attempt.execute(arguments: [job.id, job.attempts + 1, environment])
+                result.claimed.append(job)
+            }
+            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ? WHERE id = ? AND status = 'RUNNABLE'")
+            for item in batch.reasons {
+                try reason.execute(arguments: [item.reason, item.id])
+            }
+            return result
+        }
+    }
+
+    /// Records one ended attempt and moves its job on; returns the job's new status.
+    func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus {
+        let outcome = item.outcome
+        try db.cachedStatement(sql: """
+            UPDATE attempt SET stopped_at = ?, exit_code = ?, reason = ?, status_reason = ? WHERE job_id = ? AND number = ?
+            """).execute(arguments: [item.at, outcome.exitCode, outcome.reason, outcome.statusReason, item.id, item.attempt])
+        guard item.counts else {
+            try db.cachedStatement(sql: """
+                UPDATE job SET status = 'RUNNABLE', attempts = attempts - 1, status_reason = ?, pid = NULL
+                WHERE id = ? AND status IN ('STARTING','RUNNING')
+                """).execute(arguments: [outcome.statusReason, item.id])
+            return .runnable
+        }
+        let spec = try spec(db, top: JobID.split(item.id).parent)
+        let next: JobStatus
+        switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt) {
+        case .succeed: next = .succeeded
+        case .retry: next = .runnable
+        case .fail: next = .failed
+        }
+        try db.cachedStatement(sql: """
+            UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
+            stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END
+            WHERE id = ? AND status IN ('STARTING','RUNNING')
+            """).execute(arguments: [next.rawValue, outcome.statusReason, outcome.exitCode, outcome.reason,
+                                     next.isTerminal ? item.at : nil, next.isTerminal, item.id])
+        return next
+    }
+}
+
+import Foundation

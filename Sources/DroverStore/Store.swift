@@ -1,0 +1,119 @@
+import DroverCore
+import Foundation
+import GRDB
+import Synchronization
+
+/// The durable state of one Drover state directory: definitions with revisions, queues,
+/// environments, jobs and attempts, in an embedded SQLite database (WAL mode).
+///
+/// One `Store` per process per state directory. Several processes may open the same directory:
+/// SQLite serialises their writes and every transition is one short transaction.
+public final class Store: Sendable {
+    /// The state directory.
+    public let directory: URL
+    let pool: DatabasePool
+    let specs = Mutex<[String: JobSpec]>([:])
+
+    /// Opens (creating when needed) the store in `directory`.
+    public init(directory: URL) throws(DroverError) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            pool = try DatabasePool(path: directory.appendingPathComponent("drover.sqlite").path, configuration: configuration)
+            try Store.migrator.migrate(pool)
+        } catch {
+            throw DroverError("cannot open the state directory \(directory.path): \(error)", exitCode: 1)
+        }
+    }
+
+    /// The file holding the database.
+    public var databasePath: String { directory.appendingPathComponent("drover.sqlite").path }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE compute_environment(
+                    name TEXT PRIMARY KEY, state TEXT NOT NULL, document TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE TABLE job_queue(
+                    name TEXT PRIMARY KEY, state TEXT NOT NULL, priority INTEGER NOT NULL, document TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE TABLE job_definition(
+                    name TEXT NOT NULL, revision INTEGER NOT NULL, status TEXT NOT NULL, document TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, PRIMARY KEY(name, revision));
+                CREATE TABLE job(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    parent_id TEXT, array_index INTEGER, array_size INTEGER,
+                    name TEXT NOT NULL, queue TEXT NOT NULL, definition TEXT NOT NULL,
+                    status TEXT NOT NULL, status_reason TEXT,
+                    created_at INTEGER NOT NULL, started_at INTEGER, stopped_at INTEGER,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    spec TEXT, sequential INTEGER NOT NULL DEFAULT 0,
+                    environment TEXT, pid INTEGER, exit_code INTEGER, container_reason TEXT,
+                    terminate_reason TEXT,
+                    succeeded_children INTEGER NOT NULL DEFAULT 0, failed_children INTEGER NOT NULL DEFAULT 0,
+                    run_key TEXT);
+                CREATE INDEX job_by_status ON job(status, queue, seq);
+                CREATE INDEX job_by_parent ON job(parent_id, array_index) WHERE parent_id IS NOT NULL;
+                CREATE INDEX job_by_run ON job(run_key) WHERE run_key IS NOT NULL;
+                CREATE INDEX job_terminating ON job(terminate_reason) WHERE terminate_reason IS NOT NULL;
+                CREATE TABLE dependency(
+                    job_id TEXT NOT NULL, depends_on TEXT NOT NULL, type TEXT,
+                    PRIMARY KEY(job_id, depends_on)) WITHOUT ROWID;
+                CREATE INDEX dependency_by_target ON dependency(depends_on);
+                CREATE TABLE attempt(
+                    job_id TEXT NOT NULL, number INTEGER NOT NULL,
+                    environment TEXT, pid INTEGER,
+                    started_at INTEGER, stopped_at INTEGER,
+                    exit_code INTEGER, reason TEXT, status_reason TEXT,
+                    PRIMARY KEY(job_id, number)) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+
+    /// Runs `body` in one write transaction, turning database errors into ``DroverError``.
+    func write<T>(_ body: (Database) throws -> T) throws(DroverError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DroverError {
+            throw error
+        } catch {
+            throw DroverError("state database error: \(error)", exitCode: 1)
+        }
+    }
+
+    /// Runs `body` on a read snapshot, turning database errors into ``DroverError``.
+    func read<T>(_ body: (Database) throws -> T) throws(DroverError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DroverError {
+            throw error
+        } catch {
+            throw DroverError("state database error: \(error)", exitCode: 1)
+        }
+    }
+
+    /// The resolved spec of top-level job `id` (cached; specs never change once submitted).
+    func spec(_ db: Database, top id: String) throws -> JobSpec {
+        if let cached = specs.withLock({ $0[id] }) { return cached }
+        guard let text = try String.fetchOne(db, sql: "SELECT spec FROM job WHERE id = ?", arguments: [id]) else {
+            throw DroverError.unknownJob(id)
+        }
+        let spec = try JSONDecoder().decode(JobSpec.self, from: Data(text.utf8))
+        specs.withLock { $0[id] = spec }
+        return spec
+    }
+
+    /// The resolved spec of a job (a child's is its parent's).
+    public func spec(ofJob id: String) throws(DroverError) -> JobSpec {
+        try read { db in try spec(db, top: JobID.split(id).parent) }
+    }
+}
