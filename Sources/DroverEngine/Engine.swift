@@ -1,0 +1,264 @@
+import DroverCore
+import DroverStore
+import Foundation
+
+/// Runs the jobs of one state directory: places RUNNABLE jobs on compute environments by queue
+/// priority and environment order as capacity allows, starts them as local processes, enforces
+/// timeouts and terminate requests, and records every outcome.
+///
+/// `run(until:)` runs on the calling thread; other threads talk to it through ``inbox``. Hold an
+/// ``EngineLock`` while running so that only one engine works on a state directory.
+public final class Engine {
+    /// The store worked on.
+    public let store: Store
+    /// Stop requests and process exits.
+    public let inbox: Inbox
+    let options: EngineOptions
+    let launcher: ProcessLauncher
+    var running: [String: RunningAttempt] = [:]
+    var buffers: [String: [RunnableJob]] = [:]
+    var exhausted: Set<String> = []
+    var routes: [QueueRoute] = []
+    var environments: [String: ComputeEnvironment] = [:]
+    var pendingStarts: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
+    var environmentCache: [String: [String]] = [:]
+    var logFolders: Set<String> = []
+    let baseEnvironment: [String: String]
+    static let bufferSize = 512
+
+    /// Creates an engine over `store`.
+    public init(store: Store, options: EngineOptions = EngineOptions(), inbox: Inbox = Inbox()) {
+        self.store = store
+        self.options = options
+        self.inbox = inbox
+        self.launcher = ProcessLauncher(inbox: inbox)
+        self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
+    }
+
+    /// Number of attempts running now.
+    public var runningCount: Int { running.count }
+
+    /// Runs until `done()` returns true (checked after every step) or a stop is requested, then
+    /// stops what still runs and puts it back to RUNNABLE.
+    public func run(until done: () throws -> Bool = { false }) throws(DroverError) {
+        try recover()
+        try refresh()
+        var lastPoll = Self.monotonic()
+        while !inbox.stopRequested {
+            let now = Self.monotonic()
+            var batch = EngineBatch()
+            batch.started = pendingStarts
+            pendingStarts.removeAll()
+            batch.finished = inbox.drain().compactMap(finished)
+            enforceDeadlines(now: now)
+            if now - lastPoll >= options.pollInterval {
+                lastPoll = now
+                try refresh()
+                try applyTerminateRequests(now: now)
+            }
+            let plan = schedule()
+            batch.claims = plan.claims
+            batch.reasons = plan.reasons
+            if !batch.isEmpty {
+                let result = try store.commit(batch)
+                let claimed = Set(result.claimed.map(\.id))
+                for (job, _) in plan.claims where !claimed.contains(job.id) { running[job.id] = nil }
+                if result.becameRunnable || claimed.count < plan.claims.count { markDirty() }
+                for job in result.claimed { start(job) }
+            }
+            if running.isEmpty || !batch.finished.isEmpty {
+                if (try? done()) == true { break }
+            }
+            inbox.wait(seconds: nextWake(now: Self.monotonic(), lastPoll: lastPoll))
+        }
+        try shutdown()
+    }
+
+    // MARK: - Steps
+
+    /// Turns a process exit into a finished attempt, using what the engine knows of why it ended.
+    func finished(_ exit: ProcessExit) -> FinishedAttempt? {
+        guard let attempt = running[exit.jobId], attempt.attempt == exit.attempt else { return nil }
+        running[exit.jobId] = nil
+        var outcome: AttemptOutcome
+        if let error = exit.launchError {
+            outcome = AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)", statusReason: "Task failed to start")
+        } else if let signal = exit.signal {
+            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: "Process killed by \(SignalName.of(signal))", statusReason: Reasons.containerExited)
+        } else {
+            outcome = .exited(exit.exitCode ?? 0)
+        }
+        switch attempt.stopKind {
+        case .timeout?:
+            outcome.kind = .timedOut
+            outcome.statusReason = Reasons.timeout
+        case .terminate(let reason)?:
+            outcome.kind = .terminated
+            outcome.statusReason = reason
+        case .shutdown?:
+            outcome.statusReason = "Stopped when the engine shut down; the job will run again"
+            return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis(), counts: false)
+        case nil:
+            break
+        }
+        return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis())
+    }
+
+    /// Sends SIGTERM to attempts past their deadline, and SIGKILL once the grace period is over.
+    func enforceDeadlines(now: Double) {
+        for (id, attempt) in running {
+            guard let pid = attempt.pid else { continue }
+            if let sent = attempt.termSentAt {
+                if now - sent >= options.killGraceSeconds {
+                    ProcessLauncher.signalGroup(pid, SIGKILL)
+                    running[id]?.termSentAt = .infinity
+                }
+            } else if let deadline = attempt.deadline, now >= deadline {
+                stop(id, kind: .timeout, now: now)
+            }
+        }
+    }
+
+    func stop(_ id: String, kind: RunningAttempt.StopKind, now: Double) {
+        guard let attempt = running[id], attempt.termSentAt == nil else { return }
+        running[id]?.stopKind = kind
+        running[id]?.termSentAt = now
+        if let pid = attempt.pid { ProcessLauncher.signalGroup(pid, SIGTERM) }
+    }
+
+    func applyTerminateRequests(now: Double) throws(DroverError) {
+        for request in try store.terminateRequests() where running[request.id] != nil {
+            stop(request.id, kind: .terminate(reason: request.reason), now: now)
+        }
+    }
+
+    /// Reloads queues and environments and forgets buffered RUNNABLE jobs.
+    func refresh() throws(DroverError) {
+        routes = try store.routes()
+        environments = Dictionary(try store.computeEnvironments().map { ($0.computeEnvironmentName, $0) }, uniquingKeysWith: { $1 })
+        markDirty()
+    }
+
+    func markDirty() {
+        buffers.removeAll(keepingCapacity: true)
+        exhausted.removeAll(keepingCapacity: true)
+    }
+
+    /// Picks what to start now: queues by priority, FIFO within a queue, first environment with room.
+    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String)]) {
+        var claims: [(job: RunnableJob, environment: String)] = []
+        var reasons: [(id: String, reason: String)] = []
+        var usage = currentUsage()
+        for route in routes {
+            var buffer = buffers[route.name] ?? []
+            while true {
+                if buffer.isEmpty {
+                    guard !exhausted.contains(route.name),
+                          let more = try? store.runnable(queue: route.name, limit: Self.bufferSize) else { break }
+                    if more.count < Self.bufferSize { exhausted.insert(route.name) }
+                    buffer = more.filter { running[$0.id] == nil }
+                    if buffer.isEmpty { break }
+                }
+                let job = buffer[0]
+                if running[job.id] != nil {
+                    buffer.removeFirst()
+                    continue
+                }
+                guard let spec = try? store.spec(ofJob: job.id) else {
+                    buffer.removeFirst()
+                    continue
+                }
+                let need = ResourceNeed(vcpus: spec.vcpus, memory: spec.memory)
+                let candidates = route.environments.compactMap { usage[$0] }
+                switch PlacementDecision.decide(need: need, queue: route.name, environments: candidates) {
+                case .place(let environment):
+                    claims.append((job, environment))
+                    usage[environment]?.usedVcpus += need.vcpus
+                    usage[environment]?.usedMemory += need.memory
+                    running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: environment, need: need)
+                    buffer.removeFirst()
+                    continue
+                case .never(let reason):
+                    reasons.append((job.id, reason))
+                    buffer.removeFirst()
+                    continue
+                case .wait(let reason):
+                    if reason.hasPrefix("MISCONFIGURATION") { reasons.append((job.id, reason)) }
+                }
+                break
+            }
+            buffers[route.name] = buffer
+        }
+        return (claims, reasons.filter { reason in !claims.contains { $0.job.id == reason.id } })
+    }
+
+    /// Each known environment's limits and what running attempts hold on it.
+    func currentUsage() -> [String: EnvironmentUsage] {
+        var usage: [String: EnvironmentUsage] = [:]
+        for (name, environment) in environments {
+            usage[name] = EnvironmentUsage(name: name, enabled: environment.isEnabled, maxVcpus: environment.maxvCpus, maxMemory: options.memoryMiB)
+        }
+        for attempt in running.values {
+            usage[attempt.environment]?.usedVcpus += attempt.need.vcpus
+            usage[attempt.environment]?.usedMemory += attempt.need.memory
+        }
+        return usage
+    }
+
+    /// Starts the process of a claimed attempt.
+    func start(_ job: RunnableJob) {
+        let attempt = job.attempts + 1
+        guard let spec = try? store.spec(ofJob: job.id), let claimed = running[job.id] else { return }
+        let (top, index) = JobID.split(job.id)
+        var environment = jobEnvironment(top: top, spec: spec)
+        environment.append("AWS_BATCH_JOB_ID=\(job.id)")
+        environment.append("AWS_BATCH_JOB_ATTEMPT=\(attempt)")
+        environment.append("AWS_BATCH_JQ_NAME=\(spec.jobQueue)")
+        environment.append("AWS_BATCH_CE_NAME=\(claimed.environment)")
+        if let index, let size = spec.arraySize {
+            environment.append("AWS_BATCH_JOB_ARRAY_INDEX=\(index)")
+            environment.append("AWS_BATCH_JOB_ARRAY_SIZE=\(size)")
+        }
+        let folder = store.logDirectory(ofJob: job.id)
+        if logFolders.insert(folder).inserted {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let logPath = store.logPath(ofJob: job.id, attempt: attempt)
+        let pid = launcher.launch(jobId: job.id, attempt: attempt, command: spec.command, environment: environment, logPath: logPath)
+        guard let pid else { return }
+        running[job.id]?.pid = pid
+        if let seconds = spec.attemptDurationSeconds {
+            running[job.id]?.deadline = Self.monotonic() + Double(seconds)
+        }
+        pendingStarts.append((job.id, attempt, pid, nowMillis()))
+    }
+
+    /// The inherited environment with the definition's variables on top, cached per job.
+    func jobEnvironment(top: String, spec: JobSpec) -> [String] {
+        if let cached = environmentCache[top] { return cached }
+        var merged = baseEnvironment
+        for pair in spec.environment { merged[pair.name] = pair.value }
+        let list = merged.map { "\($0.key)=\($0.value)" }
+        if environmentCache.count > 1000 { environmentCache.removeAll() }
+        environmentCache[top] = list
+        return list
+    }
+
+    func nextWake(now: Double, lastPoll: Double) -> Double {
+        var wake = lastPoll + options.pollInterval
+        if !pendingStarts.isEmpty { wake = min(wake, now + 0.02) }
+        for attempt in running.values {
+            if let sent = attempt.termSentAt, sent.isFinite {
+                wake = min(wake, sent + options.killGraceSeconds)
+            } else if attempt.termSentAt == nil, let deadline = attempt.deadline {
+                wake = min(wake, deadline)
+            }
+        }
+        return max(0, wake - now)
+    }
+
+    /// Monotonic clock in seconds.
+    static func monotonic() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    }
+}

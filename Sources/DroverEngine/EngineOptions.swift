@@ -1,0 +1,19 @@
+import Foundation
+
+/// Settings of an ``Engine``, with defaults suited to a workstation.
+public struct EngineOptions: Sendable {
+    /// How often the engine looks for work and requests from other `drover` processes (seconds).
+    public var pollInterval: Double = 0.2
+    /// Seconds between SIGTERM and SIGKILL when a job times out or is terminated (AWS: 30).
+    /// `DROVER_KILL_GRACE_SECONDS` overrides the default.
+    public var killGraceSeconds: Double = 30
+    /// Memory every compute environment may hand out, in MiB (default: this machine's memory).
+    public var memoryMiB: Int = Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
+
+    /// Creates options from defaults and the environment.
+    public init() {
+        if let text = ProcessInfo.processInfo.environment["DROVER_KILL_GRACE_SECONDS"], let value = Double(text), value >= 0 {
+            killGraceSeconds = value
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Dispatch
+import Synchronization
+
+/// Where process exits and stop requests reach the engine loop from other threads.
+public final class Inbox: Sendable {
+    private let exits = Mutex<[ProcessExit]>([])
+    private let stopFlag = Mutex<Bool>(false)
+    private let wakeup = DispatchSemaphore(value: 0)
+
+    /// Creates an empty inbox.
+    public init() {}
+
+    /// Delivers an exit and wakes the engine.
+    func post(_ exit: ProcessExit) {
+        exits.withLock { $0.append(exit) }
+        wakeup.signal()
+    }
+
+    /// Asks the engine to stop: running attempts are stopped and put back to RUNNABLE.
+    public func requestStop() {
+        stopFlag.withLock { $0 = true }
+        wakeup.signal()
+    }
+
+    /// Whether a stop was requested.
+    public var stopRequested: Bool { stopFlag.withLock { $0 } }
+
+    /// Takes every exit delivered so far.
+    func drain() -> [ProcessExit] {
+        exits.withLock { list in
+            defer { list.removeAll(keepingCapacity: true) }
+            return list
+        }
+    }
+
+    /// Waits until something is posted or `seconds` pass.
+    func wait(seconds: Double) {
+        _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(max(0, seconds) * 1e9)))
+    }
+}
