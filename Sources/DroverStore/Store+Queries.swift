@@ -114,3 +114,26 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Current status of each of `ids` (missing ids are left out).
+    public func statuses(_ ids: [String]) throws(DroverError) -> [String: JobStatus] {
+        try read { db in
+            var result: [String: JobStatus] = [:]
+            for id in ids {
+                if let text = try String.fetchOne(db, sql: "SELECT status FROM job WHERE id = ?", arguments: [id]),
+                   let status = JobStatus(rawValue: text) {
+                    result[id] = status
+                }
+            }
+            return result
+        }
+    }
+
+    /// Whether the state directory holds jobs that are RUNNABLE or running.
+    public func countActive() throws(DroverError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE status IN ('RUNNABLE','STARTING','RUNNING')") ?? 0
+        }
+    }
+}

@@ -9,6 +9,12 @@ public struct SubmittedJob: Sendable, Equatable, Codable {
     public var jobId: String
     /// The job's name.
     public var jobName: String
+
+    /// Creates a record of a submitted job.
+    public init(jobId: String, jobName: String) {
+        self.jobId = jobId
+        self.jobName = jobName
+    }
 }
 
 extension Store {

@@ -1,0 +1,35 @@
+import ArgumentParser
+import DroverCore
+import DroverStore
+
+/// `drover apply FILE...`: create or update environments, queues and definitions.
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or update compute environments, job queues and job definitions from YAML/JSON files.",
+        discussion: "All files are applied in one transaction: if any entry is invalid, nothing changes.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Job files (YAML or JSON, AWS Batch field names).")
+    var files: [String]
+
+    func run() throws {
+        var merged = ResourceFile(path: files.joined(separator: ", "))
+        for path in files {
+            let file = try DocumentLoader.load(path: path)
+            merged.computeEnvironments += file.computeEnvironments
+            merged.jobQueues += file.jobQueues
+            merged.jobDefinitions += file.jobDefinitions
+            merged.jobs += file.jobs
+        }
+        let result = try global.store().apply(merged)
+        if global.output == .json {
+            Printer.json(["changes": result.changes])
+        } else {
+            result.changes.forEach(Printer.out)
+        }
+        if !merged.jobs.isEmpty {
+            Printer.note("note: \(merged.jobs.count) job(s) in the file were not submitted: use `drover run \(files[0])` or `drover submit`")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import DroverCore
+import DroverEngine
+import DroverStore
+import Foundation
+
+/// `drover describe JOB`: every field of a job and its attempts.
+struct Describe: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show all fields of a job, its attempts and where their logs are.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id (PARENT:INDEX for one child).") var jobId: String
+
+    func run() throws {
+        let store = try global.store()
+        guard let record = try store.job(jobId) else { throw DroverError.unknownJob(jobId) }
+        let detail = try JobDetail.make(record, store: store)
+        if global.output == .json {
+            Printer.json(detail)
+            return
+        }
+        var lines: [(String, String)] = [
+            ("Job ID", record.jobId), ("Name", record.jobName), ("Queue", record.jobQueue),
+            ("Definition", record.jobDefinition), ("Status", record.status.rawValue),
+        ]
+        if let reason = record.statusReason { lines.append(("Status reason", reason)) }
+        if record.status == .runnable && record.statusReason == nil {
+            let engine = EngineLock.isHeld(directory: global.directory)
+            lines.append(("Waiting", engine ? "for capacity in the queue's compute environments" : "no engine is running: start `drover serve` or `drover run`"))
+        }
+        if let reason = record.terminateReason { lines.append(("Terminating", reason)) }
+        lines.append(("Created", Printer.time(record.createdAt)))
+        if let started = record.startedAt { lines.append(("Started", Printer.time(started))) }
+        if let stopped = record.stoppedAt { lines.append(("Stopped", Printer.time(stopped))) }
+        if let environment = record.computeEnvironment { lines.append(("Compute environment", environment)) }
+        lines.append(("Command", detail.container.command.map(Self.quote).joined(separator: " ")))
+        if let image = detail.container.image { lines.append(("Image", "\(image) (kept; the command runs as a local process)")) }
+        lines.append(("Resources", "\(detail.container.vcpus) vCPU, \(detail.container.memory) MiB"))
+        if let strategy = detail.retryStrategy {
+            let rules = (strategy.evaluateOnExit ?? []).map { rule in
+                [rule.onExitCode.map { "onExitCode=\($0)" }, rule.onReason.map { "onReason=\($0)" },
+                 rule.onStatusReason.map { "onStatusReason=\($0)" }].compactMap { $0 }.joined(separator: " ") + " → \(rule.action.uppercased())"
+            }
+            lines.append(("Retry", "attempts \(strategy.attempts ?? 1)" + (rules.isEmpty ? "" : "; " + rules.joined(separator: "; "))))
+        }
+        if let seconds = detail.timeout?.attemptDurationSeconds { lines.append(("Timeout", "\(seconds)s per attempt")) }
+        if !detail.parameters.isEmpty {
+            lines.append(("Parameters", detail.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+        }
+        if !detail.dependsOn.isEmpty {
+            lines.append(("Depends on", detail.dependsOn.map { [$0.jobId, $0.type?.rawValue].compactMap { $0 }.joined(separator: ":") }.joined(separator: ", ")))
+        }
+        if let array = detail.arrayProperties {
+            if let size = array.size, array.index == nil { lines.append(("Array size", String(size))) }
+            if let index = array.index { lines.append(("Array index", "\(index) of \(array.size ?? 0)")) }
+            if let summary = array.statusSummary {
+                lines.append(("Children", JobStatus.allCases.map { "\($0.rawValue) \(summary[$0.rawValue] ?? 0)" }.joined(separator: ", ")))
+            }
+        }
+        if let code = record.exitCode { lines.append(("Exit code", String(code))) }
+        if let reason = record.containerReason { lines.append(("Container reason", reason)) }
+        if let document = try store.definitionDocument(record.jobDefinition), let extra = Self.extraFields(document) {
+            lines.append(("Kept fields", extra))
+        }
+        let width = lines.map(\.0.count).max() ?? 0
+        for (key, value) in lines {
+            Printer.out((key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
+        }
+        if !detail.attempts.isEmpty {
+            Printer.out("")
+            Printer.table(["ATTEMPT", "ENVIRONMENT", "STARTED", "STOPPED", "EXIT", "REASON", "LOG"], detail.attempts.enumerated().map { index, attempt in
+                let reason = [attempt.statusReason, attempt.container.reason].compactMap { $0 }.joined(separator: "; ")
+                return [String(index + 1), attempt.computeEnvironment ?? "-", Printer.time(attempt.startedAt), Printer.time(attempt.stoppedAt),
+                        attempt.container.exitCode.map(String.init) ?? "-", reason.isEmpty ? "-" : reason, attempt.container.logStreamName]
+            })
+        }
+    }
+
+    static func quote(_ word: String) -> String {
+        word.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
+    }
+
+    /// Definition fields with no local meaning (image, roles...), as `key=value` text.
+    static func extraFields(_ document: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any] else { return nil }
+        let known: Set<String> = ["jobDefinitionName", "type", "parameters", "containerProperties", "retryStrategy", "timeout"]
+        var extras = object.filter { !known.contains($0.key) }.map { "\($0.key)" }
+        if let container = object["containerProperties"] as? [String: Any] {
+            let local: Set<String> = ["command", "environment", "vcpus", "memory", "resourceRequirements", "image"]
+            extras += container.keys.filter { !local.contains($0) }.map { "containerProperties.\($0)" }
+        }
+        return extras.isEmpty ? nil : extras.sorted().joined(separator: ", ")
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import DroverCore
+import DroverStore
+import Foundation
+
+/// `drover logs JOB[:INDEX]`: print (and follow) an attempt's output.
+struct Logs: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the output (stdout and stderr) of a job's attempt.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Job id, or PARENT:INDEX for a child of an array job.") var jobId: String
+    @Option(help: "Attempt number (default: the latest).") var attempt: Int?
+    @Flag(name: [.customShort("f"), .long], help: "Keep printing new output until the attempt ends.") var follow = false
+
+    func run() throws {
+        let store = try global.store()
+        guard let record = try store.job(jobId) else { throw DroverError.unknownJob(jobId) }
+        if let size = record.arraySize {
+            throw DroverError("\(jobId) is an array job of \(size) children: name one child, for example `drover logs \(jobId):0`")
+        }
+        if follow && record.attempts == 0 {
+            Printer.note("\(jobId) is \(record.status.rawValue) and has not started; waiting for its first attempt")
+            while let current = try store.job(jobId), current.attempts == 0, !current.status.isTerminal {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        let latest = try store.job(jobId)?.attempts ?? 0
+        let number = attempt ?? latest
+        guard number >= 1 else {
+            throw DroverError("\(jobId) has no attempts yet (it is \(record.status.rawValue))", exitCode: 1)
+        }
+        guard number <= latest else {
+            throw DroverError("\(jobId) has \(latest) attempt\(latest == 1 ? "" : "s"); there is no attempt \(number)")
+        }
+        let path = store.logPath(ofJob: jobId, attempt: number)
+        var offset: UInt64 = 0
+        offset = Self.copy(path, from: offset)
+        guard follow else { return }
+        while true {
+            let current = try store.job(jobId)
+            let stillRunning = current.map { $0.attempts == number && !$0.status.isTerminal && $0.status != .runnable } ?? false
+            offset = Self.copy(path, from: offset)
+            if !stillRunning { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        _ = Self.copy(path, from: offset)
+    }
+
+    /// Copies the file from `offset` to standard output; returns the new offset.
+    static func copy(_ path: String, from offset: UInt64) -> UInt64 {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return offset }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let data = handle.readDataToEndOfFile()
+        FileHandle.standardOutput.write(data)
+        return offset + UInt64(data.count)
+    }
+}

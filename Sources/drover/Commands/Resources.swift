@@ -1,0 +1,46 @@
+import ArgumentParser
+import DroverCore
+import DroverStore
+
+/// `drover queues`: list job queues.
+struct Queues: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List job queues, highest priority first.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let queues = try global.store().jobQueues()
+        if global.output == .json { return Printer.json(["jobQueues": queues]) }
+        Printer.table(["NAME", "PRIORITY", "STATE", "COMPUTE ENVIRONMENTS"], queues.map {
+            [$0.jobQueueName, String($0.priority ?? 0), ($0.state ?? .enabled).rawValue, $0.orderedEnvironmentNames.joined(separator: " → ")]
+        })
+    }
+}
+
+/// `drover environments`: list compute environments.
+struct Environments: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "environments", abstract: "List compute environments.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let environments = try global.store().computeEnvironments()
+        if global.output == .json { return Printer.json(["computeEnvironments": environments]) }
+        Printer.table(["NAME", "TYPE", "STATE", "MAX VCPUS"], environments.map {
+            [$0.computeEnvironmentName, $0.computeResources?.type ?? "EC2", ($0.state ?? .enabled).rawValue, String(Int($0.maxvCpus))]
+        })
+    }
+}
+
+/// `drover definitions`: list job definition revisions.
+struct Definitions: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List active job definition revisions.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let definitions = try global.store().jobDefinitions()
+        if global.output == .json { return Printer.json(["jobDefinitions": definitions.map(\.definition)]) }
+        Printer.table(["DEFINITION", "COMMAND", "RETRY", "TIMEOUT"], definitions.map { item in
+            [item.ref, (item.definition.containerProperties?.command ?? []).joined(separator: " "),
+             String(item.definition.retryStrategy?.attempts ?? 1), item.definition.timeout?.attemptDurationSeconds.map { "\($0)s" } ?? "-"]
+        })
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import DroverCore
+import DroverEngine
+import DroverStore
+import Foundation
+
+/// `drover run FILE`: apply, submit, run to completion with live progress, summarise.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply a job file, submit the jobs it names and run them to completion on this machine.",
+        discussion: """
+            Shows live progress and a summary, and exits 1 if any job failed. Ctrl-C stops cleanly:
+            running jobs are stopped and put back in their queue; running the same file again resumes
+            them (use --new to submit afresh). If `drover serve` is running on the same state
+            directory, the jobs are handed to it and watched.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Job file (YAML or JSON) with a `jobs` section.")
+    var file: String
+
+    @Flag(help: "Submit new jobs even if an unfinished run of this file exists.")
+    var new = false
+
+    @Flag(help: "No live progress display.")
+    var quiet = false
+
+    func run() throws {
+        let loaded = try DocumentLoader.load(path: file)
+        guard !loaded.jobs.isEmpty else {
+            throw DroverError("\(file): declares no jobs to run (add a `jobs:` section, or use `drover apply` for resources only)")
+        }
+        let store = try global.store()
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let runKey = Self.runKey(path: URL(fileURLWithPath: file).standardizedFileURL.path, text: text)
+        var jobs: [SubmittedJob]
+        let previous = new ? [] : try store.unfinishedRun(runKey)
+        if !previous.isEmpty {
+            jobs = previous.map { SubmittedJob(jobId: $0.jobId, jobName: $0.jobName) }
+            Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
+        } else {
+            for change in try store.apply(loaded).changes where !change.hasPrefix("unchanged") { Printer.note(change) }
+            jobs = try store.submit(loaded.jobs.map(\.value), runKey: runKey)
+            for job in jobs { Printer.note("submitted \(job.jobName) as \(job.jobId)") }
+        }
+        let ids = jobs.map(\.jobId)
+        let started = Date()
+        let display = ProgressDisplay(store: store, jobs: jobs, enabled: !quiet && global.output == .table)
+        display.start()
+        let interrupted: Bool
+        if let lock = try EngineLock(directory: global.directory) {
+            let engine = Engine(store: store)
+            let inbox = engine.inbox
+            let signals = SignalHandlers { inbox.requestStop() }
+            try engine.run { try store.statuses(ids).values.allSatisfy(\.isTerminal) }
+            interrupted = engine.inbox.stopRequested
+            withExtendedLifetime((lock, signals)) {}
+        } else {
+            Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
+            let inbox = Inbox()
+            let signals = SignalHandlers { inbox.requestStop() }
+            while !inbox.stopRequested, try !store.statuses(ids).values.allSatisfy(\.isTerminal) {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            interrupted = inbox.stopRequested
+            withExtendedLifetime(signals) {}
+        }
+        display.stop()
+        let records = try ids.compactMap { id throws(DroverError) in try store.job(id) }
+        if interrupted {
+            Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
+            Foundation.exit(130)
+        }
+        try Summary.print(records, store: store, elapsed: Date().timeIntervalSince(started), format: global.output)
+        if records.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+    }
+
+    /// Identifies a run of a given file content, so an interrupted run can be resumed.
+    static func runKey(path: String, text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (path + "\u{0}" + text).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+/// Runs `action` on SIGINT and SIGTERM instead of dying, while alive.
+final class SignalHandlers {
+    let sources: [any DispatchSourceSignal]
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+}

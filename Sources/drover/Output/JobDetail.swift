@@ -1,0 +1,85 @@
+import DroverCore
+import DroverStore
+import Foundation
+
+/// A job in the shape of AWS Batch's `JobDetail` (`describe-jobs`), for `--output json`.
+struct JobDetail: Encodable {
+    struct Container: Encodable {
+        var command: [String]
+        var environment: [KeyValuePair]
+        var vcpus: Double
+        var memory: Int
+        var image: String?
+        var exitCode: Int32?
+        var reason: String?
+        var logStreamName: String?
+    }
+
+    struct Attempt: Encodable {
+        struct AttemptContainer: Encodable {
+            var exitCode: Int32?
+            var reason: String?
+            var logStreamName: String
+            var taskArn: String?
+        }
+        var container: AttemptContainer
+        var startedAt: EpochMillis?
+        var stoppedAt: EpochMillis?
+        var statusReason: String?
+        var computeEnvironment: String?
+    }
+
+    struct ArrayDetail: Encodable {
+        var size: Int?
+        var index: Int?
+        var statusSummary: [String: Int]?
+    }
+
+    var jobId: String
+    var jobArn: String
+    var jobName: String
+    var jobQueue: String
+    var jobDefinition: String
+    var status: String
+    var statusReason: String?
+    var createdAt: EpochMillis
+    var startedAt: EpochMillis?
+    var stoppedAt: EpochMillis?
+    var computeEnvironment: String?
+    var attempts: [Attempt]
+    var container: Container
+    var arrayProperties: ArrayDetail?
+    var dependsOn: [JobDependency]
+    var parameters: [String: String]
+    var retryStrategy: RetryStrategy?
+    var timeout: JobTimeout?
+    var tags: [String: String]?
+
+    static func make(_ record: JobRecord, store: Store) throws(DroverError) -> JobDetail {
+        let spec = try store.spec(ofJob: record.jobId)
+        let attempts = try store.attempts(record.jobId).map { attempt in
+            Attempt(container: .init(exitCode: attempt.exitCode, reason: attempt.reason,
+                                     logStreamName: store.logPath(ofJob: record.jobId, attempt: attempt.number),
+                                     taskArn: attempt.pid.map { "pid/\($0)" }),
+                    startedAt: attempt.startedAt, stoppedAt: attempt.stoppedAt, statusReason: attempt.statusReason,
+                    computeEnvironment: attempt.computeEnvironment)
+        }
+        var array: ArrayDetail?
+        if let size = record.arraySize {
+            array = ArrayDetail(size: size, statusSummary: ArrayStatus.summary(try store.childSummary(record.jobId).counts))
+        } else if let index = record.arrayIndex {
+            array = ArrayDetail(size: spec.arraySize, index: index)
+        }
+        return JobDetail(
+            jobId: record.jobId, jobArn: "arn:aws:batch:local:000000000000:job/\(record.jobId)", jobName: record.jobName,
+            jobQueue: record.jobQueue, jobDefinition: record.jobDefinition, status: record.status.rawValue,
+            statusReason: record.statusReason, createdAt: record.createdAt, startedAt: record.startedAt, stoppedAt: record.stoppedAt,
+            computeEnvironment: record.computeEnvironment, attempts: attempts,
+            container: Container(command: spec.command, environment: spec.environment, vcpus: spec.vcpus, memory: spec.memory,
+                                 image: spec.image, exitCode: record.exitCode, reason: record.containerReason,
+                                 logStreamName: record.attempts > 0 && record.arraySize == nil ? store.logPath(ofJob: record.jobId, attempt: record.attempts) : nil),
+            arrayProperties: array, dependsOn: spec.dependsOn, parameters: spec.parameters,
+            retryStrategy: spec.retryStrategy, timeout: spec.attemptDurationSeconds.map { JobTimeout(attemptDurationSeconds: $0) },
+            tags: spec.tags)
+    }
+}

@@ -1,0 +1,34 @@
+import DroverCore
+import DroverStore
+import Foundation
+
+/// The closing summary of `drover run`.
+enum Summary {
+    static func print(_ records: [JobRecord], store: Store, elapsed: Double, format: OutputFormat) throws(DroverError) {
+        if format == .json {
+            Printer.json(try records.map { record throws(DroverError) in try JobDetail.make(record, store: store) })
+            return
+        }
+        var rows: [[String]] = []
+        for record in records {
+            let detail: String
+            if record.arraySize != nil {
+                detail = ProgressDisplay.progress(record, store: store)
+            } else if record.status == .failed {
+                detail = [record.statusReason, record.exitCode.map { "exit \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            } else {
+                detail = record.exitCode.map { "exit \($0)" } ?? ""
+            }
+            let duration = record.stoppedAt.map { Printer.duration(Double($0 - record.createdAt) / 1000) } ?? "-"
+            rows.append([record.jobName, record.jobId, record.status.rawValue, duration, detail])
+        }
+        Printer.note("")
+        Printer.table(["NAME", "JOB ID", "STATUS", "TIME", "DETAIL"], rows)
+        let failed = records.filter { $0.status == .failed }
+        if failed.isEmpty {
+            Printer.out("all \(records.count) job\(records.count == 1 ? "" : "s") succeeded in \(Printer.duration(elapsed))")
+        } else {
+            Printer.out("\(failed.count) of \(records.count) job\(records.count == 1 ? "" : "s") failed; see `drover describe \(failed[0].jobId)` and `drover logs \(failed[0].jobId)`")
+        }
+    }
+}
