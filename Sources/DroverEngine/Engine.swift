@@ -44,6 +44,7 @@ public final class Engine {
         try recover()
         try refresh()
         var lastPoll = Self.monotonic()
+        var lastDoneCheck = 0.0
         while !inbox.stopRequested {
             let now = Self.monotonic()
             var batch = EngineBatch()
@@ -66,7 +67,9 @@ public final class Engine {
                 if result.becameRunnable || claimed.count < plan.claims.count { markDirty() }
                 for job in result.claimed { start(job) }
             }
-            if running.isEmpty || !batch.finished.isEmpty {
+            let checkTime = Self.monotonic()
+            if running.isEmpty || (!batch.finished.isEmpty && checkTime - lastDoneCheck >= 0.05) {
+                lastDoneCheck = checkTime
                 if (try? done()) == true { break }
             }
             inbox.wait(seconds: nextWake(now: Self.monotonic(), lastPoll: lastPoll))

@@ -20,6 +20,13 @@ public struct ProcessExit: Sendable {
 public struct ProcessLauncher: Sendable {
     /// Where exits are delivered.
     let inbox: Inbox
+    let watcher: ExitWatcher
+
+    /// Creates a launcher that reports to `inbox`.
+    init(inbox: Inbox) {
+        self.inbox = inbox
+        self.watcher = ExitWatcher(inbox: inbox)
+    }
 
     /// Starts `command`; on success a background thread waits for it and posts its exit to the inbox.
     /// - Returns: the pid, or nil when the command could not be started (the failure is posted too).
@@ -36,24 +43,8 @@ public struct ProcessLauncher: Sendable {
                                    launchError: "cannot run '\(command.first ?? "")': \(text)"))
             return nil
         }
-        let inbox = self.inbox
-        let pid = spawned
-        Thread.detachNewThread {
-            let status = drover_wait(pid)
-            var exit = ProcessExit(jobId: jobId, attempt: attempt)
-            if status >= 0 {
-                if status & 0x7f == 0 {
-                    exit.exitCode = (status >> 8) & 0xff
-                } else {
-                    exit.signal = status & 0x7f
-                }
-            } else {
-                exit.launchError = "lost track of process \(pid)"
-            }
-            ProcessLauncher.removeIfEmpty(logPath)
-            inbox.post(exit)
-        }
-        return pid
+        watcher.watch(ExitWatcher.Watch(pid: spawned, jobId: jobId, attempt: attempt, logPath: logPath))
+        return spawned
     }
 
     /// Deletes a log file that received no output, to keep large arrays' state directories small.

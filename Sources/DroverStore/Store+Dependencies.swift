@@ -6,74 +6,83 @@ extension Store {
     /// SEQUENTIAL successors, N_TO_N partners and plain dependents, transitively.
     ///
     /// Runs inside the write transaction that finished the jobs.
-    func jobsFinished(_ db: Database, _ finished: [(id: String, status: JobStatus)], now: EpochMillis) throws {
+    /// - Returns: whether some job became RUNNABLE.
+    @discardableResult
+    func jobsFinished(_ db: Database, _ finished: [(id: String, status: JobStatus)], now: EpochMillis) throws -> Bool {
         var work = finished
+        var released = false
         while !work.isEmpty {
             let (id, status) = work.removeLast()
             var candidates: [String] = []
             let (top, index) = JobID.split(id)
-            if let index, let parent = try Row.fetchOne(db, sql: "SELECT array_size, sequential FROM job WHERE id = ?", arguments: [top]),
-               let size = parent["array_size"] as Int? {
-                let column = status == .succeeded ? "succeeded_children" : "failed_children"
-                try db.execute(sql: "UPDATE job SET \(column) = \(column) + 1 WHERE id = ?", arguments: [top])
-                let counts = try Row.fetchOne(db, sql: "SELECT succeeded_children, failed_children, status FROM job WHERE id = ?", arguments: [top])!
-                let parentStatus = ArrayStatus.parentStatus(size: size, succeeded: counts["succeeded_children"], failed: counts["failed_children"])
-                if parentStatus.isTerminal, (counts["status"] as String) != parentStatus.rawValue {
-                    try db.execute(sql: "UPDATE job SET status = ?, status_reason = ?, stopped_at = ? WHERE id = ?",
-                                   arguments: [parentStatus.rawValue, parentStatus == .failed ? Reasons.arrayChildFailed : nil, now, top])
+            if let index, let parent = try db.row("SELECT array_size, sequential FROM job WHERE id = ?", [top]),
+               let size = parent[0] as Int? {
+                let succeededDelta = status == .succeeded ? 1 : 0
+                try db.run("UPDATE job SET succeeded_children = succeeded_children + ?, failed_children = failed_children + ? WHERE id = ?",
+                           [succeededDelta, 1 - succeededDelta, top])
+                let counts = try db.row("SELECT succeeded_children, failed_children, status FROM job WHERE id = ?", [top])!
+                let parentStatus = ArrayStatus.parentStatus(size: size, succeeded: counts[0], failed: counts[1])
+                if parentStatus.isTerminal, (counts[2] as String) != parentStatus.rawValue {
+                    try db.run("UPDATE job SET status = ?, status_reason = ?, stopped_at = ? WHERE id = ?",
+                               [parentStatus.rawValue, parentStatus == .failed ? Reasons.arrayChildFailed : nil, now, top])
                     work.append((top, parentStatus))
                 }
-                if (parent["sequential"] as Bool), index + 1 < size {
+                if (parent[1] as Bool), index + 1 < size {
                     candidates.append(JobID.child(top, index + 1))
                 }
-                for dependent in try String.fetchAll(db, sql: "SELECT job_id FROM dependency WHERE depends_on = ? AND type = 'N_TO_N'", arguments: [top]) {
+                for dependent in try db.strings("SELECT job_id FROM dependency WHERE depends_on = ? AND type = 'N_TO_N'", [top]) {
                     candidates.append(JobID.child(dependent, index))
                 }
             }
-            for dependent in try String.fetchAll(db, sql: "SELECT job_id FROM dependency WHERE depends_on = ? AND type IS NULL", arguments: [id]) {
-                if try Int.fetchOne(db, sql: "SELECT array_size FROM job WHERE id = ?", arguments: [dependent]) != nil {
-                    candidates += try String.fetchAll(db, sql: "SELECT id FROM job WHERE parent_id = ? AND status = 'PENDING' ORDER BY array_index", arguments: [dependent])
+            for dependent in try db.strings("SELECT job_id FROM dependency WHERE depends_on = ? AND type IS NULL", [id]) {
+                if try db.row("SELECT array_size FROM job WHERE id = ?", [dependent])?[0] as Int? != nil {
+                    candidates += try db.strings("SELECT id FROM job WHERE parent_id = ? AND status = 'PENDING' ORDER BY array_index", [dependent])
                 } else {
                     candidates.append(dependent)
                 }
             }
-            work += try evaluate(db, candidates: candidates, now: now)
+            let outcome = try evaluate(db, candidates: candidates, now: now)
+            work += outcome.failed
+            released = released || outcome.released
         }
+        return released
     }
 
     /// Re-decides PENDING jobs: releases those whose dependencies all succeeded, fails those with a
     /// failed dependency (`Dependent Job failed`), and propagates the failures.
     @discardableResult
-    func evaluate(_ db: Database, candidates: [String], now: EpochMillis) throws -> [(id: String, status: JobStatus)] {
+    func evaluate(_ db: Database, candidates: [String], now: EpochMillis) throws -> (failed: [(id: String, status: JobStatus)], released: Bool) {
         var failed: [(id: String, status: JobStatus)] = []
+        var released = false
         for candidate in candidates {
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, array_size FROM job WHERE id = ?", arguments: [candidate]),
-                  (row["status"] as String) == JobStatus.pending.rawValue, (row["array_size"] as Int?) == nil else { continue }
+            guard let row = try db.row("SELECT status, array_size FROM job WHERE id = ?", [candidate]),
+                  (row[0] as String) == JobStatus.pending.rawValue, (row[1] as Int?) == nil else { continue }
             let (top, index) = JobID.split(candidate)
             var statuses: [JobStatus?] = []
-            for row in try Row.fetchAll(db, sql: "SELECT depends_on, type FROM dependency WHERE job_id = ?", arguments: [top]) {
-                let target: String = row["depends_on"]
-                let type = (row["type"] as String?).flatMap(DependencyType.init(rawValue:))
+            for row in try db.rows("SELECT depends_on, type FROM dependency WHERE job_id = ?", [top]) {
+                let target: String = row[0]
+                let type = (row[1] as String?).flatMap(DependencyType.init(rawValue:))
                 if type == .nToN, let index {
                     statuses.append(try status(db, JobID.child(target, index)))
                 } else {
                     statuses.append(try status(db, target))
                 }
             }
-            if let index, index > 0, try Bool.fetchOne(db, sql: "SELECT sequential FROM job WHERE id = ?", arguments: [top]) == true {
+            if let index, index > 0, try db.row("SELECT sequential FROM job WHERE id = ?", [top])?[0] as Bool? == true {
                 statuses.append(try status(db, JobID.child(top, index - 1)))
             }
             switch DependencyDecision.decide(statuses) {
             case .wait:
                 continue
             case .release:
-                try db.execute(sql: "UPDATE job SET status = 'RUNNABLE', status_reason = NULL WHERE id = ?", arguments: [candidate])
+                try db.run("UPDATE job SET status = 'RUNNABLE', status_reason = NULL WHERE id = ?", [candidate])
+                released = true
             case .fail:
-                try db.execute(sql: "UPDATE job SET status = 'FAILED', status_reason = ?, stopped_at = ? WHERE id = ?",
-                               arguments: [Reasons.dependentJobFailed, now, candidate])
+                try db.run("UPDATE job SET status = 'FAILED', status_reason = ?, stopped_at = ? WHERE id = ?",
+                           [Reasons.dependentJobFailed, now, candidate])
                 failed.append((candidate, .failed))
             }
         }
-        return failed
+        return (failed, released)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 extension Store {
     /// Folder of the logs of top-level job `id` (children included).
     public func logDirectory(ofJob id: String) -> String {
-        directory.appendingPathComponent("logs").appendingPathComponent(JobID.split(id).parent).path
+        logsRoot + "/" + JobID.split(id).parent
     }
 
     /// The log file of one attempt: `logs/JOB/attempt-N.log`, or `logs/PARENT/INDEX-attempt-N.log` for a child.

@@ -103,7 +103,7 @@ extension Store {
                 SELECT id, attempts FROM job WHERE status = 'RUNNABLE' AND queue = ?
                 AND (status_reason IS NULL OR status_reason NOT LIKE 'MISCONFIGURATION:%')
                 ORDER BY seq LIMIT ?
-                """, arguments: [queue, limit]).map { RunnableJob(id: $0["id"], attempts: $0["attempts"]) }
+                """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1]) }
         }
     }
 
@@ -145,9 +145,7 @@ extension Store {
                 if decision == .runnable { result.becameRunnable = true }
             }
             if !finishedJobs.isEmpty {
-                let before = db.totalChangesCount
-                try jobsFinished(db, finishedJobs, now: now)
-                if db.totalChangesCount != before { result.becameRunnable = true }
+                if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
             }
             let start = try db.cachedStatement(sql: "UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'")
             let startAttempt = try db.cachedStatement(sql: "UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?")

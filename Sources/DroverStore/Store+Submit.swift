@@ -176,6 +176,6 @@ extension Store {
 
     /// Status of one job, nil when it does not exist.
     func status(_ db: Database, _ id: String) throws -> JobStatus? {
-        try String.fetchOne(db, sql: "SELECT status FROM job WHERE id = ?", arguments: [id]).flatMap(JobStatus.init(rawValue:))
+        try db.row("SELECT status FROM job WHERE id = ?", [id]).flatMap { JobStatus(rawValue: $0[0]) }
     }
 }

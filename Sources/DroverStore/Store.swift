@@ -11,12 +11,15 @@ import Synchronization
 public final class Store: Sendable {
     /// The state directory.
     public let directory: URL
+    /// `<state dir>/logs`.
+    let logsRoot: String
     let pool: DatabasePool
     let specs = Mutex<[String: JobSpec]>([:])
 
     /// Opens (creating when needed) the store in `directory`.
     public init(directory: URL) throws(DroverError) {
         self.directory = directory
+        self.logsRoot = directory.appendingPathComponent("logs").path
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -114,6 +117,8 @@ public final class Store: Sendable {
 
     /// The resolved spec of a job (a child's is its parent's).
     public func spec(ofJob id: String) throws(DroverError) -> JobSpec {
-        try read { db in try spec(db, top: JobID.split(id).parent) }
+        let top = JobID.split(id).parent
+        if let cached = specs.withLock({ $0[top] }) { return cached }
+        return try read { db in try spec(db, top: top) }
     }
 }
