@@ -8,7 +8,9 @@ public enum ReasonPattern {
         case reason
     }
 
-    /// Whether `value` matches `pattern` (case-sensitive; a missing value matches only `*`).
+    /// Whether `value` matches `pattern` (case-sensitive). A missing value (no exit code after a host
+    /// loss, no container reason) matches only a bare `*`, so that the usual closing rule
+    /// `{onReason: "*", action: EXIT}` catches every remaining case, as AWS documents.
     public static func matches(_ pattern: String, _ value: String?) -> Bool {
         if pattern.hasSuffix("*") {
             let prefix = pattern.dropLast()

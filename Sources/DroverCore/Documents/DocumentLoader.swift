@@ -21,9 +21,11 @@ public enum DocumentLoader {
     public static func parse(text: String, path: String) throws(DroverError) -> ResourceFile {
         var file = ResourceFile(path: path)
         var issues: [ValidationIssue] = []
-        let roots: [Node]
+        var roots: [Node] = []
         do {
-            roots = try Array(compose_all(yaml: text))
+            var documents = try compose_all(yaml: text)
+            while let node = documents.next() { roots.append(node) }
+            if let error = documents.error { throw error }
         } catch let error as YamlError {
             throw DroverError("\(path): \(describe(error))")
         } catch {
@@ -126,6 +128,12 @@ public enum DocumentLoader {
 
 /// Converts a YAML node tree to JSON-compatible values and remembers the line of each field path.
 struct NodeTree {
+    /// Fields that are strings in AWS's model even when YAML reads them as numbers or booleans
+    /// (`jobDefinitionName: true`, `onExitCode: 137`).
+    static let stringFields: Set<String> = [
+        "computeEnvironmentName", "jobQueueName", "jobDefinitionName", "jobName", "jobQueue", "jobDefinition",
+        "computeEnvironment", "jobId", "name", "value", "image", "action", "onExitCode", "onReason", "onStatusReason",
+    ]
     let path: String
     var lines: [String: Int] = [:]
 
@@ -140,7 +148,13 @@ struct NodeTree {
             var object: [String: Any] = [:]
             for (key, value) in mapping {
                 let name = key.string ?? ""
-                object[name] = convert(value, path: field.isEmpty ? name : "\(field).\(name)")
+                let path = field.isEmpty ? name : "\(field).\(name)"
+                if Self.stringFields.contains(name), case .scalar(let scalar) = value {
+                    lines[path] = value.mark?.line
+                    object[name] = scalar.string
+                } else {
+                    object[name] = convert(value, path: path)
+                }
             }
             return object
         case .sequence(let sequence):
