@@ -9,6 +9,13 @@ public struct StopResult: Sendable, Equatable, Codable {
     public var terminating: Int = 0
     /// Jobs left alone (already finished, or running under `cancel`).
     public var untouched: Int = 0
+
+    /// Creates a result.
+    public init(stopped: Int = 0, terminating: Int = 0, untouched: Int = 0) {
+        self.stopped = stopped
+        self.terminating = terminating
+        self.untouched = untouched
+    }
 }
 
 extension Store {

@@ -7,6 +7,12 @@ public struct RunnableJob: Sendable, Equatable {
     public var id: String
     /// Attempts made so far.
     public var attempts: Int
+
+    /// Creates a runnable-job record.
+    public init(id: String, attempts: Int) {
+        self.id = id
+        self.attempts = attempts
+    }
 }
 
 /// A queue's scheduling view: priority, state and environments in order.
