@@ -143,6 +143,12 @@ extension Store {
         try write { db in
             var result = BatchResult()
             let now = nowMillis()
+            let start = try db.cachedStatement(sql: "UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'")
+            let startAttempt = try db.cachedStatement(sql: "UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?")
+            for item in batch.started {
+                try start.execute(arguments: [item.at, item.pid, item.id])
+                try startAttempt.execute(arguments: [item.pid, item.at, item.id, item.attempt])
+            }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
                 let decision = try finish(db, item)
@@ -152,12 +158,6 @@ extension Store {
             }
             if !finishedJobs.isEmpty {
                 if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
-            }
-            let start = try db.cachedStatement(sql: "UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'")
-            let startAttempt = try db.cachedStatement(sql: "UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?")
-            for item in batch.started {
-                try start.execute(arguments: [item.at, item.pid, item.id])
-                try startAttempt.execute(arguments: [item.pid, item.at, item.id, item.attempt])
             }
             let claim = try db.cachedStatement(sql: """
                 UPDATE job SET status = 'STARTING', environment = ?, attempts = attempts + 1, status_reason = NULL,
