@@ -1,0 +1,143 @@
+import DroverCore
+import DroverStore
+import Foundation
+import Testing
+
+/// Crashes, interruptions, terminate requests and several processes on one state directory.
+struct DurabilityTests {
+    static let definitions = """
+        jobDefinitions:
+          - jobDefinitionName: nap
+            containerProperties: {command: [sh, -c, "sleep 0.05"], vcpus: 1}
+            retryStrategy: {attempts: 3}
+          - jobDefinitionName: long
+            containerProperties: {command: [sleep, "60"], vcpus: 1}
+            retryStrategy: {attempts: 3}
+
+        """
+
+    @Test func crashRecoveryRunsEveryChildToSuccessExactlyOnce() throws {
+        let sandbox = try Sandbox()
+        try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment(maxvCpus: 2) + Self.definitions))
+        let id = try sandbox.submit("-q", "default", "-d", "nap", "--array-size", "120")
+        let store = try sandbox.store()
+        let first = try sandbox.serve()
+        try eventually(within: 30, "some children to finish") { (try store.childSummary(id).counts[.succeeded] ?? 0) >= 20 }
+        try eventually(within: 10, "children to be running") { (try store.childSummary(id).counts[.running] ?? 0) > 0 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let runningAtCrash = try store.jobs(JobFilter(statuses: [.running, .starting], arrayJobId: id)).map(\.jobId)
+        #expect(!runningAtCrash.isEmpty)
+        let doneAtCrash = try store.childSummary(id).counts[.succeeded] ?? 0
+        #expect(doneAtCrash < 120)
+        try sandbox.serve()
+        try eventually(within: 60, "the array to finish") { try store.job(id)?.status.isTerminal == true }
+        #expect(try store.job(id)?.status == .succeeded)
+        for index in 0..<120 {
+            let child = "\(id):\(index)"
+            let attempts = try store.attempts(child)
+            #expect(try store.job(child)?.status == .succeeded)
+            #expect(attempts.filter { $0.exitCode == 0 }.count == 1, "\(child) succeeded exactly once")
+            #expect(attempts.last?.exitCode == 0)
+        }
+        for child in runningAtCrash {
+            #expect(try store.attempts(child).contains { $0.statusReason == Reasons.engineRestarted }, "\(child) records the restart")
+        }
+    }
+
+    @Test func restartedJobWithoutAttemptsLeftFails() throws {
+        let sandbox = try Sandbox()
+        try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + Self.definitions))
+        let id = try sandbox.submit("-q", "default", "-d", "long", "--retry-attempts", "1")
+        let store = try sandbox.store()
+        let engine = try sandbox.serve()
+        try eventually(within: 30, "the job to run") { try store.job(id)?.status == .running }
+        let pid = try #require(try store.job(id)?.pid)
+        kill(engine.processIdentifier, SIGKILL)
+        engine.waitUntilExit()
+        #expect(kill(pid, 0) == 0, "the job's process outlives the engine")
+        try sandbox.serve()
+        try eventually(within: 30, "the job to fail") { try store.job(id)?.status == .failed }
+        #expect(try store.job(id)?.statusReason == Reasons.engineRestarted)
+        try eventually(within: 10, "the orphaned process to be stopped") { kill(pid, 0) != 0 }
+    }
+
+    @Test func interruptedRunResumes() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("run.yaml", basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: step
+                containerProperties: {command: [sh, -c, "if [ -e stop-$AWS_BATCH_JOB_ARRAY_INDEX ]; then exit 0; fi; sleep 60"]}
+            jobs:
+              - {jobName: steps, jobQueue: default, jobDefinition: step, arrayProperties: {size: 3}}
+            """)
+        let run = sandbox.process(["run", file, "--quiet"])
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        let store = try sandbox.store()
+        try eventually(within: 30, "two children to run") { try store.countActive() == 3 && store.jobs(JobFilter(statuses: [.running], arrayJobId: nil)).isEmpty && (try store.jobs(JobFilter(all: true)).first.map { try store.childSummary($0.jobId).counts[.running] ?? 0 } ?? 0) == 2 }
+        let id = try #require(try store.jobs(JobFilter(all: true)).first?.jobId)
+        let pids = try (0..<3).compactMap { try store.job("\(id):\($0)")?.pid }
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 130)
+        for pid in pids { #expect(kill(pid, 0) != 0, "running children are stopped") }
+        for index in 0..<3 {
+            let child = try #require(try store.job("\(id):\(index)"))
+            #expect(child.status == .runnable)
+            #expect(child.attempts == 0, "an interrupted attempt does not use up the retry budget")
+        }
+        for index in 0..<3 { try sandbox.write("stop-\(index)", "") }
+        let again = try sandbox.drover("run", file, "--quiet")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("resuming"))
+        #expect(try store.jobs(JobFilter(all: true)).count == 1, "nothing was submitted twice")
+        #expect(try store.job(id)?.status == .succeeded)
+    }
+
+    @Test func terminateStopsARunningJobWithoutRetry() throws {
+        let sandbox = try Sandbox()
+        try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + Self.definitions))
+        let id = try sandbox.submit("-q", "default", "-d", "long")
+        let waiting = try sandbox.submit("-q", "default", "-d", "long", "--depends-on", id)
+        let store = try sandbox.store()
+        try sandbox.serve()
+        try eventually(within: 30, "the job to run") { try store.job(id)?.status == .running }
+        let cancelled = try sandbox.drover("cancel", id)
+        #expect(cancelled.stderr.contains("use `drover terminate"))
+        #expect(try store.job(id)?.status == .running)
+        let result = try sandbox.drover("terminate", id, "--reason", "Operator stopped it")
+        #expect(result.status == 0)
+        try eventually(within: 20, "the job to fail") { try store.job(id)?.status == .failed }
+        let job = try #require(try store.job(id))
+        #expect(job.statusReason == "Operator stopped it")
+        #expect(job.attempts == 1)
+        #expect(try store.job(waiting)?.status == .failed)
+        #expect(try store.job(waiting)?.statusReason == Reasons.dependentJobFailed)
+    }
+
+    @Test func concurrentSubmittersAndEngineShareOneStateDirectory() throws {
+        let sandbox = try Sandbox()
+        try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + Self.definitions))
+        try sandbox.serve()
+        let submitters = (0..<4).map { _ in
+            let process = sandbox.process(["submit", "-q", "default", "-d", "nap", "--array-size", "10"])
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in submitters { try process.run() }
+        for process in submitters {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let store = try sandbox.store()
+        try eventually(within: 60, "every job to finish") { try store.jobs(JobFilter(all: true)).allSatisfy(\.status.isTerminal) }
+        let jobs = try store.jobs(JobFilter(all: true))
+        #expect(jobs.count == 4)
+        #expect(jobs.allSatisfy { $0.status == .succeeded })
+        let second = try sandbox.drover("serve")
+        #expect(second.status == 1 && second.stderr.contains("another engine is already running"))
+    }
+}
