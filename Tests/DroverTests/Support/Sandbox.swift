@@ -1,4 +1,5 @@
 import DroverCore
+import DroverEngine
 import DroverStore
 import Foundation
 import Testing
@@ -58,7 +59,7 @@ final class Sandbox {
     func process(_ arguments: [String], environment: [String: String] = [:]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments + ["--state-dir", stateDir.path]
+        process.arguments = Array(arguments.prefix(1)) + ["--state-dir", stateDir.path] + arguments.dropFirst()
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env["DROVER_STATE_DIR"] = nil
@@ -103,10 +104,14 @@ final class Sandbox {
     @discardableResult
     func serve(environment: [String: String] = [:]) throws -> Process {
         let process = process(["serve", "--poll-interval", "0.05"], environment: environment)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         servers.append(process)
+        try eventually(within: 30, "drover serve to take the engine lock") { EngineLock.isHeld(directory: stateDir) || !process.isRunning }
         return process
     }
 
