@@ -15,6 +15,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds between looks for new work and requests from other processes.")
     var pollInterval: Double = 0.2
 
+    @Flag(help: "Exit once no job is RUNNABLE, STARTING or RUNNING (like `sbatch --wait` for a whole state directory).")
+    var exitWhenIdle = false
+
     func run() throws {
         let store = try global.store()
         guard let lock = try EngineLock(directory: global.directory) else {
@@ -26,7 +29,12 @@ struct Serve: ParsableCommand {
         let inbox = engine.inbox
         let signals = SignalHandlers { inbox.requestStop() }
         Printer.note("drover engine serving \(global.directory.path) (pid \(getpid())); Ctrl-C to stop")
-        try engine.run()
+        var lastCheck = Date.distantPast
+        try engine.run {
+            guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }
+            lastCheck = Date()
+            return try store.countActive() == 0
+        }
         Printer.note("drover engine stopped")
         withExtendedLifetime((lock, signals)) {}
     }

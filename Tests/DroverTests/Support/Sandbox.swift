@@ -80,8 +80,8 @@ final class Sandbox {
         let process = process(arguments, environment: environment)
         let out = root.appendingPathComponent("out-\(UUID().uuidString)")
         let err = root.appendingPathComponent("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out)
         let errHandle = try FileHandle(forWritingTo: err)
         process.standardOutput = outHandle
@@ -105,7 +105,7 @@ final class Sandbox {
     func serve(environment: [String: String] = [:]) throws -> Process {
         let process = process(["serve", "--poll-interval", "0.05"], environment: environment)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardInput = FileHandle.nullDevice
