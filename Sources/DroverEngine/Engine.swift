@@ -25,6 +25,8 @@ public final class Engine {
     var logFolders: Set<String> = []
     let baseEnvironment: [String: String]
     static let bufferSize = 512
+    /// Longest time a finished or started attempt waits to be written while the engine is busy.
+    static let commitInterval = 0.005
 
     /// Creates an engine over `store`.
     public init(store: Store, options: EngineOptions = EngineOptions(), inbox: Inbox = Inbox()) {
@@ -45,44 +47,72 @@ public final class Engine {
         try refresh()
         var lastPoll = Self.monotonic()
         var lastDoneCheck = 0.0
+        var lastCommit = 0.0
+        var batch = EngineBatch()
+        var planned: [(job: RunnableJob, environment: String)] = []
         while !inbox.stopRequested {
             let now = Self.monotonic()
-            var batch = EngineBatch()
-            batch.started = pendingStarts
-            pendingStarts.removeAll()
-            batch.finished = inbox.drain().compactMap(finished)
+            batch.finished += inbox.drain().compactMap(finished)
             enforceDeadlines(now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
                 try refresh()
                 try applyTerminateRequests(now: now)
             }
+            // Start first, record after: a slot freed by an exit is refilled without waiting for a
+            // write. A claim that the store refuses (the job was cancelled meanwhile) is killed.
             let plan = schedule()
-            batch.claims = plan.claims
-            batch.reasons = plan.reasons
-            if !batch.isEmpty {
+            for (job, _) in plan.claims { start(job) }
+            planned += plan.claims
+            batch.claims += plan.claims
+            batch.reasons += plan.reasons
+            batch.started += pendingStarts
+            pendingStarts.removeAll()
+            // Group commit: writes are gathered for a few milliseconds, so that a busy engine spends
+            // one transaction on many attempts rather than one each.
+            let settled = running.isEmpty || !batch.reasons.isEmpty
+            if !batch.isEmpty && (settled || now - lastCommit >= Self.commitInterval) {
                 let result = try store.commit(batch)
+                lastCommit = Self.monotonic()
                 let claimed = Set(result.claimed.map(\.id))
-                for (job, _) in plan.claims where !claimed.contains(job.id) { running[job.id] = nil }
-                if result.becameRunnable || claimed.count < plan.claims.count { markDirty() }
-                for job in result.claimed { start(job) }
-            }
-            let checkTime = Self.monotonic()
-            if running.isEmpty || (!batch.finished.isEmpty && checkTime - lastDoneCheck >= 0.05) {
-                lastDoneCheck = checkTime
+                for (job, _) in planned where !claimed.contains(job.id) { discard(job.id) }
+                if result.becameRunnable || claimed.count < planned.count { markDirty() }
+                let hadFinished = !batch.finished.isEmpty
+                batch = EngineBatch()
+                planned.removeAll()
+                let checkTime = Self.monotonic()
+                if running.isEmpty || (hadFinished && checkTime - lastDoneCheck >= 0.05) {
+                    lastDoneCheck = checkTime
+                    if (try? done()) == true { break }
+                }
+            } else if batch.isEmpty && running.isEmpty {
                 if (try? done()) == true { break }
             }
-            inbox.wait(seconds: nextWake(now: Self.monotonic(), lastPoll: lastPoll))
+            var wait = nextWake(now: Self.monotonic(), lastPoll: lastPoll)
+            if !batch.isEmpty { wait = min(wait, max(0, lastCommit + Self.commitInterval - Self.monotonic())) }
+            inbox.wait(seconds: wait)
+        }
+        if !batch.isEmpty {
+            let result = try store.commit(batch)
+            let claimed = Set(result.claimed.map(\.id))
+            for (job, _) in planned where !claimed.contains(job.id) { discard(job.id) }
         }
         try shutdown()
     }
 
     // MARK: - Steps
 
+    /// Kills the process of a claim the store refused; its exit is then ignored.
+    func discard(_ id: String) {
+        running[id]?.discarded = true
+        if let pid = running[id]?.pid { ProcessLauncher.signalGroup(pid, SIGKILL) }
+    }
+
     /// Turns a process exit into a finished attempt, using what the engine knows of why it ended.
     func finished(_ exit: ProcessExit) -> FinishedAttempt? {
         guard let attempt = running[exit.jobId], attempt.attempt == exit.attempt else { return nil }
         running[exit.jobId] = nil
+        if attempt.discarded { return nil }
         var outcome: AttemptOutcome
         if let error = exit.launchError {
             outcome = AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)", statusReason: "Task failed to start")
@@ -249,7 +279,6 @@ public final class Engine {
 
     func nextWake(now: Double, lastPoll: Double) -> Double {
         var wake = lastPoll + options.pollInterval
-        if !pendingStarts.isEmpty { wake = min(wake, now + 0.02) }
         for attempt in running.values {
             if let sent = attempt.termSentAt, sent.isFinite {
                 wake = min(wake, sent + options.killGraceSeconds)

@@ -19,4 +19,7 @@ struct RunningAttempt {
     /// Monotonic second at which SIGTERM was sent.
     var termSentAt: Double?
     var stopKind: StopKind?
+    /// The store refused the claim (the job was cancelled meanwhile): the process is killed and its
+    /// exit is not recorded.
+    var discarded = false
 }

@@ -5,21 +5,32 @@ extension Store {
     /// Propagates jobs that just became SUCCEEDED or FAILED: array parents' counts and status,
     /// SEQUENTIAL successors, N_TO_N partners and plain dependents, transitively.
     ///
-    /// Runs inside the write transaction that finished the jobs.
+    /// Runs inside the write transaction that finished the jobs. Children are handled per parent,
+    /// so a batch of many children of one array costs a few statements, not a few per child.
     /// - Returns: whether some job became RUNNABLE.
     @discardableResult
     func jobsFinished(_ db: Database, _ finished: [(id: String, status: JobStatus)], now: EpochMillis) throws -> Bool {
         var work = finished
         var released = false
         while !work.isEmpty {
-            let (id, status) = work.removeLast()
+            let wave = work
+            work = []
             var candidates: [String] = []
-            let (top, index) = JobID.split(id)
-            if let index, let parent = try db.row("SELECT array_size, sequential FROM job WHERE id = ?", [top]),
-               let size = parent[0] as Int? {
-                let succeededDelta = status == .succeeded ? 1 : 0
+            var children: [String: [(index: Int, status: JobStatus)]] = [:]
+            for (id, status) in wave {
+                let (top, index) = JobID.split(id)
+                if let index {
+                    children[top, default: []].append((index, status))
+                } else {
+                    candidates += try plainDependents(db, of: id)
+                }
+            }
+            for (top, done) in children {
+                guard let parent = try db.row("SELECT array_size, sequential FROM job WHERE id = ?", [top]),
+                      let size = parent[0] as Int? else { continue }
+                let succeeded = done.filter { $0.status == .succeeded }.count
                 try db.run("UPDATE job SET succeeded_children = succeeded_children + ?, failed_children = failed_children + ? WHERE id = ?",
-                           [succeededDelta, 1 - succeededDelta, top])
+                           [succeeded, done.count - succeeded, top])
                 let counts = try db.row("SELECT succeeded_children, failed_children, status FROM job WHERE id = ?", [top])!
                 let parentStatus = ArrayStatus.parentStatus(size: size, succeeded: counts[0], failed: counts[1])
                 if parentStatus.isTerminal, (counts[2] as String) != parentStatus.rawValue {
@@ -27,18 +38,20 @@ extension Store {
                                [parentStatus.rawValue, parentStatus == .failed ? Reasons.arrayChildFailed : nil, now, top])
                     work.append((top, parentStatus))
                 }
-                if (parent[1] as Bool), index + 1 < size {
-                    candidates.append(JobID.child(top, index + 1))
+                if parent[1] as Bool {
+                    candidates += done.filter { $0.index + 1 < size }.map { JobID.child(top, $0.index + 1) }
                 }
                 for dependent in try db.strings("SELECT job_id FROM dependency WHERE depends_on = ? AND type = 'N_TO_N'", [top]) {
-                    candidates.append(JobID.child(dependent, index))
+                    candidates += done.map { JobID.child(dependent, $0.index) }
                 }
-            }
-            for dependent in try db.strings("SELECT job_id FROM dependency WHERE depends_on = ? AND type IS NULL", [id]) {
-                if try db.row("SELECT array_size FROM job WHERE id = ?", [dependent])?[0] as Int? != nil {
-                    candidates += try db.strings("SELECT id FROM job WHERE parent_id = ? AND status = 'PENDING' ORDER BY array_index", [dependent])
-                } else {
-                    candidates.append(dependent)
+                // Plain dependencies on single children (`--depends-on PARENT:INDEX`) are rare: one range query.
+                let onChildren = try db.rows("SELECT job_id, depends_on FROM dependency WHERE depends_on > ? AND depends_on < ? AND type IS NULL",
+                                             [top + ":", top + ";"])
+                if !onChildren.isEmpty {
+                    let finishedIds = Set(done.map { JobID.child(top, $0.index) })
+                    for row in onChildren where finishedIds.contains(row[1]) {
+                        candidates += try pendingParts(db, of: row[0])
+                    }
                 }
             }
             let outcome = try evaluate(db, candidates: candidates, now: now)
@@ -46,6 +59,23 @@ extension Store {
             released = released || outcome.released
         }
         return released
+    }
+
+    /// Jobs with a plain dependency on `id`, as candidates: a single job itself, or an array's PENDING children.
+    func plainDependents(_ db: Database, of id: String) throws -> [String] {
+        var candidates: [String] = []
+        for dependent in try db.strings("SELECT job_id FROM dependency WHERE depends_on = ? AND type IS NULL", [id]) {
+            candidates += try pendingParts(db, of: dependent)
+        }
+        return candidates
+    }
+
+    /// A single job, or the PENDING children of an array job.
+    func pendingParts(_ db: Database, of id: String) throws -> [String] {
+        if try db.row("SELECT array_size FROM job WHERE id = ?", [id])?[0] as Int? != nil {
+            return try db.strings("SELECT id FROM job WHERE parent_id = ? AND status = 'PENDING' ORDER BY array_index", [id])
+        }
+        return [id]
     }
 
     /// Re-decides PENDING jobs: releases those whose dependencies all succeeded, fails those with a

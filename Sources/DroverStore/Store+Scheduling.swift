@@ -137,17 +137,31 @@ extension Store {
         }
     }
 
-    /// Writes one engine step in a single transaction: finished attempts (with retry decisions and
-    /// dependency propagation), started processes, new claims and placement reasons.
+    /// Writes one engine step in a single transaction, in this order: new claims, started
+    /// processes, finished attempts (with retry decisions and dependency propagation), placement
+    /// reasons.
     public func commit(_ batch: EngineBatch) throws(DroverError) -> BatchResult {
         try write { db in
             var result = BatchResult()
             let now = nowMillis()
-            let start = try db.cachedStatement(sql: "UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'")
-            let startAttempt = try db.cachedStatement(sql: "UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?")
-            for item in batch.started {
-                try start.execute(arguments: [item.at, item.pid, item.id])
-                try startAttempt.execute(arguments: [item.pid, item.at, item.id, item.attempt])
+            // A claim whose process already started (the engine starts first and records after)
+            // goes straight to RUNNING; STARTING is what a claim without a process shows.
+            var startedById = Dictionary(batch.started.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+            for (job, environment) in batch.claims {
+                let start = startedById.removeValue(forKey: job.id)
+                try db.run("""
+                    UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL,
+                    pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
+                    WHERE id = ? AND status = 'RUNNABLE' AND attempts = ?
+                    """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
+                guard db.changesCount == 1 else { continue }
+                try db.run("INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at) VALUES (?, ?, ?, ?, ?)",
+                           [job.id, job.attempts + 1, environment, start?.pid, start?.at])
+                result.claimed.append(job)
+            }
+            for item in startedById.values {
+                try db.run("UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'", [item.at, item.pid, item.id])
+                try db.run("UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?", [item.pid, item.at, item.id, item.attempt])
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
@@ -158,18 +172,6 @@ extension Store {
             }
             if !finishedJobs.isEmpty {
                 if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
-            }
-            let claim = try db.cachedStatement(sql: """
-                UPDATE job SET status = 'STARTING', environment = ?, attempts = attempts + 1, status_reason = NULL,
-                pid = NULL, exit_code = NULL, container_reason = NULL
-                WHERE id = ? AND status = 'RUNNABLE' AND attempts = ?
-                """)
-            let attempt = try db.cachedStatement(sql: "INSERT OR REPLACE INTO attempt(job_id, number, environment) VALUES (?, ?, ?)")
-            for (job, environment) in batch.claims {
-                try claim.execute(arguments: [environment, job.id, job.attempts])
-                guard db.changesCount == 1 else { continue }
-                try attempt.execute(arguments: [job.id, job.attempts + 1, environment])
-                result.claimed.append(job)
             }
             let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ? WHERE id = ? AND status = 'RUNNABLE'")
             for item in batch.reasons {
