@@ -23,6 +23,9 @@ public final class Engine {
     var pendingStarts: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
     var environmentCache: [String: [String]] = [:]
     var logFolders: Set<String> = []
+    /// Jobs claimed but not yet written: the store still shows them RUNNABLE, so the scheduler must
+    /// not pick them again (a fast job may even have finished already).
+    var unrecorded: Set<String> = []
     let baseEnvironment: [String: String]
     static let bufferSize = 512
     /// Longest time a finished or started attempt waits to be written while the engine is busy.
@@ -64,6 +67,7 @@ public final class Engine {
             let plan = schedule()
             for (job, _) in plan.claims { start(job) }
             planned += plan.claims
+            for (job, _) in plan.claims { unrecorded.insert(job.id) }
             batch.claims += plan.claims
             batch.reasons += plan.reasons
             batch.started += pendingStarts
@@ -80,6 +84,7 @@ public final class Engine {
                 let hadFinished = !batch.finished.isEmpty
                 batch = EngineBatch()
                 planned.removeAll()
+                unrecorded.removeAll()
                 let checkTime = Self.monotonic()
                 if running.isEmpty || (hadFinished && checkTime - lastDoneCheck >= 0.05) {
                     lastDoneCheck = checkTime
@@ -189,11 +194,11 @@ public final class Engine {
                     guard !exhausted.contains(route.name),
                           let more = try? store.runnable(queue: route.name, limit: Self.bufferSize) else { break }
                     if more.count < Self.bufferSize { exhausted.insert(route.name) }
-                    buffer = more.filter { running[$0.id] == nil }
+                    buffer = more.filter { running[$0.id] == nil && !unrecorded.contains($0.id) }
                     if buffer.isEmpty { break }
                 }
                 let job = buffer[0]
-                if running[job.id] != nil {
+                if running[job.id] != nil || unrecorded.contains(job.id) {
                     buffer.removeFirst()
                     continue
                 }

@@ -165,7 +165,7 @@ extension Store {
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
-                let decision = try finish(db, item)
+                guard let decision = try finish(db, item) else { continue }
                 result.decisions[item.id] = decision
                 if decision.isTerminal { finishedJobs.append((item.id, decision)) }
                 if decision == .runnable { result.becameRunnable = true }
@@ -181,32 +181,33 @@ extension Store {
         }
     }
 
-    /// Records one ended attempt and moves its job on; returns the job's new status.
-    func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus {
+    /// Records one ended attempt and moves its job on; returns the job's new status, or nil when
+    /// the job was not running that attempt (nothing changes then).
+    func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
         let outcome = item.outcome
-        try db.cachedStatement(sql: """
-            UPDATE attempt SET stopped_at = ?, exit_code = ?, reason = ?, status_reason = ? WHERE job_id = ? AND number = ?
-            """).execute(arguments: [item.at, outcome.exitCode, outcome.reason, outcome.statusReason, item.id, item.attempt])
-        guard item.counts else {
-            try db.cachedStatement(sql: """
+        var next = JobStatus.runnable
+        if item.counts {
+            let spec = try spec(db, top: JobID.split(item.id).parent)
+            switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt) {
+            case .succeed: next = .succeeded
+            case .retry: next = .runnable
+            case .fail: next = .failed
+            }
+            try db.run("""
+                UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
+                stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END
+                WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
+                """, [next.rawValue, outcome.statusReason, outcome.exitCode, outcome.reason,
+                      next.isTerminal ? item.at : nil, next.isTerminal, item.id, item.attempt])
+        } else {
+            try db.run("""
                 UPDATE job SET status = 'RUNNABLE', attempts = attempts - 1, status_reason = ?, pid = NULL
-                WHERE id = ? AND status IN ('STARTING','RUNNING')
-                """).execute(arguments: [outcome.statusReason, item.id])
-            return .runnable
+                WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
+                """, [outcome.statusReason, item.id, item.attempt])
         }
-        let spec = try spec(db, top: JobID.split(item.id).parent)
-        let next: JobStatus
-        switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt) {
-        case .succeed: next = .succeeded
-        case .retry: next = .runnable
-        case .fail: next = .failed
-        }
-        try db.cachedStatement(sql: """
-            UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
-            stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END
-            WHERE id = ? AND status IN ('STARTING','RUNNING')
-            """).execute(arguments: [next.rawValue, outcome.statusReason, outcome.exitCode, outcome.reason,
-                                     next.isTerminal ? item.at : nil, next.isTerminal, item.id])
+        guard db.changesCount == 1 else { return nil }
+        try db.run("UPDATE attempt SET stopped_at = ?, exit_code = ?, reason = ?, status_reason = ? WHERE job_id = ? AND number = ?",
+                   [item.at, outcome.exitCode, outcome.reason, outcome.statusReason, item.id, item.attempt])
         return next
     }
 }

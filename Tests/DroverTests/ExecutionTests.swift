@@ -21,6 +21,25 @@ struct ExecutionTests {
         #expect(json["status"] as? String == "SUCCEEDED")
     }
 
+    @Test func everyChildOfAFastArrayRunsExactlyOnce() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("fast.yaml", basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: mark
+                containerProperties: {command: [sh, -c, "echo $AWS_BATCH_JOB_ARRAY_INDEX >> ran.txt"]}
+            jobs:
+              - {jobName: fast, jobQueue: default, jobDefinition: mark, arrayProperties: {size: 400}}
+            """)
+        let result = try sandbox.drover("run", file, "--quiet")
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOf: sandbox.root.appendingPathComponent("ran.txt"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 400, "each child ran once")
+        #expect(Set(lines).count == 400)
+        let store = try sandbox.store()
+        let children = try store.jobs(JobFilter(all: true, arrayJobId: try #require(try store.jobs(JobFilter(all: true)).first?.jobId), limit: 1000))
+        #expect(children.count == 400 && children.allSatisfy { $0.status == .succeeded && $0.attempts == 1 })
+    }
+
     @Test func exitCodesSignalsAndMissingCommands() throws {
         let sandbox = try Sandbox()
         let file = try sandbox.write("jobs.yaml", basicEnvironment() + """

@@ -49,6 +49,7 @@ struct Run: ParsableCommand {
         let display = ProgressDisplay(store: store, jobs: jobs, enabled: !quiet && global.output == .table)
         display.start()
         let interrupted: Bool
+        var handedOff = false
         if let lock = try EngineLock(directory: global.directory) {
             let engine = Engine(store: store)
             let inbox = engine.inbox
@@ -58,6 +59,7 @@ struct Run: ParsableCommand {
             withExtendedLifetime((lock, signals)) {}
         } else {
             Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
+            handedOff = true
             let inbox = Inbox()
             let signals = SignalHandlers { inbox.requestStop() }
             while !inbox.stopRequested, try !store.statuses(ids).values.allSatisfy(\.isTerminal) {
@@ -69,7 +71,11 @@ struct Run: ParsableCommand {
         display.stop()
         let records = try ids.compactMap { id throws(DroverError) in try store.job(id) }
         if interrupted {
-            Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
+            if handedOff {
+                Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
+            } else {
+                Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
+            }
             Foundation.exit(130)
         }
         try Summary.print(records, store: store, elapsed: Date().timeIntervalSince(started), format: global.output)
