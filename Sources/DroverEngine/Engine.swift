@@ -28,8 +28,6 @@ public final class Engine {
     var unrecorded: Set<String> = []
     let baseEnvironment: [String: String]
     static let bufferSize = 512
-    /// Longest time a finished or started attempt waits to be written while the engine is busy.
-    static let commitInterval = 0.005
 
     /// Creates an engine over `store`.
     public init(store: Store, options: EngineOptions = EngineOptions(), inbox: Inbox = Inbox()) {
@@ -50,62 +48,60 @@ public final class Engine {
         try refresh()
         var lastPoll = Self.monotonic()
         var lastDoneCheck = 0.0
-        var lastCommit = 0.0
-        var batch = EngineBatch()
-        var planned: [(job: RunnableJob, environment: String)] = []
+        var finishedSinceCheck = false
+        let recorder = Recorder(store: store, inbox: inbox)
         while !inbox.stopRequested {
             let now = Self.monotonic()
-            batch.finished += inbox.drain().compactMap(finished)
+            if try absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
+            var batch = EngineBatch()
+            batch.finished = inbox.drain().compactMap(finished)
             enforceDeadlines(now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
                 try refresh()
                 try applyTerminateRequests(now: now)
             }
-            // Start first, record after: a slot freed by an exit is refilled without waiting for a
-            // write. A claim that the store refuses (the job was cancelled meanwhile) is killed.
+            // Start first, record after (on the recorder's thread): a slot freed by an exit is
+            // refilled without waiting for a write. A claim the store refuses (the job was
+            // cancelled meanwhile) has its process killed when the refusal comes back.
             let plan = schedule()
-            for (job, _) in plan.claims { start(job) }
-            planned += plan.claims
-            for (job, _) in plan.claims { unrecorded.insert(job.id) }
-            batch.claims += plan.claims
-            batch.reasons += plan.reasons
-            batch.started += pendingStarts
+            for (job, _) in plan.claims {
+                start(job)
+                unrecorded.insert(job.id)
+            }
+            batch.claims = plan.claims
+            batch.reasons = plan.reasons
+            batch.started = pendingStarts
             pendingStarts.removeAll()
-            // Group commit: writes are gathered for a few milliseconds, so that a busy engine spends
-            // one transaction on many attempts rather than one each.
-            let settled = running.isEmpty || !batch.reasons.isEmpty
-            if !batch.isEmpty && (settled || now - lastCommit >= Self.commitInterval) {
-                let result = try store.commit(batch)
-                lastCommit = Self.monotonic()
-                let claimed = Set(result.claimed.map(\.id))
-                for (job, _) in planned where !claimed.contains(job.id) { discard(job.id) }
-                if result.becameRunnable || claimed.count < planned.count { markDirty() }
-                let hadFinished = !batch.finished.isEmpty
-                batch = EngineBatch()
-                planned.removeAll()
-                unrecorded.removeAll()
+            if !batch.isEmpty { recorder.record(batch) }
+            if recorder.isIdle && inbox.pendingRecords == 0 {
                 let checkTime = Self.monotonic()
-                if running.isEmpty || (hadFinished && checkTime - lastDoneCheck >= 0.05) {
+                if running.isEmpty || (finishedSinceCheck && checkTime - lastDoneCheck >= 0.05) {
                     lastDoneCheck = checkTime
+                    finishedSinceCheck = false
                     if (try? done()) == true { break }
                 }
-            } else if batch.isEmpty && running.isEmpty {
-                if (try? done()) == true { break }
             }
-            var wait = nextWake(now: Self.monotonic(), lastPoll: lastPoll)
-            if !batch.isEmpty { wait = min(wait, max(0, lastCommit + Self.commitInterval - Self.monotonic())) }
-            inbox.wait(seconds: wait)
+            inbox.wait(seconds: nextWake(now: Self.monotonic(), lastPoll: lastPoll))
         }
-        if !batch.isEmpty {
-            let result = try store.commit(batch)
-            let claimed = Set(result.claimed.map(\.id))
-            for (job, _) in planned where !claimed.contains(job.id) { discard(job.id) }
-        }
+        recorder.flush()
+        _ = try absorb(inbox.drainRecorded())
         try shutdown()
     }
 
     // MARK: - Steps
+
+    /// Applies what the recorder reports: refused claims are killed, new RUNNABLE jobs are looked
+    /// for. Returns whether anything was written (so the stop condition is worth checking).
+    func absorb(_ reports: [Recorded]) throws(DroverError) -> Bool {
+        for report in reports {
+            if let failure = report.failure { throw failure }
+            for id in report.claims where !report.accepted.contains(id) { discard(id) }
+            unrecorded.subtract(report.claims)
+            if report.becameRunnable || report.accepted.count < report.claims.count { markDirty() }
+        }
+        return !reports.isEmpty
+    }
 
     /// Kills the process of a claim the store refused; its exit is then ignored.
     func discard(_ id: String) {

@@ -4,6 +4,7 @@ import Synchronization
 /// Where process exits and stop requests reach the engine loop from other threads.
 public final class Inbox: Sendable {
     private let exits = Mutex<[ProcessExit]>([])
+    private let records = Mutex<[Recorded]>([])
     private let stopFlag = Mutex<Bool>(false)
     private let wakeup = DispatchSemaphore(value: 0)
 
@@ -14,6 +15,23 @@ public final class Inbox: Sendable {
     func post(_ exit: ProcessExit) {
         exits.withLock { $0.append(exit) }
         wakeup.signal()
+    }
+
+    /// Delivers what the recorder wrote and wakes the engine.
+    func post(_ record: Recorded) {
+        records.withLock { $0.append(record) }
+        wakeup.signal()
+    }
+
+    /// Number of recorder reports not yet taken.
+    var pendingRecords: Int { records.withLock { $0.count } }
+
+    /// Takes every recorder report delivered so far.
+    func drainRecorded() -> [Recorded] {
+        records.withLock { list in
+            defer { list.removeAll(keepingCapacity: true) }
+            return list
+        }
     }
 
     /// Asks the engine to stop: running attempts are stopped and put back to RUNNABLE.
