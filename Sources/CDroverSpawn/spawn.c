@@ -7,7 +7,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-int drover_spawn(char *const argv[], char *const envp[], const char *log_path, pid_t *pid_out) {
+int drover_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, pid_t *pid_out) {
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
     sigset_t all, none;
@@ -26,7 +26,11 @@ int drover_spawn(char *const argv[], char *const envp[], const char *log_path, p
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
-    rc = posix_spawnp(pid_out, argv[0], &actions, &attr, argv, envp);
+    if (path != NULL) {
+        rc = posix_spawn(pid_out, path, &actions, &attr, argv, envp);
+    } else {
+        rc = posix_spawnp(pid_out, argv[0], &actions, &attr, argv, envp);
+    }
 
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);

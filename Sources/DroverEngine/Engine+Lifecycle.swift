@@ -42,7 +42,7 @@ extension Engine {
         pendingStarts.removeAll()
         var killed = false
         while !running.isEmpty {
-            batch.finished += inbox.drain().compactMap(finished)
+            batch.finished += handle(inbox.drain())
             if running.isEmpty { break }
             let waited = Self.monotonic() - start
             if !killed && waited >= min(options.killGraceSeconds, 10) {

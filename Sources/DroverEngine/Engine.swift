@@ -23,6 +23,7 @@ public final class Engine {
     var pendingStarts: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
     var environmentCache: [String: [String]] = [:]
     var logFolders: Set<String> = []
+    var executables: [String: String?] = [:]
     /// Jobs claimed but not yet written: the store still shows them RUNNABLE, so the scheduler must
     /// not pick them again (a fast job may even have finished already).
     var unrecorded: Set<String> = []
@@ -54,7 +55,7 @@ public final class Engine {
             let now = Self.monotonic()
             if try absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
             var batch = EngineBatch()
-            batch.finished = inbox.drain().compactMap(finished)
+            batch.finished = handle(inbox.drain())
             enforceDeadlines(now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
@@ -101,6 +102,28 @@ public final class Engine {
             if report.becameRunnable || report.accepted.count < report.claims.count { markDirty() }
         }
         return !reports.isEmpty
+    }
+
+    /// Notes started processes (signalling those already asked to stop) and turns exits into
+    /// finished attempts.
+    func handle(_ events: [ProcessEvent]) -> [FinishedAttempt] {
+        var finishedAttempts: [FinishedAttempt] = []
+        for event in events {
+            switch event {
+            case .started(let id, let attempt, let pid, let at):
+                guard let current = running[id], current.attempt == attempt else { continue }
+                running[id]?.pid = pid
+                pendingStarts.append((id, attempt, pid, at))
+                if current.discarded {
+                    ProcessLauncher.signalGroup(pid, SIGKILL)
+                } else if current.termSentAt != nil {
+                    ProcessLauncher.signalGroup(pid, SIGTERM)
+                }
+            case .exited(let exit):
+                if let attempt = finished(exit) { finishedAttempts.append(attempt) }
+            }
+        }
+        return finishedAttempts
     }
 
     /// Kills the process of a claim the store refused; its exit is then ignored.
@@ -168,6 +191,7 @@ public final class Engine {
 
     /// Reloads queues and environments and forgets buffered RUNNABLE jobs.
     func refresh() throws(DroverError) {
+        executables.removeAll(keepingCapacity: true)
         routes = try store.routes()
         environments = Dictionary(try store.computeEnvironments().map { ($0.computeEnvironmentName, $0) }, uniquingKeysWith: { $1 })
         markDirty()
@@ -258,13 +282,20 @@ public final class Engine {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let logPath = store.logPath(ofJob: job.id, attempt: attempt)
-        let pid = launcher.launch(jobId: job.id, attempt: attempt, command: spec.command, environment: environment, logPath: logPath)
-        guard let pid else { return }
-        running[job.id]?.pid = pid
+        launcher.launch(jobId: job.id, attempt: attempt, executable: executable(spec.command.first ?? ""), command: spec.command,
+                        environment: environment, logPath: logPath)
         if let seconds = spec.attemptDurationSeconds {
             running[job.id]?.deadline = Self.monotonic() + Double(seconds)
         }
-        pendingStarts.append((job.id, attempt, pid, nowMillis()))
+    }
+
+    /// Where PATH finds `name`, remembered until the next refresh (so each start tries one file,
+    /// not every PATH entry).
+    func executable(_ name: String) -> String? {
+        if let known = executables[name] { return known }
+        let found = ProcessLauncher.resolve(name, searchPath: baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        executables[name] = found
+        return found
     }
 
     /// The inherited environment with the definition's variables on top, cached per job.

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Where process exits and stop requests reach the engine loop from other threads.
 public final class Inbox: Sendable {
-    private let exits = Mutex<[ProcessExit]>([])
+    private let events = Mutex<[ProcessEvent]>([])
     private let records = Mutex<[Recorded]>([])
     private let stopFlag = Mutex<Bool>(false)
     private let wakeup = DispatchSemaphore(value: 0)
@@ -11,9 +11,9 @@ public final class Inbox: Sendable {
     /// Creates an empty inbox.
     public init() {}
 
-    /// Delivers an exit and wakes the engine.
-    func post(_ exit: ProcessExit) {
-        exits.withLock { $0.append(exit) }
+    /// Delivers a process event and wakes the engine.
+    func post(_ event: ProcessEvent) {
+        events.withLock { $0.append(event) }
         wakeup.signal()
     }
 
@@ -43,9 +43,9 @@ public final class Inbox: Sendable {
     /// Whether a stop was requested.
     public var stopRequested: Bool { stopFlag.withLock { $0 } }
 
-    /// Takes every exit delivered so far.
-    func drain() -> [ProcessExit] {
-        exits.withLock { list in
+    /// Takes every process event delivered so far, in order.
+    func drain() -> [ProcessEvent] {
+        events.withLock { list in
             defer { list.removeAll(keepingCapacity: true) }
             return list
         }

@@ -16,35 +16,42 @@ public struct ProcessExit: Sendable {
     public var launchError: String?
 }
 
-/// Starts job commands as local processes in their own process groups and reports their exits.
+/// What happened to a process the engine asked for.
+public enum ProcessEvent: Sendable {
+    /// The process is running.
+    case started(jobId: String, attempt: Int, pid: Int32, at: EpochMillis)
+    /// The process ended, or could not be started.
+    case exited(ProcessExit)
+}
+
+/// Starts job commands as local processes in their own process groups and reports what happens
+/// to them through the inbox.
 public struct ProcessLauncher: Sendable {
-    /// Where exits are delivered.
-    let inbox: Inbox
-    let watcher: ExitWatcher
+    let workers: ProcessWorkers
 
     /// Creates a launcher that reports to `inbox`.
     init(inbox: Inbox) {
-        self.inbox = inbox
-        self.watcher = ExitWatcher(inbox: inbox)
+        self.workers = ProcessWorkers(inbox: inbox)
     }
 
-    /// Starts `command`; on success a background thread waits for it and posts its exit to the inbox.
-    /// - Returns: the pid, or nil when the command could not be started (the failure is posted too).
-    public func launch(jobId: String, attempt: Int, command: [String], environment: [String], logPath: String) -> Int32? {
-        var spawned: pid_t = 0
-        let rc = withCStrings(command) { argv in
-            withCStrings(environment) { envp in
-                drover_spawn(argv, envp, logPath, &spawned)
+    /// Starts `command` on a worker thread; `started` (with the pid) and `exited` events follow.
+    public func launch(jobId: String, attempt: Int, executable: String?, command: [String], environment: [String], logPath: String) {
+        workers.launch(ProcessWorkers.Launch(jobId: jobId, attempt: attempt, executable: executable, command: command,
+                                             environment: environment, logPath: logPath))
+    }
+
+    /// The first executable file named `name` in `searchPath` (a PATH value); nil when there is
+    /// none or `name` holds a slash (then it is used as given).
+    public static func resolve(_ name: String, searchPath: String) -> String? {
+        guard !name.contains("/"), !name.isEmpty else { return nil }
+        for directory in searchPath.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
             }
         }
-        guard rc == 0 else {
-            let text = String(cString: strerror(rc))
-            inbox.post(ProcessExit(jobId: jobId, attempt: attempt, exitCode: nil, signal: nil,
-                                   launchError: "cannot run '\(command.first ?? "")': \(text)"))
-            return nil
-        }
-        watcher.watch(ExitWatcher.Watch(pid: spawned, jobId: jobId, attempt: attempt, logPath: logPath))
-        return spawned
+        return nil
     }
 
     /// Deletes a log file that received no output, to keep large arrays' state directories small.
