@@ -116,7 +116,7 @@ public final class Engine {
                 pendingStarts.append((id, attempt, pid, at))
                 if current.discarded {
                     ProcessLauncher.signalGroup(pid, SIGKILL)
-                } else if current.termSentAt != nil {
+                } else if current.termSentAt != nil || current.stopKind != nil {
                     ProcessLauncher.signalGroup(pid, SIGTERM)
                 }
             case .exited(let exit):

@@ -52,6 +52,8 @@ final class Recorder: Sendable {
     private func loop() {
         while true {
             work.wait()
+            // A moment's wait gathers what follows (starts, exits) into the same transaction.
+            Thread.sleep(forTimeInterval: 0.002)
             let batch = state.withLock { state -> EngineBatch? in
                 guard !state.pending.isEmpty else { return nil }
                 state.busy = true

@@ -73,13 +73,19 @@ extension Store {
         }
     }
 
-    /// Attempts of a job, in order.
+    /// Attempts of a job, in order; an attempt still running is shown from the job's row.
     public func attempts(_ id: String) throws(DroverError) -> [AttemptRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id = ? ORDER BY number", arguments: [id]).map {
+            var attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id = ? ORDER BY number", arguments: [id]).map {
                 AttemptRecord(number: $0["number"], computeEnvironment: $0["environment"], pid: $0["pid"], startedAt: $0["started_at"],
                               stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"], statusReason: $0["status_reason"])
             }
+            if let row = try Row.fetchOne(db, sql: "SELECT attempts, environment, pid, started_at FROM job WHERE id = ? AND status IN ('STARTING','RUNNING')", arguments: [id]) {
+                let number: Int = row["attempts"]
+                attempts.removeAll { $0.number >= number }
+                attempts.append(AttemptRecord(number: number, computeEnvironment: row["environment"], pid: row["pid"], startedAt: row["started_at"]))
+            }
+            return attempts
         }
     }
 

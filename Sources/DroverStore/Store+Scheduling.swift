@@ -155,13 +155,10 @@ extension Store {
                     WHERE id = ? AND status = 'RUNNABLE' AND attempts = ?
                     """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
                 guard db.changesCount == 1 else { continue }
-                try db.run("INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at) VALUES (?, ?, ?, ?, ?)",
-                           [job.id, job.attempts + 1, environment, start?.pid, start?.at])
                 result.claimed.append(job)
             }
             for item in startedById.values {
                 try db.run("UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'", [item.at, item.pid, item.id])
-                try db.run("UPDATE attempt SET pid = ?, started_at = ? WHERE job_id = ? AND number = ?", [item.pid, item.at, item.id, item.attempt])
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
@@ -185,6 +182,13 @@ extension Store {
     /// the job was not running that attempt (nothing changes then).
     func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
         let outcome = item.outcome
+        // The attempt's row is written once, when it ends, from what the job row holds while it runs.
+        try db.run("""
+            INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason)
+            SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ? FROM job
+            WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
+            """, [item.at, outcome.exitCode, outcome.reason, outcome.statusReason, item.id, item.attempt])
+        guard db.changesCount == 1 else { return nil }
         var next = JobStatus.runnable
         if item.counts {
             let spec = try spec(db, top: JobID.split(item.id).parent)
@@ -205,9 +209,6 @@ extension Store {
                 WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
                 """, [outcome.statusReason, item.id, item.attempt])
         }
-        guard db.changesCount == 1 else { return nil }
-        try db.run("UPDATE attempt SET stopped_at = ?, exit_code = ?, reason = ?, status_reason = ? WHERE job_id = ? AND number = ?",
-                   [item.at, outcome.exitCode, outcome.reason, outcome.statusReason, item.id, item.attempt])
         return next
     }
 }
