@@ -23,9 +23,10 @@ final class ProgressDisplay: Sendable {
         guard enabled else { return }
         Thread.detachNewThread { [self] in
             var drawn = 0
-            var last = ""
+            var previous = ""
             var lastPrint = Date.distantPast
-            while !stopped.withLock({ $0 }) {
+            while true {
+                let last = stopped.withLock { $0 }
                 let lines = render()
                 let text = lines.joined(separator: "\n")
                 if interactive {
@@ -33,11 +34,12 @@ final class ProgressDisplay: Sendable {
                     output += lines.map { "\u{1B}[2K" + $0 }.joined(separator: "\n") + "\n"
                     FileHandle.standardError.write(Data(output.utf8))
                     drawn = lines.count
-                } else if text != last && Date().timeIntervalSince(lastPrint) >= 2 {
+                } else if text != previous && (last || Date().timeIntervalSince(lastPrint) >= 2) {
                     FileHandle.standardError.write(Data((text + "\n").utf8))
-                    last = text
+                    previous = text
                     lastPrint = Date()
                 }
+                if last { break }
                 Thread.sleep(forTimeInterval: interactive ? 0.2 : 0.5)
             }
             finished.signal()
