@@ -113,13 +113,6 @@ extension Store {
         }
     }
 
-    /// Whether any job waits in RUNNABLE or PENDING, or runs (an engine has work).
-    public func hasUnfinishedWork() throws(DroverError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM job WHERE status IN ('RUNNABLE','STARTING','RUNNING') LIMIT 1") ?? false
-        }
-    }
-
     /// Jobs with a pending terminate request that are STARTING or RUNNING.
     public func terminateRequests() throws(DroverError) -> [(id: String, reason: String)] {
         try read { db in

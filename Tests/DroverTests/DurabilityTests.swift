@@ -76,7 +76,10 @@ struct DurabilityTests {
         run.standardError = FileHandle.nullDevice
         try run.run()
         let store = try sandbox.store()
-        try eventually(within: 30, "two children to run") { try store.countActive() == 3 && store.jobs(JobFilter(statuses: [.running], arrayJobId: nil)).isEmpty && (try store.jobs(JobFilter(all: true)).first.map { try store.childSummary($0.jobId).counts[.running] ?? 0 } ?? 0) == 2 }
+        try eventually(within: 30, "two children to run") {
+            guard let array = try store.jobs(JobFilter(all: true)).first?.jobId else { return false }
+            return try store.childSummary(array).counts[.running] == 2
+        }
         let id = try #require(try store.jobs(JobFilter(all: true)).first?.jobId)
         let pids = try (0..<3).compactMap { try store.job("\(id):\($0)")?.pid }
         kill(run.processIdentifier, SIGINT)
