@@ -38,8 +38,6 @@ extension Engine {
             }
         }
         var batch = EngineBatch()
-        batch.started = pendingStarts
-        pendingStarts.removeAll()
         var killed = false
         while !running.isEmpty {
             batch.finished += handle(inbox.drain())
@@ -52,6 +50,8 @@ extension Engine {
             if waited > min(options.killGraceSeconds, 10) + 10 { break }
             inbox.wait(seconds: 0.05)
         }
+        batch.started = pendingStarts
+        pendingStarts.removeAll()
         if !batch.isEmpty { _ = try store.commit(batch) }
     }
 }
