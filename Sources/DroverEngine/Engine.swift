@@ -39,9 +39,6 @@ public final class Engine {
         self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
     }
 
-    /// Number of attempts running now.
-    public var runningCount: Int { running.count }
-
     /// Runs until `done()` returns true (checked after every step) or a stop is requested, then
     /// stops what still runs and puts it back to RUNNABLE.
     public func run(until done: () throws -> Bool = { false }) throws(DroverError) {

@@ -75,8 +75,6 @@ public struct BatchResult: Sendable {
     public var claimed: [RunnableJob] = []
     /// Whether some job became RUNNABLE (a retry or a released dependency).
     public var becameRunnable = false
-    /// Outcome of each finished attempt: the job's new status.
-    public var decisions: [String: JobStatus] = [:]
 }
 
 /// A job found STARTING or RUNNING when an engine starts: its previous engine died.
@@ -156,7 +154,6 @@ extension Store {
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
                 guard let decision = try finish(db, item) else { continue }
-                result.decisions[item.id] = decision
                 if decision.isTerminal { finishedJobs.append((item.id, decision)) }
                 if decision == .runnable { result.becameRunnable = true }
             }
