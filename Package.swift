@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DroverCore", targets: ["DroverCore"]),
         .library(name: "DroverStore", targets: ["DroverStore"]),
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
+        .library(name: "DroverImaging", targets: ["DroverImaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,10 +39,18 @@ let package = Package(
             dependencies: ["DroverCore", "DroverStore", "CDroverSpawn"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CDroverImaging", dependencies: ["CJPEG", "CPNG"]),
+        .target(
+            name: "DroverImaging",
+            dependencies: ["DroverCore", "CDroverImaging", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
-                "DroverCore", "DroverStore", "DroverEngine",
+                "DroverCore", "DroverStore", "DroverEngine", "DroverImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,44 @@
+/// JPEG chroma subsampling.
+public enum ChromaSubsampling: String, Sendable, Codable, CaseIterable {
+    case s444 = "4:4:4"
+    case s422 = "4:2:2"
+    case s420 = "4:2:0"
+
+    var code: Int32 {
+        switch self {
+        case .s444: 444
+        case .s422: 422
+        case .s420: 420
+        }
+    }
+}
+
+/// How much work a PNG encoder puts into finding the smallest file.
+public enum PNGEffort: String, Sendable, Codable, CaseIterable {
+    /// One trial: adaptive filters, zlib level 6.
+    case fast
+    /// Several filter and zlib strategy trials at level 9; the smallest wins.
+    case best
+}
+
+/// Options for writing an image, per output.
+public struct EncodeOptions: Sendable, Equatable {
+    /// JPEG quality, 1–100.
+    public var quality: Int = 82
+    /// Write a progressive JPEG.
+    public var progressive: Bool = true
+    /// Compute optimal Huffman tables (two passes).
+    public var optimizeCoding: Bool = true
+    public var subsampling: ChromaSubsampling = .s420
+    /// Keep the ICC profile of the input.
+    public var keepICC: Bool = false
+    /// Keep the EXIF orientation (as a minimal EXIF block) when the pixels were not turned upright.
+    public var keepOrientation: Bool = false
+    public var pngEffort: PNGEffort = .best
+    /// Reduce 16-bit PNG samples to 8 bits (lossy, so only when asked).
+    public var reduce16: Bool = false
+    /// Store a PNG with at most 256 colors as a palette image (lossless).
+    public var palette: Bool = true
+
+    public init() {}
+}

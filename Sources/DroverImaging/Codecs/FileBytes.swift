@@ -1,0 +1,42 @@
+import Foundation
+
+/// The bytes of a file (or a copy of a byte array) at a stable address, as the C decoders need them.
+public final class FileBytes: @unchecked Sendable {
+    // Sendable: the buffer is written only in init and freed in deinit; it is read-only in between.
+    public let buffer: UnsafeRawBufferPointer
+
+    /// Reads a whole file.
+    public init(path: String) throws(ImageError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .io("cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .io("cannot stat: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .io("not a regular file") }
+        let size = Int(info.st_size)
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        var done = 0
+        while done < size {
+            let count = read(descriptor, memory.baseAddress! + done, size - done)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                memory.deallocate()
+                throw .io("cannot read: \(count < 0 ? String(cString: strerror(errno)) : "file shrank while reading")")
+            }
+            done += count
+        }
+        buffer = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(memory)[0..<size])
+    }
+
+    /// Copies `bytes`.
+    public init(_ bytes: [UInt8]) {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        memory.copyBytes(from: bytes)
+        buffer = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(memory)[0..<bytes.count])
+    }
+
+    deinit { UnsafeMutableRawPointer(mutating: buffer.baseAddress!).deallocate() }
+
+    public var count: Int { buffer.count }
+    var pointer: UnsafePointer<UInt8> { buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+}

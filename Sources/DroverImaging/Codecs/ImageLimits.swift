@@ -1,0 +1,25 @@
+/// Limits checked from an image's header, before any pixel buffer is allocated (decompression bombs are refused).
+public struct ImageLimits: Sendable, Equatable {
+    /// Widest image accepted.
+    public var maxWidth: Int
+    /// Tallest image accepted.
+    public var maxHeight: Int
+    /// Most pixels accepted (width × height).
+    public var maxPixels: Int
+    /// Largest file accepted, in bytes.
+    public var maxFileBytes: Int
+    /// Most scans accepted in a progressive JPEG (each scan costs a pass over the whole image).
+    public var maxScans: Int
+
+    /// Defaults: 30,000 px a side, 200 megapixels, 1 GiB, 500 scans.
+    public init(
+        maxWidth: Int = 30_000, maxHeight: Int = 30_000, maxPixels: Int = 200_000_000,
+        maxFileBytes: Int = 1 << 30, maxScans: Int = 500
+    ) {
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
+        self.maxPixels = maxPixels
+        self.maxFileBytes = maxFileBytes
+        self.maxScans = maxScans
+    }
+}

@@ -1,0 +1,65 @@
+import CDroverImaging
+
+/// Writes PNG files with libpng: the smallest lossless form of the pixels (16→8 bits when no information is lost,
+/// alpha dropped when opaque, gray when R = G = B, a palette when at most 256 colors), then the filter and zlib
+/// strategy that compress this image best.
+public enum PNGWriter {
+    /// Encodes `raster` losslessly (except 16→8 bits when `options.reduce16`).
+    public static func encode(_ raster: Raster, options: EncodeOptions, color: ColorMetadata = ColorMetadata()) throws(ImageError) -> [UInt8] {
+        var image = options.reduce16 ? raster.to8Bit() : raster
+        image = PNGReduction.reduced(image)
+        let layout = PNGReduction.layout(for: image, palette: options.palette)
+        let trials: [(filters: Int32, strategy: Int32, level: Int32)] =
+            switch options.pngEffort {
+            case .fast: [(0xF8, 0, 6)]
+            case .best:
+                // Filters none / adaptive × zlib strategies default, filtered, huffman-only, RLE, all at level 9.
+                [0x08, 0xF8].flatMap { filters in [0, 1, 2, 3].map { (Int32(filters), Int32($0), Int32(9)) } }
+            }
+        var best: [UInt8]?
+        for trial in trials {
+            let encoded = try encodeOnce(layout, trial: trial, color: options.keepICC ? color : ColorMetadata(
+                pngGamma: color.pngGamma, pngSRGBIntent: color.pngSRGBIntent))
+            if best == nil || encoded.count < best!.count { best = encoded }
+        }
+        return best!
+    }
+
+    private static func encodeOnce(
+        _ layout: PNGLayout, trial: (filters: Int32, strategy: Int32, level: Int32), color: ColorMetadata
+    ) throws(ImageError) -> [UInt8] {
+        let icc = color.icc ?? []
+        return try layout.rows.withUnsafeBufferPointer { rows throws(ImageError) in
+            try layout.palette.withUnsafeBufferPointer { palette throws(ImageError) in
+                try layout.transparency.withUnsafeBufferPointer { trns throws(ImageError) in
+                    try icc.withUnsafeBufferPointer { iccBuffer throws(ImageError) in
+                        var settings = drover_png_write_options(
+                            color_type: layout.colorType, bit_depth: layout.bitDepth,
+                            palette: palette.baseAddress, palette_count: Int32(layout.palette.count / 3),
+                            trns: trns.baseAddress, trns_count: Int32(layout.transparency.count),
+                            filters: trial.filters, level: trial.level, strategy: trial.strategy, mem_level: 9,
+                            icc: iccBuffer.baseAddress, icc_length: icc.count,
+                            gamma: Int32(color.pngGamma), srgb_intent: Int32(color.pngSRGBIntent))
+                        return try JPEGWriter.collect { output, length, message in
+                            drover_png_encode(
+                                rows.baseAddress, UInt32(layout.width), UInt32(layout.height), layout.stride, &settings,
+                                output, length, message, 256)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rows ready for libpng: one byte per sample (or per palette index, or per sub-byte gray sample).
+struct PNGLayout {
+    var width: Int
+    var height: Int
+    var colorType: Int32
+    var bitDepth: Int32
+    var rows: [UInt8]
+    var stride: Int
+    var palette: [UInt8] = []
+    var transparency: [UInt8] = []
+}

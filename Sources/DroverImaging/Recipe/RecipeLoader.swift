@@ -1,0 +1,335 @@
+import DroverCore
+import Foundation
+import Yams
+
+/// Reads recipe files (YAML or JSON), rejecting unknown fields and bad values with the file, line and field,
+/// every problem at once, before any image is touched.
+public enum RecipeLoader {
+    /// Reads the recipe at `path`.
+    public static func load(path: String) throws(DroverError) -> Recipe {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DroverError("\(path): cannot read the recipe (\(error.localizedDescription))")
+        }
+        return try parse(text: text, path: path)
+    }
+
+    /// Parses `text` as the content of the recipe file `path`.
+    public static func parse(text: String, path: String) throws(DroverError) -> Recipe {
+        let root: Node?
+        do {
+            root = try compose(yaml: text)
+        } catch {
+            throw DroverError("\(path): malformed YAML/JSON: \(error)")
+        }
+        guard let root else { throw DroverError("\(path): the recipe is empty; it needs at least `outputs`") }
+        var reader = RecipeReader(path: path)
+        let recipe = reader.recipe(root)
+        if !reader.issues.isEmpty { throw DroverError.invalid(reader.issues, nothingChanged: false).withRecipeNote }
+        return recipe
+    }
+}
+
+extension DroverError {
+    fileprivate var withRecipeNote: DroverError {
+        DroverError(message + "\nno image was processed.", exitCode: exitCode)
+    }
+}
+
+/// Walks a recipe's YAML nodes, collecting issues.
+struct RecipeReader {
+    static let stepNames = [
+        "autoOrient", "resize", "grayscale", "blur", "sharpen", "brightness", "contrast", "saturation", "rotate", "flip", "flop",
+    ]
+    let path: String
+    var issues: [ValidationIssue] = []
+
+    init(path: String) {
+        self.path = path
+    }
+
+    mutating func recipe(_ root: Node) -> Recipe {
+        var recipe = Recipe()
+        guard let fields = mapping(root, field: "", allowed: ["description", "validate", "steps", "outputs"]) else { return recipe }
+        if let node = fields["validate"] { validate(node, into: &recipe) }
+        if let node = fields["steps"] { recipe.steps = steps(node, field: "steps") }
+        if let node = fields["outputs"], let items = list(node, field: "outputs") {
+            recipe.outputs = items.enumerated().compactMap { output($0.element, field: "outputs[\($0.offset)]", shared: recipe.steps) }
+            if items.isEmpty { fail(node, "outputs", "needs at least one output") }
+        } else if fields["outputs"] == nil {
+            fail(root, "outputs", "is required: list the files to write for each input (name, steps, format...)")
+        }
+        var names = Set<String>(), paths = [String: String]()
+        for (index, output) in recipe.outputs.enumerated() {
+            if !names.insert(output.name).inserted {
+                fail(fields["outputs"], "outputs[\(index)].name", "'\(output.name)' is used by two outputs")
+            }
+            let sample = output.relativePath(forInput: "a/photo.jpg", format: .jpeg)
+            if let other = paths[sample] {
+                fail(fields["outputs"], "outputs[\(index)].file", "writes the same files as output '\(other)'; use {output} or another folder")
+            }
+            paths[sample] = output.name
+        }
+        return recipe
+    }
+
+    mutating func validate(_ node: Node, into recipe: inout Recipe) {
+        let allowed = ["formats", "maxWidth", "maxHeight", "maxMegapixels", "maxFileSize", "maxScans"]
+        guard let fields = mapping(node, field: "validate", allowed: allowed) else { return }
+        if let formats = fields["formats"], let items = list(formats, field: "validate.formats") {
+            var set = Set<ImageFormat>()
+            for (index, item) in items.enumerated() {
+                let text = item.string?.lowercased() ?? ""
+                if let format = ImageFormat(rawValue: text == "jpg" ? "jpeg" : text) {
+                    set.insert(format)
+                } else {
+                    fail(item, "validate.formats[\(index)]", "must be jpeg or png (got '\(item.string ?? "?")')")
+                }
+            }
+            recipe.formats = set
+        }
+        if let value = fields["maxWidth"].flatMap({ integer($0, field: "validate.maxWidth", in: 1...65_500) }) { recipe.limits.maxWidth = value }
+        if let value = fields["maxHeight"].flatMap({ integer($0, field: "validate.maxHeight", in: 1...65_500) }) { recipe.limits.maxHeight = value }
+        if let value = fields["maxMegapixels"].flatMap({ number($0, field: "validate.maxMegapixels", in: 0.000001...4_000) }) {
+            recipe.limits.maxPixels = Int(value * 1_000_000)
+        }
+        if let value = fields["maxScans"].flatMap({ integer($0, field: "validate.maxScans", in: 1...100_000) }) { recipe.limits.maxScans = value }
+        if let node = fields["maxFileSize"] {
+            if let bytes = Self.byteCount(node.string ?? "") {
+                recipe.limits.maxFileBytes = bytes
+            } else {
+                fail(node, "validate.maxFileSize", "must be a size such as 52428800, 50MB or 2GiB (got '\(node.string ?? "?")')")
+            }
+        }
+    }
+
+    mutating func steps(_ node: Node, field: String) -> [Step] {
+        guard let items = list(node, field: field) else { return [] }
+        return items.enumerated().compactMap { step($0.element, field: "\(field)[\($0.offset)]") }
+    }
+
+    mutating func step(_ node: Node, field: String) -> Step? {
+        let name: String, value: Node?
+        switch node {
+        case .scalar(let scalar):
+            (name, value) = (scalar.string, nil)
+        case .mapping(let pairs) where pairs.count == 1:
+            (name, value) = (pairs.first!.key.string ?? "", pairs.first!.value)
+        default:
+            fail(node, field, "a step is a name (`- grayscale`) or a one-key mapping (`- resize: {width: 320}`)")
+            return nil
+        }
+        let at = "\(field).\(name)"
+        switch name {
+        case "autoOrient", "grayscale", "flip", "flop":
+            if let value, value.bool != true, value.string?.isEmpty == false, !(value.mapping?.isEmpty ?? false) {
+                fail(value, at, "takes no value")
+            }
+            return ["autoOrient": .autoOrient, "grayscale": .grayscale, "flip": .flip, "flop": .flop][name]
+        case "resize":
+            guard let value, let fields = mapping(value, field: at, allowed: ["width", "height", "fit", "enlarge"]) else {
+                if value == nil { fail(node, at, "needs a width and/or height, e.g. `resize: {width: 320, height: 320, fit: inside}`") }
+                return nil
+            }
+            var spec = ResizeSpec()
+            spec.width = fields["width"].flatMap { integer($0, field: "\(at).width", in: 1...65_500) }
+            spec.height = fields["height"].flatMap { integer($0, field: "\(at).height", in: 1...65_500) }
+            if fields["width"] == nil && fields["height"] == nil { fail(value, at, "needs a width, a height or both") }
+            if let fit = fields["fit"] {
+                if let mode = ResizeFit(rawValue: fit.string ?? "") { spec.fit = mode } else {
+                    fail(fit, "\(at).fit", "must be inside, cover or exact (got '\(fit.string ?? "?")')")
+                }
+            }
+            if let enlarge = fields["enlarge"] { spec.enlarge = boolean(enlarge, field: "\(at).enlarge") ?? false }
+            return .resize(spec)
+        case "blur":
+            guard let sigma = parameter(value, node: node, field: at, key: "sigma", in: 0.01...200) else { return nil }
+            return .blur(sigma: sigma)
+        case "sharpen":
+            var (sigma, amount, threshold) = (1.0, 1.0, 0)
+            if let value, let fields = mapping(value, field: at, allowed: ["sigma", "amount", "threshold"]) {
+                sigma = fields["sigma"].flatMap { number($0, field: "\(at).sigma", in: 0.01...200) } ?? sigma
+                amount = fields["amount"].flatMap { number($0, field: "\(at).amount", in: 0...20) } ?? amount
+                threshold = fields["threshold"].flatMap { integer($0, field: "\(at).threshold", in: 0...255) } ?? threshold
+            }
+            return .sharpen(sigma: sigma, amount: amount, threshold: threshold)
+        case "brightness", "contrast", "saturation":
+            guard let factor = parameter(value, node: node, field: at, key: "factor", in: 0...10) else { return nil }
+            return name == "brightness" ? .brightness(factor) : name == "contrast" ? .contrast(factor) : .saturation(factor)
+        case "rotate":
+            guard let degrees = parameter(value, node: node, field: at, key: "degrees", in: 0...360) else { return nil }
+            guard [90, 180, 270].contains(Int(degrees)), degrees == degrees.rounded() else {
+                fail(value ?? node, at, "must be 90, 180 or 270 (degrees clockwise)")
+                return nil
+            }
+            return .rotate(Int(degrees))
+        default:
+            fail(node, field, "unknown step '\(name)'; steps are \(Self.stepNames.joined(separator: ", "))")
+            return nil
+        }
+    }
+
+    mutating func output(_ node: Node, field: String, shared: [Step]) -> OutputSpec? {
+        let allowed = [
+            "name", "steps", "format", "quality", "progressive", "optimizeCoding", "subsampling", "keepICC",
+            "keepOrientation", "lossless", "folder", "file", "pngEffort", "reduce16", "palette",
+        ]
+        guard let fields = mapping(node, field: field, allowed: allowed) else { return nil }
+        let name = fields["name"]?.string ?? ""
+        if fields["name"] == nil {
+            fail(node, "\(field).name", "is required (it names the output in file names and the report)")
+        } else if name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            fail(fields["name"], "\(field).name", "must be letters, digits, - and _ (got '\(name)')")
+        }
+        var output = OutputSpec(name: name)
+        if let node = fields["steps"] { output.steps = steps(node, field: "\(field).steps") }
+        if let node = fields["format"] {
+            switch node.string?.lowercased() {
+            case "jpeg", "jpg": output.format = .jpeg
+            case "png": output.format = .png
+            case "same": output.format = nil
+            default: fail(node, "\(field).format", "must be jpeg, png or same (got '\(node.string ?? "?")')")
+            }
+        }
+        var encoding = EncodeOptions()
+        if let q = fields["quality"].flatMap({ integer($0, field: "\(field).quality", in: 1...100) }) { encoding.quality = q }
+        if let node = fields["progressive"], let flag = boolean(node, field: "\(field).progressive") { encoding.progressive = flag }
+        if let node = fields["optimizeCoding"], let flag = boolean(node, field: "\(field).optimizeCoding") { encoding.optimizeCoding = flag }
+        if let node = fields["keepICC"], let flag = boolean(node, field: "\(field).keepICC") { encoding.keepICC = flag }
+        if let node = fields["keepOrientation"], let flag = boolean(node, field: "\(field).keepOrientation") { encoding.keepOrientation = flag }
+        if let node = fields["reduce16"], let flag = boolean(node, field: "\(field).reduce16") { encoding.reduce16 = flag }
+        if let node = fields["palette"], let flag = boolean(node, field: "\(field).palette") { encoding.palette = flag }
+        if let node = fields["lossless"], let flag = boolean(node, field: "\(field).lossless") { output.lossless = flag }
+        if let node = fields["subsampling"] {
+            if let value = ChromaSubsampling(rawValue: node.string ?? "") { encoding.subsampling = value } else {
+                fail(node, "\(field).subsampling", "must be \"4:2:0\", \"4:2:2\" or \"4:4:4\" (got '\(node.string ?? "?")')")
+            }
+        }
+        if let node = fields["pngEffort"] {
+            if let value = PNGEffort(rawValue: node.string ?? "") { encoding.pngEffort = value } else {
+                fail(node, "\(field).pngEffort", "must be fast or best (got '\(node.string ?? "?")')")
+            }
+        }
+        output.encoding = encoding
+        if let node = fields["folder"] {
+            let folder = node.string ?? ""
+            if folder.hasPrefix("/") || folder.split(separator: "/").contains("..") {
+                fail(node, "\(field).folder", "must be a relative folder inside the output folder (got '\(folder)')")
+            }
+            output.folder = folder.split(separator: "/").joined(separator: "/")
+        }
+        if let node = fields["file"] {
+            let file = node.string ?? ""
+            if !file.contains("{name}") || file.contains("/") {
+                fail(node, "\(field).file", "must contain {name} and no '/', e.g. \"{name}-{output}.{ext}\" (got '\(file)')")
+            }
+            output.file = file
+        }
+        if output.lossless {
+            if !(shared + output.steps).isEmpty {
+                fail(node, "\(field).lossless", "a lossless output rewrites the file as it is: it cannot have steps (the recipe's or its own)")
+            }
+            if output.format != nil { fail(node, "\(field).lossless", "a lossless output keeps the input's format: use `format: same`") }
+        }
+        return output
+    }
+
+    // MARK: - Values
+
+    mutating func parameter(_ value: Node?, node: Node, field: String, key: String, in range: ClosedRange<Double>) -> Double? {
+        guard let value else {
+            fail(node, field, "needs a value, e.g. `\(field.split(separator: ".").last ?? ""): 1.5`")
+            return nil
+        }
+        if let fields = value.mapping {
+            guard let inner = mapping(value, field: field, allowed: [key]), let node = inner[key] else {
+                if fields.isEmpty { fail(value, field, "needs \(key)") }
+                return nil
+            }
+            return number(node, field: "\(field).\(key)", in: range)
+        }
+        return number(value, field: field, in: range)
+    }
+
+    mutating func mapping(_ node: Node, field: String, allowed: [String]) -> [String: Node]? {
+        guard case .mapping(let pairs) = node else {
+            fail(node, field, "must be a mapping of field names to values")
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in pairs {
+            let name = key.string ?? ""
+            if allowed.contains(name) {
+                result[name] = value
+            } else {
+                let place = field.isEmpty ? name : "\(field).\(name)"
+                fail(key, place, "unknown field; expected one of \(allowed.joined(separator: ", "))")
+            }
+        }
+        return result
+    }
+
+    mutating func list(_ node: Node, field: String) -> [Node]? {
+        guard case .sequence(let items) = node else {
+            fail(node, field, "must be a list")
+            return nil
+        }
+        return Array(items)
+    }
+
+    mutating func integer(_ node: Node, field: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = node.int, node.scalar?.style == .plain else {
+            fail(node, field, "must be a whole number (got '\(node.string ?? "?")')")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail(node, field, "must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+            return nil
+        }
+        return value
+    }
+
+    mutating func number(_ node: Node, field: String, in range: ClosedRange<Double>) -> Double? {
+        guard let value = node.float ?? node.int.map(Double.init), node.scalar?.style == .plain else {
+            fail(node, field, "must be a number (got '\(node.string ?? "?")')")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail(node, field, "must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted()) (got \(value.formatted()))")
+            return nil
+        }
+        return value
+    }
+
+    mutating func boolean(_ node: Node, field: String) -> Bool? {
+        guard let value = node.bool else {
+            fail(node, field, "must be true or false (got '\(node.string ?? "?")')")
+            return nil
+        }
+        return value
+    }
+
+    mutating func fail(_ node: Node?, _ field: String, _ message: String) {
+        issues.append(ValidationIssue(location: "\(path):\(node?.mark?.line ?? 0)", field: field, message: message))
+    }
+
+    /// Parses `52428800`, `50MB`, `50 MiB`, `2GB` (powers of 1024).
+    static func byteCount(_ text: String) -> Int? {
+        let trimmed = text.replacingOccurrences(of: " ", with: "").uppercased()
+        let units: [(String, Int)] = [("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number > 0 else { return nil }
+            return Int(number * Double(scale))
+        }
+        guard let number = Int(trimmed), number > 0 else { return nil }
+        return number
+    }
+}
+
+extension Double {
+    fileprivate func formatted() -> String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import DroverCore
+import DroverImaging
+import Foundation
+
+/// `drover image --recipe R --input DIR --output DIR`: a recipe over a folder tree.
+struct ImageBatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Apply a recipe to every JPEG and PNG under a folder (the default `drover image` command).",
+        discussion: """
+            The folder layout is mirrored under --output. Files whose outputs are newer than the file and the recipe
+            are skipped unless --force. A JSON-lines report (one line per file) goes to --report, by default
+            OUTPUT/report.jsonl (report-INDEX.jsonl for a shard). Exit status 1 when any file failed.
+            In an array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE choose the shard.
+            """)
+
+    @Option(help: "Recipe file (YAML or JSON).") var recipe: String
+    @Option(help: "Input folder (searched recursively) or a single file.") var input: String
+    @Option(help: "Output folder.") var output: String
+    @Flag(help: "Process files even when their outputs are up to date.") var force = false
+    @Option(help: "Files processed at once (default: the number of cores).") var jobs: Int?
+    @Option(help: "JSON-lines report file ('-' for standard output).") var report: String?
+    @Option(help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX).") var shardIndex: Int?
+    @Option(help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE).") var shardCount: Int?
+    @Flag(help: "No progress bar or summary.") var quiet = false
+
+    func run() throws {
+        let recipe = try RecipeLoader.load(path: self.recipe)
+        let shard = try Self.shard(index: shardIndex, count: shardCount, environment: ProcessInfo.processInfo.environment)
+        var options = BatchOptions(input: input, output: output)
+        options.force = force
+        if let jobs {
+            guard jobs >= 1 else { throw DroverError("--jobs must be at least 1") }
+            options.jobs = jobs
+        }
+        options.shard = shard
+        options.recipeModified = (try? FileManager.default.attributesOfItem(atPath: self.recipe)[.modificationDate]) as? Date
+        let all: [String]
+        do {
+            all = try BatchPlan.files(in: input, excluding: output)
+        } catch {
+            throw DroverError("--input: \(error)")
+        }
+        let files = shard.map { BatchPlan.shard(all, index: $0.index, count: $0.count) } ?? all
+        let reportPath = report ?? output + "/" + (shard.map { "report-\($0.index).jsonl" } ?? "report.jsonl")
+        let sink = try ReportSink(path: reportPath)
+        let progress = ImageProgress(total: files.count, enabled: !quiet)
+        let started = Date()
+        let runner = BatchRunner(processor: ImageProcessor(recipe: recipe), options: options)
+        let totals = runner.run(files: files) { result, counts in
+            sink.write(result)
+            progress.update(counts, last: result)
+        }
+        progress.finish()
+        sink.close()
+        if !quiet {
+            let seconds = Date().timeIntervalSince(started)
+            let shardText = shard.map { " (shard \($0.index) of \($0.count), \(files.count) of \(all.count) files)" } ?? ""
+            var lines = [
+                "processed \(totals.total) file\(totals.total == 1 ? "" : "s")\(shardText) in \(String(format: "%.2f", seconds)) s: "
+                    + "\(totals.ok) ok, \(totals.skipped) up to date, \(totals.failed) failed",
+                "bytes: \(ImageProgress.size(totals.bytesIn)) in, \(ImageProgress.size(totals.bytesOut)) out",
+            ]
+            if reportPath != "-" { lines.append("report: \(reportPath)") }
+            let out = reportPath == "-" ? FileHandle.standardError : FileHandle.standardOutput
+            out.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        if totals.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The shard from the flags, else from AWS Batch's array variables; nil when neither is set.
+    static func shard(index: Int?, count: Int?, environment: [String: String]) throws(DroverError) -> (index: Int, count: Int)? {
+        let index = index ?? environment["AWS_BATCH_JOB_ARRAY_INDEX"].flatMap(Int.init)
+            ?? environment["JOB_COMPLETION_INDEX"].flatMap(Int.init)
+        let count = count ?? environment["AWS_BATCH_JOB_ARRAY_SIZE"].flatMap(Int.init)
+            ?? environment["DROVER_SHARD_COUNT"].flatMap(Int.init)
+        switch (index, count) {
+        case (nil, nil): return nil
+        case (let index?, let count?):
+            guard count >= 1, (0..<count).contains(index) else {
+                throw DroverError("shard index \(index) is not between 0 and \(count - 1) (shard count \(count))")
+            }
+            return (index, count)
+        case (_?, nil): throw DroverError("a shard index needs a shard count: pass --shard-count (or set AWS_BATCH_JOB_ARRAY_SIZE)")
+        case (nil, _?): throw DroverError("a shard count needs a shard index: pass --shard-index (or set AWS_BATCH_JOB_ARRAY_INDEX)")
+        }
+    }
+}
