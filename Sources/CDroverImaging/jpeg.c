@@ -226,30 +226,46 @@ static void drover_cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, JDIMENSION wid
     }
 }
 
-int drover_jpeg_read(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride) {
+int drover_jpeg_read_rows(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride, uint32_t count) {
     struct jpeg_decompress_struct *cinfo = &decoder->cinfo;
     if (setjmp(decoder->error.jump)) return decoder->error.code;
     JSAMPROW rows[16];
     int batch = cinfo->rec_outbuf_height < 16 ? cinfo->rec_outbuf_height : 16;
     size_t cmyk_stride = (size_t)cinfo->output_width * 4;
-    while (cinfo->output_scanline < cinfo->output_height) {
+    JDIMENSION base = cinfo->output_scanline;
+    JDIMENSION end = base + count;
+    if (end > cinfo->output_height) end = cinfo->output_height;
+    while (cinfo->output_scanline < end) {
         JDIMENSION first = cinfo->output_scanline;
-        int count = batch;
-        if (first + (JDIMENSION)count > cinfo->output_height) count = (int)(cinfo->output_height - first);
-        for (int i = 0; i < count; i++)
-            rows[i] = decoder->cmyk_rows ? decoder->cmyk_rows + (size_t)i * cmyk_stride : pixels + (first + i) * stride;
-        JDIMENSION got = jpeg_read_scanlines(cinfo, rows, (JDIMENSION)count);
+        int wanted = batch;
+        if (first + (JDIMENSION)wanted > end) wanted = (int)(end - first);
+        for (int i = 0; i < wanted; i++) {
+            uint8_t *target = pixels + (size_t)(first - base + i) * stride;
+            rows[i] = decoder->cmyk_rows ? decoder->cmyk_rows + (size_t)i * cmyk_stride : target;
+        }
+        JDIMENSION got = jpeg_read_scanlines(cinfo, rows, (JDIMENSION)wanted);
         if (decoder->cmyk_rows) {
             for (JDIMENSION i = 0; i < got; i++)
-                drover_cmyk_to_rgb(rows[i], pixels + (first + i) * stride, cinfo->output_width, cinfo->saw_Adobe_marker);
+                drover_cmyk_to_rgb(rows[i], pixels + (size_t)(first - base + i) * stride, cinfo->output_width,
+                                   cinfo->saw_Adobe_marker);
         }
         if (got == 0) {
             snprintf(decoder->error.message, sizeof(decoder->error.message), "JPEG data ends before the last row");
             drover_jpeg_fail((j_common_ptr)cinfo);
         }
     }
-    jpeg_finish_decompress(cinfo);
     return DROVER_IMG_OK;
+}
+
+int drover_jpeg_finish(drover_jpeg_decoder *decoder) {
+    if (setjmp(decoder->error.jump)) return decoder->error.code;
+    jpeg_finish_decompress(&decoder->cinfo);
+    return DROVER_IMG_OK;
+}
+
+int drover_jpeg_read(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride) {
+    int status = drover_jpeg_read_rows(decoder, pixels, stride, decoder->cinfo.output_height);
+    return status == DROVER_IMG_OK ? drover_jpeg_finish(decoder) : status;
 }
 
 // MARK: - Encoding

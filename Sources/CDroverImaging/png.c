@@ -124,6 +124,8 @@ int drover_png_read_header(drover_png_decoder *decoder, drover_png_info *info) {
     png_set_user_limits(png, limits.max_width ? limits.max_width : 0x7fffffffu,
                         limits.max_height ? limits.max_height : 0x7fffffffu);
     png_set_chunk_malloc_max(png, DROVER_PNG_CHUNK_MAX);
+    // Chunk CRCs still catch corruption; skipping zlib's Adler-32 of the image data saves a pass over it.
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
     png_read_info(png, pinfo);
     uint64_t pixels = (uint64_t)png_get_image_width(png, pinfo) * png_get_image_height(png, pinfo);
     if (limits.max_pixels && pixels > limits.max_pixels) {
@@ -188,6 +190,30 @@ int drover_png_read(drover_png_decoder *decoder, uint8_t *pixels, size_t stride)
     if (!decoder->rows) drover_png_fail(png, &decoder->error, DROVER_IMG_MEMORY, "out of memory");
     for (png_uint_32 y = 0; y < height; y++) decoder->rows[y] = pixels + (size_t)y * stride;
     png_read_image(png, decoder->rows);
+    png_read_end(png, NULL);
+    return DROVER_IMG_OK;
+}
+
+int drover_png_read_rows(drover_png_decoder *decoder, uint8_t *pixels, size_t stride, uint32_t count) {
+    png_structp png = decoder->png;
+    png_infop pinfo = decoder->info;
+    if (setjmp(png_jmpbuf(png))) return decoder->error.code ? decoder->error.code : DROVER_IMG_CORRUPT;
+    if (png_get_interlace_type(png, pinfo) != PNG_INTERLACE_NONE)
+        drover_png_fail(png, &decoder->error, DROVER_IMG_UNSUPPORTED, "interlaced PNG cannot be read row by row");
+    png_bytep rows[16];
+    uint32_t done = 0;
+    while (done < count) {
+        uint32_t batch = count - done < 16 ? count - done : 16;
+        for (uint32_t i = 0; i < batch; i++) rows[i] = pixels + (size_t)(done + i) * stride;
+        png_read_rows(png, rows, NULL, batch);
+        done += batch;
+    }
+    return DROVER_IMG_OK;
+}
+
+int drover_png_finish(drover_png_decoder *decoder) {
+    png_structp png = decoder->png;
+    if (setjmp(png_jmpbuf(png))) return decoder->error.code ? decoder->error.code : DROVER_IMG_CORRUPT;
     png_read_end(png, NULL);
     return DROVER_IMG_OK;
 }

@@ -68,6 +68,11 @@ int drover_jpeg_start(drover_jpeg_decoder *decoder, int scale_denom, drover_jpeg
 /// Decodes every row into `pixels` (output_height rows of `stride` bytes). CMYK and YCCK become RGB.
 int drover_jpeg_read(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride);
 
+/// Decodes the next `count` rows (fewer at the end of the image) into `pixels`, rows of `stride` bytes.
+int drover_jpeg_read_rows(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride, uint32_t count);
+/// Reads to the end of the file after the last row (trailing corruption is reported here).
+int drover_jpeg_finish(drover_jpeg_decoder *decoder);
+
 /// Options for writing a JPEG.
 typedef struct {
     int quality;
@@ -128,6 +133,11 @@ const uint8_t *drover_png_icc(const drover_png_decoder *decoder, size_t *length)
 int drover_png_start(drover_png_decoder *decoder, int keep16, drover_png_info *info);
 /// Decodes every row (interlaced files included) into `pixels`, rows of `stride` bytes.
 int drover_png_read(drover_png_decoder *decoder, uint8_t *pixels, size_t stride);
+
+/// Decodes the next `count` rows of a non-interlaced image into `pixels`, rows of `stride` bytes.
+int drover_png_read_rows(drover_png_decoder *decoder, uint8_t *pixels, size_t stride, uint32_t count);
+/// Reads the chunks after the image data.
+int drover_png_finish(drover_png_decoder *decoder);
 
 /// Options for writing a PNG.
 typedef struct {

@@ -48,6 +48,9 @@ public final class BatchRunner: Sendable {
     public func run(files: [String], report: @escaping @Sendable (FileResult, BatchProgress) -> Void) -> BatchProgress {
         let state = Mutex((next: 0, progress: BatchProgress(total: files.count)))
         let inputIsFile = !isFolder(options.input)
+        // Largest files first, so that no worker is left with a big file while the others are idle at the end.
+        let sizes = files.map { size(inputIsFile ? options.input : options.input + "/" + $0) ?? 0 }
+        let order = files.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let workers = max(1, min(options.jobs, files.count))
         let finished = DispatchGroup()
         for _ in 0..<workers {
@@ -60,7 +63,7 @@ public final class BatchRunner: Sendable {
                         return state.next
                     }
                     guard let index else { break }
-                    let relative = files[index]
+                    let relative = files[order[index]]
                     let path = inputIsFile ? options.input : options.input + "/" + relative
                     let result = upToDate(path: path, relative: relative)
                         ?? processor.process(inputPath: path, relative: relative, outputRoot: options.output)

@@ -45,8 +45,9 @@ public struct ImageProcessor: Sendable {
         let pixelOutputs = recipe.outputs.filter { !$0.lossless }
         var written: [FileResult.Output] = []
         if !pixelOutputs.isEmpty || recipe.outputs.isEmpty {
-            let shrink = header.format == .jpeg ? pixelOutputs.map { shrinkOnLoad(for: $0, header: header) }.min() ?? 1 : 1
-            let decoded = try reader.decode(shrink: shrink)
+            let preShrink = pixelOutputs.map { self.preShrink(for: $0, header: header) }.min() ?? 1
+            let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= preShrink }! : 1
+            let decoded = try reader.decode(shrink: dct, box: preShrink / dct)
             var base = WorkingImage(raster: decoded, logicalWidth: header.width, logicalHeight: header.height, orientation: header.orientation)
             for step in recipe.steps { base.apply(step) }
             for output in pixelOutputs {
@@ -87,16 +88,17 @@ public struct ImageProcessor: Sendable {
         return encoded.count < bytes.count ? encoded : Array(bytes.buffer)
     }
 
-    /// How much a JPEG may be shrunk in the DCT domain for `output`: the pre-shrink leaves at least 2× for the
-    /// Lanczos3 step (8 when the total shrink is ≥ 16, 4 when ≥ 8, 2 when ≥ 4), and only when nothing but
-    /// rotations and mirrorings come before the first resize.
-    func shrinkOnLoad(for output: OutputSpec, header: ImageHeader) -> Int {
+    /// How much the decoder may shrink the image for `output` before the Lanczos3 step: half the output's total
+    /// shrink (so at least 2× is left for the high-quality filter), and only when nothing but rotations and
+    /// mirrorings come before the first resize. A JPEG takes up to 8× of it in the DCT domain, the rest is a box
+    /// average of blocks as the rows are decoded.
+    func preShrink(for output: OutputSpec, header: ImageHeader) -> Int {
         var (width, height) = (header.width, header.height)
         for step in recipe.steps + output.steps {
             if case .resize(let spec) = step {
                 let scaled = spec.plan(width: width, height: height).scaled
                 let factor = min(Double(width) / Double(scaled.0), Double(height) / Double(scaled.1))
-                return factor >= 16 ? 8 : factor >= 8 ? 4 : factor >= 4 ? 2 : 1
+                return factor >= 4 ? Int(factor / 2) : 1
             }
             guard step.isGeometric else { return 1 }
             if WorkingImage.swapsAxes(step, orientation: header.orientation) { (width, height) = (height, width) }

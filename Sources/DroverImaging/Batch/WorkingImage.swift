@@ -19,6 +19,8 @@ struct WorkingImage {
         case .flop: transform(.flop)
         case .resize(let spec):
             let plan = spec.plan(width: logicalWidth, height: logicalHeight)
+            let factor = min(Double(raster.width) / Double(plan.scaled.0), Double(raster.height) / Double(plan.scaled.1))
+            if factor >= 4 { raster = BoxShrinker.shrink(raster, by: Int(factor / 2)) }
             raster = raster.resized(width: plan.scaled.0, height: plan.scaled.1)
             if plan.final != plan.scaled {
                 raster = raster.cropped(

@@ -83,28 +83,63 @@ public final class ImageReader {
         drover_png_decoder_destroy(png)
     }
 
-    /// Decodes the pixels. A JPEG is shrunk in the DCT domain by `shrink` (1, 2, 4 or 8); a PNG with 16-bit
-    /// samples keeps them only when `keep16` is set.
-    public func decode(shrink: Int = 1, keep16: Bool = false) throws(ImageError) -> Raster {
-        if let jpeg {
-            var info = drover_jpeg_info()
-            var status = drover_jpeg_start(jpeg, Int32(shrink), &info)
-            guard status == 0 else { throw ImageError.fromStatus(status, message: String(cString: drover_jpeg_decoder_message(jpeg))) }
-            let channels = Int(info.output_channels)
-            return try Raster(width: Int(info.output_width), height: Int(info.output_height), channels: channels) { buffer throws(ImageError) in
-                status = drover_jpeg_read(jpeg, buffer.baseAddress, Int(info.output_width) * channels)
-                guard status == 0 else { throw ImageError.fromStatus(status, message: String(cString: drover_jpeg_decoder_message(jpeg))) }
+    /// Decodes the pixels. A JPEG is shrunk in the DCT domain by `shrink` (1, 2, 4 or 8); then, when `box` > 1,
+    /// blocks of `box` × `box` pixels are averaged as rows are decoded, so the full-size image is never held in
+    /// memory (interlaced PNGs excepted). A PNG with 16-bit samples keeps them only when `keep16` is set.
+    public func decode(shrink: Int = 1, box: Int = 1, keep16: Bool = false) throws(ImageError) -> Raster {
+        let (width, height, channels, depth) = try start(shrink: shrink, keep16: keep16 && box == 1)
+        let rowBytes = width * channels * depth / 8
+        if box <= 1 || header.interlaced {
+            let raster = try Raster(width: width, height: height, channels: channels, depth: depth) { buffer throws(ImageError) in
+                try readRows(into: buffer.baseAddress!, stride: rowBytes, count: height)
+            }
+            try finish()
+            return box > 1 ? BoxShrinker.shrink(raster, by: box) : raster
+        }
+        var shrinker = BoxShrinker(width: width, height: height, channels: channels, factor: box)
+        var block = [UInt8](repeating: 0, count: rowBytes * box)
+        try block.withUnsafeMutableBufferPointer { buffer throws(ImageError) in
+            for _ in 0..<shrinker.outHeight {
+                let rows = shrinker.nextBlockRows
+                try readRows(into: buffer.baseAddress!, stride: rowBytes, count: rows)
+                shrinker.addBlock(buffer.baseAddress!, stride: rowBytes)
             }
         }
-        guard let png else { throw .unsupported("reader has no decoder") }
-        var info = drover_png_info()
-        var status = drover_png_start(png, keep16 ? 1 : 0, &info)
-        guard status == 0 else { throw ImageError.fromStatus(status, message: String(cString: drover_png_decoder_message(png))) }
-        let channels = Int(info.output_channels), depth = Int(info.output_depth)
-        let width = Int(info.width), height = Int(info.height)
-        return try Raster(width: width, height: height, channels: channels, depth: depth) { buffer throws(ImageError) in
-            status = drover_png_read(png, buffer.baseAddress, width * channels * depth / 8)
-            guard status == 0 else { throw ImageError.fromStatus(status, message: String(cString: drover_png_decoder_message(png))) }
+        try finish()
+        return shrinker.raster
+    }
+
+    private func start(shrink: Int, keep16: Bool) throws(ImageError) -> (Int, Int, Int, Int) {
+        if let jpeg {
+            var info = drover_jpeg_info()
+            let status = drover_jpeg_start(jpeg, Int32(shrink), &info)
+            try check(status)
+            return (Int(info.output_width), Int(info.output_height), Int(info.output_channels), 8)
         }
+        var info = drover_png_info()
+        let status = drover_png_start(png, keep16 ? 1 : 0, &info)
+        try check(status)
+        return (Int(info.width), Int(info.height), Int(info.output_channels), Int(info.output_depth))
+    }
+
+    private func readRows(into pixels: UnsafeMutablePointer<UInt8>, stride: Int, count: Int) throws(ImageError) {
+        if let jpeg {
+            try check(drover_jpeg_read_rows(jpeg, pixels, stride, UInt32(count)))
+        } else if header.interlaced {
+            try check(drover_png_read(png, pixels, stride))
+        } else {
+            try check(drover_png_read_rows(png, pixels, stride, UInt32(count)))
+        }
+    }
+
+    private func finish() throws(ImageError) {
+        if let jpeg { try check(drover_jpeg_finish(jpeg)) } else if !header.interlaced { try check(drover_png_finish(png)) }
+    }
+
+    private func check(_ status: Int32) throws(ImageError) {
+        guard status != 0 else { return }
+        let message = jpeg.map { String(cString: drover_jpeg_decoder_message($0)) }
+            ?? png.map { String(cString: drover_png_decoder_message($0)) } ?? ""
+        throw ImageError.fromStatus(status, message: message)
     }
 }
