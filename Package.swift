@@ -61,6 +61,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DroverImagingTests",
+            dependencies: ["DroverImaging", "CDroverImaging", "DroverCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DroverTests",
             dependencies: ["DroverCore", "DroverStore", "DroverEngine"],
             swiftSettings: swiftSettings

@@ -303,8 +303,9 @@ static int drover_jpeg_encode_into(drover_jpeg_encoding *state, const uint8_t *p
     cinfo->image_width = width;
     cinfo->image_height = height;
     cinfo->input_components = channels;
-    cinfo->in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo->in_color_space = channels == 1 ? JCS_GRAYSCALE : channels == 4 ? JCS_CMYK : JCS_RGB;
     jpeg_set_defaults(cinfo);
+    if (channels == 4) jpeg_set_colorspace(cinfo, options->cmyk_color_space == 5 ? JCS_YCCK : JCS_CMYK);
     jpeg_set_quality(cinfo, options->quality, TRUE);
     cinfo->dct_method = JDCT_ISLOW;
     cinfo->optimize_coding = options->optimize_coding ? TRUE : FALSE;

@@ -111,6 +111,20 @@ int drover_png_read_header(drover_png_decoder *decoder, drover_png_info *info) {
         snprintf(decoder->error.message, sizeof(decoder->error.message), "not a PNG signature");
         return DROVER_IMG_CORRUPT;
     }
+    // Check the size in IHDR before libpng does, so that the error says what was found.
+    if (decoder->size >= 24 && memcmp(decoder->data + 12, "IHDR", 4) == 0) {
+        const uint8_t *d = decoder->data + 16;
+        uint32_t width = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+        uint32_t height = (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
+        drover_img_limits limits = decoder->limits;
+        if ((limits.max_width && width > limits.max_width) || (limits.max_height && height > limits.max_height) ||
+            (limits.max_pixels && (uint64_t)width * height > limits.max_pixels)) {
+            decoder->error.code = DROVER_IMG_LIMIT;
+            snprintf(decoder->error.message, sizeof(decoder->error.message), "image is %u x %u pixels, over the limit",
+                     width, height);
+            return DROVER_IMG_LIMIT;
+        }
+    }
     decoder->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &decoder->error, drover_png_on_error,
                                           drover_png_on_warning);
     if (!decoder->png) return DROVER_IMG_MEMORY;
@@ -251,12 +265,22 @@ static int drover_png_encode_into(drover_png_encoding *state, const uint8_t *row
     png_infop info = state->info;
     if (setjmp(png_jmpbuf(png))) return state->error.code ? state->error.code : DROVER_IMG_CORRUPT;
     png_set_write_fn(png, state, drover_png_on_write, drover_png_on_flush);
-    png_set_IHDR(png, info, width, height, options->bit_depth, options->color_type, PNG_INTERLACE_NONE,
+    png_set_IHDR(png, info, width, height, options->bit_depth, options->color_type,
+                 options->interlace ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (options->color_type == PNG_COLOR_TYPE_PALETTE) {
         png_set_PLTE(png, info, (png_const_colorp)options->palette, options->palette_count);
         if (options->trns && options->trns_count > 0)
             png_set_tRNS(png, info, options->trns, options->trns_count, NULL);
+    }
+    if (options->has_trns_key && (options->color_type == PNG_COLOR_TYPE_GRAY || options->color_type == PNG_COLOR_TYPE_RGB)) {
+        png_color_16 key;
+        memset(&key, 0, sizeof(key));
+        key.gray = options->trns_key[0];
+        key.red = options->trns_key[0];
+        key.green = options->trns_key[1];
+        key.blue = options->trns_key[2];
+        png_set_tRNS(png, info, NULL, 0, &key);
     }
     if (options->icc && options->icc_length)
         png_set_iCCP(png, info, "ICC Profile", PNG_COMPRESSION_TYPE_BASE, options->icc, (png_uint_32)options->icc_length);
@@ -271,7 +295,9 @@ static int drover_png_encode_into(drover_png_encoding *state, const uint8_t *row
     png_set_compression_buffer_size(png, 1u << 18);
     png_write_info(png, info);
     if (options->bit_depth < 8) png_set_packing(png);
-    for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(rows + (size_t)y * stride));
+    int passes = options->interlace ? png_set_interlace_handling(png) : 1;
+    for (int pass = 0; pass < passes; pass++)
+        for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(rows + (size_t)y * stride));
     png_write_end(png, info);
     return DROVER_IMG_OK;
 }

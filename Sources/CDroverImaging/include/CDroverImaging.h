@@ -85,9 +85,11 @@ typedef struct {
     /// A TIFF block written as an APP1 "Exif" marker, or NULL.
     const uint8_t *exif;
     size_t exif_length;
+    /// With 4 channels: 4 writes CMYK, 5 writes YCCK (both with an Adobe marker, samples as given).
+    int cmyk_color_space;
 } drover_jpeg_write_options;
 
-/// Encodes `channels` (1 or 3) 8-bit samples per pixel. On success `*output` is a buffer to free with
+/// Encodes `channels` (1, 3, or 4 for CMYK) 8-bit samples per pixel. On success `*output` is a buffer to free with
 /// `drover_img_free`. On failure `message` (of `message_size` bytes) says why.
 int drover_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels, size_t stride,
                        const drover_jpeg_write_options *options, uint8_t **output, size_t *output_length,
@@ -158,6 +160,11 @@ typedef struct {
     size_t icc_length;
     int gamma;
     int srgb_intent;
+    /// Write an Adam7-interlaced file.
+    int interlace;
+    /// For gray and RGB: a transparent key color (tRNS), when `has_trns_key`.
+    int has_trns_key;
+    uint16_t trns_key[3];
 } drover_png_write_options;
 
 /// Encodes rows of one byte per sample (one byte per palette index or sub-byte gray sample: libpng packs them;

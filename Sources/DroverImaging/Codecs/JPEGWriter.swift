@@ -14,7 +14,8 @@ public enum JPEGWriter {
                 var settings = drover_jpeg_write_options(
                     quality: Int32(options.quality), progressive: options.progressive ? 1 : 0,
                     optimize_coding: options.optimizeCoding ? 1 : 0, subsampling: options.subsampling.code,
-                    icc: iccBuffer.baseAddress, icc_length: icc.count, exif: exifBuffer.baseAddress, exif_length: exif.count)
+                    icc: iccBuffer.baseAddress, icc_length: icc.count, exif: exifBuffer.baseAddress, exif_length: exif.count,
+                    cmyk_color_space: 0)
                 return try image.pixels.withUnsafeBufferPointer { pixels throws(ImageError) in
                     try collect { output, length, message in
                         drover_jpeg_encode(

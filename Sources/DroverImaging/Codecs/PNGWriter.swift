@@ -39,7 +39,8 @@ public enum PNGWriter {
                             trns: trns.baseAddress, trns_count: Int32(layout.transparency.count),
                             filters: trial.filters, level: trial.level, strategy: trial.strategy, mem_level: 9,
                             icc: iccBuffer.baseAddress, icc_length: icc.count,
-                            gamma: Int32(color.pngGamma), srgb_intent: Int32(color.pngSRGBIntent))
+                            gamma: Int32(color.pngGamma), srgb_intent: Int32(color.pngSRGBIntent),
+                            interlace: 0, has_trns_key: 0, trns_key: (0, 0, 0))
                         return try JPEGWriter.collect { output, length, message in
                             drover_png_encode(
                                 rows.baseAddress, UInt32(layout.width), UInt32(layout.height), layout.stride, &settings,

@@ -59,7 +59,9 @@ final class Sandbox {
     func process(_ arguments: [String], environment: [String: String] = [:]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = Array(arguments.prefix(1)) + ["--state-dir", stateDir.path] + arguments.dropFirst()
+        // `drover image` has no state directory.
+        process.arguments = arguments.first == "image" ? arguments
+            : Array(arguments.prefix(1)) + ["--state-dir", stateDir.path] + arguments.dropFirst()
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env["DROVER_STATE_DIR"] = nil
