@@ -1,0 +1,61 @@
+import DroverCore
+import Foundation
+import Testing
+@testable import DroverImaging
+
+/// Recipes: the example files load, and bad recipes are refused with the file, line and field.
+struct RecipeTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func exampleRecipesLoad() throws {
+        let web = try RecipeLoader.load(path: Self.root.appendingPathComponent("jobs/recipes/web.yaml").path)
+        #expect(web.steps == [.autoOrient])
+        #expect(web.outputs.map(\.name) == ["thumb", "large"])
+        #expect(web.outputs[0].steps.first == .resize(ResizeSpec(width: 320, height: 320, fit: .inside)))
+        #expect(web.outputs[0].format == .jpeg && web.outputs[0].encoding.quality == 82)
+        #expect(web.outputs[0].relativePath(forInput: "2024/trip/IMG_1.JPG", format: .jpeg) == "thumbs/2024/trip/IMG_1-thumb.jpg")
+        #expect(web.limits.maxPixels == 120_000_000 && web.limits.maxFileBytes == 100 << 20)
+    }
+
+    @Test func everyStepParses() throws {
+        let recipe = try RecipeLoader.parse(text: """
+            steps: [autoOrient, grayscale, flip, flop, {rotate: 90}, {blur: 1.5}, {blur: {sigma: 2}},
+                    {sharpen: {sigma: 1, amount: 0.8, threshold: 3}}, sharpen, {brightness: 1.1}, {contrast: 0.9},
+                    {saturation: {factor: 1.2}}]
+            outputs:
+              - {name: small, steps: [{resize: {width: 100, fit: cover, height: 50, enlarge: true}}], format: png, pngEffort: fast}
+              - {name: orig, lossless: false, format: same, subsampling: "4:4:4", keepICC: true}
+            """, path: "r.yaml")
+        #expect(recipe.steps.count == 12)
+        #expect(recipe.steps[4] == .rotate(90) && recipe.steps[6] == .blur(sigma: 2) && recipe.steps[8] == .sharpen(sigma: 1, amount: 1, threshold: 0))
+        #expect(recipe.outputs[1].encoding.subsampling == .s444 && recipe.outputs[1].encoding.keepICC)
+    }
+
+    @Test(arguments: [
+        ("outputs: [{name: a, steps: [{resise: {width: 3}}]}]", "r.yaml:1: outputs[0].steps[0]: unknown step 'resise'"),
+        ("outputs:\n  - name: a\n    quality: 200", "r.yaml:3: outputs[0].quality: must be between 1 and 100 (got 200)"),
+        ("outputs:\n  - name: a\n    colour: red", "r.yaml:3: outputs[0].colour: unknown field"),
+        ("steps: [{rotate: 45}]\noutputs: [{name: a}]", "steps[0].rotate: must be 90, 180 or 270"),
+        ("steps: [{blur: -1}]\noutputs: [{name: a}]", "steps[0].blur: must be between"),
+        ("outputs: [{name: a, steps: [{resize: {fit: inside}}]}]", "needs a width, a height or both"),
+        ("outputs: [{name: a, steps: [{resize: {width: 10, fit: fill}}]}]", "fit: must be inside, cover or exact"),
+        ("validate: {formats: [gif]}\noutputs: [{name: a}]", "validate.formats[0]: must be jpeg or png"),
+        ("validate: {maxFileSize: lots}\noutputs: [{name: a}]", "validate.maxFileSize: must be a size"),
+        ("steps: [autoOrient]\noutputs: [{name: a, lossless: true}]", "a lossless output rewrites the file as it is"),
+        ("outputs: [{name: a, file: 'x.jpg'}]", "must contain {name}"),
+        ("outputs: [{name: a, folder: ../up}]", "must be a relative folder"),
+        ("outputs: [{name: a, file: '{name}.{ext}'}, {name: b, file: '{name}.{ext}'}]", "writes the same files as output 'a'"),
+        ("steps: []", "outputs: is required"),
+        ("outputs: [", "malformed YAML/JSON"),
+    ])
+    func badRecipesAreRefused(text: String, expected: String) {
+        #expect {
+            _ = try RecipeLoader.parse(text: text, path: "r.yaml")
+        } throws: { error in
+            let message = (error as? DroverError)?.message ?? ""
+            let ok = message.contains(expected) && message.contains("r.yaml")
+            if !ok { Issue.record("message was: \(message)") }
+            return ok
+        }
+    }
+}
