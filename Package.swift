@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverTests",
-            dependencies: ["DroverCore", "DroverStore", "DroverEngine"],
+            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging"],
             swiftSettings: swiftSettings
         ),
     ]

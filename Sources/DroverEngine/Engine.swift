@@ -290,6 +290,11 @@ public final class Engine {
     /// not every PATH entry).
     func executable(_ name: String) -> String? {
         if let known = executables[name] { return known }
+        // `drover` in a job's command is this very binary (the built-in image pipeline, for one).
+        if name == "drover", let own = ProcessLauncher.ownExecutable {
+            executables[name] = own
+            return own
+        }
         let found = ProcessLauncher.resolve(name, searchPath: baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
         executables[name] = found
         return found

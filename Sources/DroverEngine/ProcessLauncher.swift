@@ -54,6 +54,13 @@ public struct ProcessLauncher: Sendable {
         return nil
     }
 
+    /// The path of the running executable.
+    public static let ownExecutable: String? = {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    }()
+
     /// Deletes a log file that received no output, to keep large arrays' state directories small.
     static func removeIfEmpty(_ path: String) {
         var info = stat()

@@ -26,13 +26,18 @@ struct Run: ParsableCommand {
     @Flag(help: "No live progress display.")
     var quiet = false
 
+    @Option(name: [.customShort("p"), .customLong("parameter")], help: "Parameter k=v for Ref::k in every job of the file (repeatable).")
+    var parameters: [String] = []
+
     func run() throws {
         let loaded = try DocumentLoader.load(path: file)
         guard !loaded.jobs.isEmpty else {
             throw DroverError("\(file): declares no jobs to run (add a `jobs:` section, or use `drover apply` for resources only)")
         }
         let store = try global.store()
-        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let overrides = try Submit.pairs(parameters, option: "--parameter") ?? [:]
+        // Different parameters make a different run (they are part of the key that resumes a run).
+        let text = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "") + overrides.sorted { $0.key < $1.key }.map { "\n\($0)=\($1)" }.joined()
         let runKey = Self.runKey(path: URL(fileURLWithPath: file).standardizedFileURL.path, text: text)
         var jobs: [SubmittedJob]
         let previous = new ? [] : try store.unfinishedRun(runKey)
@@ -41,7 +46,12 @@ struct Run: ParsableCommand {
             Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
         } else {
             for change in try store.apply(loaded).changes where !change.hasPrefix("unchanged") { Printer.note(change) }
-            jobs = try store.submit(loaded.jobs.map(\.value), runKey: runKey)
+            let requests = loaded.jobs.map(\.value).map { request in
+                var request = request
+                if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
+                return request
+            }
+            jobs = try store.submit(requests, runKey: runKey)
             for job in jobs { Printer.note("submitted \(job.jobName) as \(job.jobId)") }
         }
         let ids = jobs.map(\.jobId)
