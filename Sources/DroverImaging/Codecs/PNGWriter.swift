@@ -16,10 +16,19 @@ public enum PNGWriter {
                 // Filters none / adaptive × zlib strategies default, filtered, huffman-only, RLE, all at level 9.
                 [0x08, 0xF8].flatMap { filters in [0, 1, 2, 3].map { (Int32(filters), Int32($0), Int32(9)) } }
             }
+        let kept = options.keepICC ? color : ColorMetadata(pngGamma: color.pngGamma, pngSRGBIntent: color.pngSRGBIntent)
+        var candidates = trials
+        if trials.count > 2 && layout.rows.count > 1 << 20 {
+            // Large image: rank the trials on a sample of row strips (about 1/8 of the rows), then compress the
+            // whole image with the best two only.
+            let sample = layout.sample()
+            var sizes: [Int] = []
+            for trial in trials { sizes.append(try encodeOnce(sample, trial: trial, color: ColorMetadata()).count) }
+            candidates = trials.indices.sorted { sizes[$0] < sizes[$1] }.prefix(2).map { trials[$0] }
+        }
         var best: [UInt8]?
-        for trial in trials {
-            let encoded = try encodeOnce(layout, trial: trial, color: options.keepICC ? color : ColorMetadata(
-                pngGamma: color.pngGamma, pngSRGBIntent: color.pngSRGBIntent))
+        for trial in candidates {
+            let encoded = try encodeOnce(layout, trial: trial, color: kept)
             if best == nil || encoded.count < best!.count { best = encoded }
         }
         return best!
@@ -63,4 +72,17 @@ struct PNGLayout {
     var stride: Int
     var palette: [UInt8] = []
     var transparency: [UInt8] = []
+
+    /// Strips of 32 rows out of every 256: a sample with the image's own statistics, for ranking encoder settings.
+    func sample() -> PNGLayout {
+        var copy = self
+        copy.rows = []
+        var count = 0
+        for y in 0..<height where y % 256 < 32 {
+            copy.rows += rows[(y * stride)..<(y * stride + stride)]
+            count += 1
+        }
+        copy.height = count
+        return copy
+    }
 }
