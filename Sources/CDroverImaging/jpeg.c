@@ -189,6 +189,9 @@ int drover_jpeg_start(drover_jpeg_decoder *decoder, int scale_denom, drover_jpeg
     cinfo->scale_num = 1;
     cinfo->scale_denom = (unsigned int)(scale_denom == 2 || scale_denom == 4 || scale_denom == 8 ? scale_denom : 1);
     cinfo->dct_method = JDCT_ISLOW;
+    // When shrinking on load, a Lanczos3 reduction of at least 2x follows: plain (replicating) chroma upsampling is
+    // faster and the difference is filtered away.
+    if (cinfo->scale_denom > 1) cinfo->do_fancy_upsampling = FALSE;
     switch (cinfo->jpeg_color_space) {
     case JCS_GRAYSCALE: cinfo->out_color_space = JCS_GRAYSCALE; break;
     case JCS_CMYK:
