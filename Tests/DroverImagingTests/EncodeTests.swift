@@ -50,6 +50,23 @@ struct EncodeTests {
         #expect(try ImageMaker.decode(try Self.lossless(jpeg, options: keep)).0.orientation == .right)
     }
 
+    @Test func losslessPNGDropsTextChunksAndJoinsImageData() throws {
+        let png = try PNGWriter.encode(ImageMaker.pattern(width: 50, height: 40), options: EncodeOptions())
+        var body = Array("Comment\0".utf8) + [UInt8](repeating: 65, count: 500)
+        var chunk = [UInt8(0), 0, UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + Array("tEXt".utf8) + body
+        let crc = CRC32.of(Array("tEXt".utf8) + body)
+        chunk += [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        body = png
+        body.insert(contentsOf: chunk, at: png.count - 12)
+        let file = FileBytes(body)
+        let stripped = try #require(withExtendedLifetime(file) { PNGChunks.stripped(file.buffer, keepICC: false) })
+        #expect(stripped.count == png.count || stripped.count < body.count)
+        #expect(!String(decoding: stripped, as: UTF8.self).contains("tEXt"))
+        #expect(try ImageMaker.decode(stripped).1 == ImageMaker.decode(png).1)
+        let optimized = try Self.lossless(body)
+        #expect(optimized.count < body.count && !String(decoding: optimized, as: UTF8.self).contains("Comment"))
+    }
+
     /// Each reduction is lossless: decoding the written PNG gives the same pixels.
     @Test func pngReductionsAreLossless() throws {
         let w = 40, h = 30

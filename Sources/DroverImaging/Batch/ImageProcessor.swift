@@ -83,7 +83,9 @@ public struct ImageProcessor: Sendable {
             encoded = try JPEGWriter.transcode(bytes, options: options, orientation: orientation, limits: recipe.limits)
         case .png:
             let raster = try ImageReader(bytes: bytes, limits: recipe.limits).decode(keep16: true)
-            encoded = try PNGWriter.encode(raster, options: options, color: reader.color)
+            let reencoded = try PNGWriter.encode(raster, options: options, color: reader.color)
+            let stripped = PNGChunks.stripped(bytes.buffer, keepICC: options.keepICC) ?? reencoded
+            encoded = stripped.count < reencoded.count ? stripped : reencoded
         }
         return encoded.count < bytes.count ? encoded : Array(bytes.buffer)
     }
