@@ -192,12 +192,5 @@ struct DecodeTests {
 
 /// CRC-32 (as PNG chunks use), for crafting test files.
 enum CRC32 {
-    static func of<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
+    static func of<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 { PNGChunks.crc32(Array(bytes)) }
 }

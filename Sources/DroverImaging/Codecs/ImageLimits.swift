@@ -1,3 +1,5 @@
+import CDroverImaging
+
 /// Limits checked from an image's header, before any pixel buffer is allocated (decompression bombs are refused).
 public struct ImageLimits: Sendable, Equatable {
     /// Widest image accepted.
@@ -21,5 +23,14 @@ public struct ImageLimits: Sendable, Equatable {
         self.maxPixels = maxPixels
         self.maxFileBytes = maxFileBytes
         self.maxScans = maxScans
+    }
+}
+
+extension ImageLimits {
+    /// The limits as the C layer takes them.
+    var cLimits: drover_img_limits {
+        drover_img_limits(
+            max_width: UInt32(clamping: maxWidth), max_height: UInt32(clamping: maxHeight),
+            max_pixels: UInt64(maxPixels), max_scans: Int32(clamping: maxScans))
     }
 }

@@ -24,9 +24,7 @@ public final class ImageReader {
             throw .limit("file is \(bytes.count) bytes, over the limit of \(limits.maxFileBytes)")
         }
         let format = try ImageFormat.sniff(bytes.buffer).get()
-        let cLimits = drover_img_limits(
-            max_width: UInt32(clamping: limits.maxWidth), max_height: UInt32(clamping: limits.maxHeight),
-            max_pixels: UInt64(limits.maxPixels), max_scans: Int32(clamping: limits.maxScans))
+        let cLimits = limits.cLimits
         header = ImageHeader(
             format: format, width: 0, height: 0, channels: 0, bitDepth: 8, orientation: .up, colorModel: "",
             progressive: false, interlaced: false)

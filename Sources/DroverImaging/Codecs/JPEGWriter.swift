@@ -33,9 +33,7 @@ public enum JPEGWriter {
         _ bytes: FileBytes, options: EncodeOptions, orientation: Orientation?, limits: ImageLimits
     ) throws(ImageError) -> [UInt8] {
         let exif = orientation.map { Exif.block(orientation: $0) } ?? []
-        let cLimits = drover_img_limits(
-            max_width: UInt32(clamping: limits.maxWidth), max_height: UInt32(clamping: limits.maxHeight),
-            max_pixels: UInt64(limits.maxPixels), max_scans: Int32(clamping: limits.maxScans))
+        let cLimits = limits.cLimits
         return try exif.withUnsafeBufferPointer { exifBuffer throws(ImageError) in
             try collect { output, length, message in
                 drover_jpeg_transcode(
