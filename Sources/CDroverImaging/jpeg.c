@@ -266,11 +266,6 @@ int drover_jpeg_finish(drover_jpeg_decoder *decoder) {
     return DROVER_IMG_OK;
 }
 
-int drover_jpeg_read(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride) {
-    int status = drover_jpeg_read_rows(decoder, pixels, stride, decoder->cinfo.output_height);
-    return status == DROVER_IMG_OK ? drover_jpeg_finish(decoder) : status;
-}
-
 // MARK: - Encoding
 
 static void drover_jpeg_write_exif(j_compress_ptr cinfo, const uint8_t *exif, size_t length) {
@@ -281,8 +276,16 @@ static void drover_jpeg_write_exif(j_compress_ptr cinfo, const uint8_t *exif, si
     for (size_t i = 0; i < length; i++) jpeg_write_m_byte(cinfo, exif[i]);
 }
 
-static void drover_copy_message(const drover_jpeg_error *error, char *message, size_t size) {
-    if (message && size) snprintf(message, size, "%s", error->message);
+/// Hands an encoder's buffer to the caller on success; on failure frees it and copies the error message.
+static void drover_jpeg_deliver(int code, unsigned char *buffer, unsigned long length, const drover_jpeg_error *error,
+                                uint8_t **output, size_t *output_length, char *message, size_t message_size) {
+    if (code == DROVER_IMG_OK) {
+        *output = buffer;
+        *output_length = length;
+        return;
+    }
+    free(buffer);
+    if (message && message_size) snprintf(message, message_size, "%s", error->message);
 }
 
 /// State of one encode, kept behind a pointer so that nothing the jump target reads lives in a register.
@@ -340,13 +343,7 @@ int drover_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, i
     drover_jpeg_error_init(&state->error);
     int code = drover_jpeg_encode_into(state, pixels, width, height, channels, stride, options);
     if (state->created) jpeg_destroy_compress(&state->cinfo);
-    if (code == DROVER_IMG_OK) {
-        *output = state->buffer;
-        *output_length = state->length;
-    } else {
-        free(state->buffer);
-        drover_copy_message(&state->error, message, message_size);
-    }
+    drover_jpeg_deliver(code, state->buffer, state->length, &state->error, output, output_length, message, message_size);
     free(state);
     return code;
 }
@@ -411,13 +408,7 @@ int drover_jpeg_transcode(const uint8_t *data, size_t size, drover_img_limits li
     if (state->destination_created) jpeg_destroy_compress(&state->destination);
     if (state->source_created) jpeg_destroy_decompress(&state->source);
     free(state->icc);
-    if (code == DROVER_IMG_OK) {
-        *output = state->buffer;
-        *output_length = state->length;
-    } else {
-        free(state->buffer);
-        drover_copy_message(&state->error, message, message_size);
-    }
+    drover_jpeg_deliver(code, state->buffer, state->length, &state->error, output, output_length, message, message_size);
     free(state);
     return code;
 }

@@ -45,7 +45,7 @@ typedef struct {
     int progressive;
     uint32_t output_width;
     uint32_t output_height;
-    /// 1 (gray) or 3 (RGB): what `drover_jpeg_read` writes.
+    /// 1 (gray) or 3 (RGB): what `drover_jpeg_read_rows` writes.
     int output_channels;
 } drover_jpeg_info;
 
@@ -65,10 +65,9 @@ const uint8_t *drover_jpeg_exif(const drover_jpeg_decoder *decoder, size_t *leng
 const uint8_t *drover_jpeg_icc(drover_jpeg_decoder *decoder, size_t *length);
 /// Starts decompression at 1/`scale_denom` size (1, 2, 4 or 8, in the DCT domain) and fills the output fields.
 int drover_jpeg_start(drover_jpeg_decoder *decoder, int scale_denom, drover_jpeg_info *info);
-/// Decodes every row into `pixels` (output_height rows of `stride` bytes). CMYK and YCCK become RGB.
-int drover_jpeg_read(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride);
 
 /// Decodes the next `count` rows (fewer at the end of the image) into `pixels`, rows of `stride` bytes.
+/// CMYK and YCCK become RGB.
 int drover_jpeg_read_rows(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride, uint32_t count);
 /// Reads to the end of the file after the last row (trailing corruption is reported here).
 int drover_jpeg_finish(drover_jpeg_decoder *decoder);

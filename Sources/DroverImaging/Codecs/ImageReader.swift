@@ -33,8 +33,7 @@ public final class ImageReader {
             jpeg = drover_jpeg_decoder_create(bytes.pointer, bytes.count, cLimits)
             guard let jpeg else { throw .outOfMemory }
             var info = drover_jpeg_info()
-            let status = drover_jpeg_read_header(jpeg, &info)
-            guard status == 0 else { throw ImageError.fromStatus(status, message: String(cString: drover_jpeg_decoder_message(jpeg))) }
+            try check(drover_jpeg_read_header(jpeg, &info))
             header.width = Int(info.width)
             header.height = Int(info.height)
             header.channels = Int(info.output_channels)
@@ -51,8 +50,7 @@ public final class ImageReader {
             png = drover_png_decoder_create(bytes.pointer, bytes.count, cLimits)
             guard let png else { throw .outOfMemory }
             var info = drover_png_info()
-            let status = drover_png_read_header(png, &info)
-            guard status == 0 else { throw ImageError.fromStatus(status, message: String(cString: drover_png_decoder_message(png))) }
+            try check(drover_png_read_header(png, &info))
             header.width = Int(info.width)
             header.height = Int(info.height)
             header.bitDepth = Int(info.bit_depth)
