@@ -18,6 +18,7 @@ extension Engine {
             batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: now))
         }
         if !batch.isEmpty { _ = try store.commit(batch) }
+        try store.endSimulation(reason: "the engine stopped")
     }
 
     /// Whether process `pid` is the one started for job `id` (its environment names the job).
@@ -52,6 +53,7 @@ extension Engine {
         }
         batch.started = pendingStarts
         pendingStarts.removeAll()
+        batch.instances = try stopSimulation(now: Self.monotonic())
         if !batch.isEmpty { _ = try store.commit(batch) }
     }
 }

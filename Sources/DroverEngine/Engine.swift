@@ -28,6 +28,10 @@ public final class Engine {
     /// not pick them again (a fast job may even have finished already).
     var unrecorded: Set<String> = []
     let baseEnvironment: [String: String]
+    /// Simulated instances of the managed EC2 and SPOT environments.
+    var simulator: Simulator
+    /// Experiments under way, with the simulated time of their next round.
+    var activeExperiments: [String: (experiment: Experiment, nextRound: Double, ends: Double)] = [:]
     static let bufferSize = 512
 
     /// Creates an engine over `store`.
@@ -37,12 +41,17 @@ public final class Engine {
         self.inbox = inbox
         self.launcher = ProcessLauncher(inbox: inbox)
         self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
+        self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
     }
+
+    /// The seed of the spot simulation (print it so a run can be reproduced with `--seed`).
+    public var seed: UInt64 { options.seed }
 
     /// Runs until `done()` returns true (checked after every step) or a stop is requested, then
     /// stops what still runs and puts it back to RUNNABLE.
     public func run(until done: () throws -> Bool = { false }) throws(DroverError) {
         try recover()
+        simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
         try refresh()
         var lastPoll = Self.monotonic()
         var lastDoneCheck = 0.0
@@ -53,11 +62,13 @@ public final class Engine {
             if try absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
             var batch = EngineBatch()
             batch.finished = handle(inbox.drain())
+            batch.instances = apply(simulator.advance(monotonic: now), now: now)
             enforceDeadlines(now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
                 try refresh()
                 try applyTerminateRequests(now: now)
+                batch.instances += try runExperiments(now: now)
             }
             // Start first, record after (on the recorder's thread): a slot freed by an exit is
             // refilled without waiting for a write. A claim the store refuses (the job was
@@ -69,6 +80,7 @@ public final class Engine {
             }
             batch.claims = plan.claims
             batch.reasons = plan.reasons
+            batch.instances += apply(simulator.takeEvents(), now: now)
             batch.started = pendingStarts
             pendingStarts.removeAll()
             if !batch.isEmpty { recorder.record(batch) }
@@ -133,16 +145,32 @@ public final class Engine {
     func finished(_ exit: ProcessExit) -> FinishedAttempt? {
         guard let attempt = running[exit.jobId], attempt.attempt == exit.attempt else { return nil }
         running[exit.jobId] = nil
+        let now = Self.monotonic()
+        var usage: AttemptUsage?
+        if let instance = attempt.instance {
+            let simulatedNow = simulator.simulated(now)
+            simulator.fleets[attempt.environment]?.release(attempt.need, from: instance.id, now: simulatedNow)
+            var experiment: String?
+            if case .interrupted(_, let cause)? = attempt.stopKind { experiment = cause }
+            usage = simulator.usage(instance: instance, vcpus: attempt.need.vcpus, start: attempt.startedAt, end: now, experiment: experiment)
+        }
         if attempt.discarded { return nil }
         var outcome: AttemptOutcome
         if let error = exit.launchError {
             outcome = AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)", statusReason: "Task failed to start")
         } else if let signal = exit.signal {
-            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: "Process killed by \(SignalName.of(signal))", statusReason: Reasons.containerExited)
+            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: "Process killed by \(SignalName.of(signal))",
+                                     statusReason: Reasons.containerExited, signal: signal)
         } else {
             outcome = .exited(exit.exitCode ?? 0)
         }
         switch attempt.stopKind {
+        case .interrupted(let instance, _)? where !(outcome.kind == .exited && outcome.exitCode == 0):
+            // The host is gone: AWS reports no exit code, only the reason.
+            outcome = AttemptOutcome(kind: .interrupted, exitCode: nil, reason: nil, statusReason: Reasons.hostTerminated(instance: instance),
+                                     signal: exit.signal)
+        case .interrupted?:
+            break
         case .timeout?:
             outcome.kind = .timedOut
             outcome.statusReason = Reasons.timeout
@@ -151,11 +179,11 @@ public final class Engine {
             outcome.statusReason = reason
         case .shutdown?:
             outcome.statusReason = "Stopped when the engine shut down; the job will run again"
-            return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis(), counts: false)
+            return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis(), counts: false, usage: usage)
         case nil:
             break
         }
-        return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis())
+        return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis(), usage: usage)
     }
 
     /// Sends SIGTERM to attempts past their deadline, and SIGKILL once the grace period is over.
@@ -163,9 +191,10 @@ public final class Engine {
         for (id, attempt) in running {
             guard let pid = attempt.pid else { continue }
             if let sent = attempt.termSentAt {
-                if now - sent >= options.killGraceSeconds {
+                if now >= (attempt.killAt ?? sent + options.killGraceSeconds) {
                     ProcessLauncher.signalGroup(pid, SIGKILL)
                     running[id]?.termSentAt = .infinity
+                    running[id]?.killAt = .infinity
                 }
             } else if let deadline = attempt.deadline, now >= deadline {
                 stop(id, kind: .timeout, now: now)
@@ -191,6 +220,7 @@ public final class Engine {
         executables.removeAll(keepingCapacity: true)
         routes = try store.routes()
         environments = Dictionary(try store.computeEnvironments().map { ($0.computeEnvironmentName, $0) }, uniquingKeysWith: { $1 })
+        simulator.sync(environments)
         markDirty()
     }
 
@@ -199,58 +229,141 @@ public final class Engine {
         exhausted.removeAll(keepingCapacity: true)
     }
 
-    /// Picks what to start now: queues by priority, FIFO within a queue, first environment with room.
+    /// Picks what to start now: queues by priority, FIFO within a queue, first environment with
+    /// room. A job waiting for a simulated instance to start does not hold up the jobs behind it,
+    /// so that a fleet scales up for all of them at once.
     func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String)]) {
         var claims: [(job: RunnableJob, environment: String)] = []
         var reasons: [(id: String, reason: String)] = []
-        var usage = currentUsage()
+        var capacity = Capacity(usage: currentUsage(), hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count)
+        simulator.beginPass()
+        let now = simulator.simulated(Self.monotonic())
         for route in routes {
             var buffer = buffers[route.name] ?? []
-            while true {
+            var index = 0
+            scan: while true {
                 if buffer.isEmpty {
                     guard !exhausted.contains(route.name),
                           let more = try? store.runnable(queue: route.name, limit: Self.bufferSize) else { break }
                     if more.count < Self.bufferSize { exhausted.insert(route.name) }
                     buffer = more.filter { running[$0.id] == nil && !unrecorded.contains($0.id) }
+                    index = 0
                     if buffer.isEmpty { break }
                 }
-                let job = buffer[0]
+                guard index < buffer.count else { break }
+                let job = buffer[index]
                 if running[job.id] != nil || unrecorded.contains(job.id) {
-                    buffer.removeFirst()
+                    buffer.remove(at: index)
                     continue
                 }
                 guard let spec = try? store.spec(ofJob: job.id) else {
-                    buffer.removeFirst()
+                    buffer.remove(at: index)
                     continue
                 }
                 let need = ResourceNeed(vcpus: spec.vcpus, memory: spec.memory)
-                let candidates = route.environments.compactMap { usage[$0] }
-                switch PlacementDecision.decide(need: need, queue: route.name, environments: candidates) {
-                case .place(let environment):
+                let floor = min(job.environmentFloor, max(0, route.environments.count - 1))
+                let names = Array(route.environments.dropFirst(floor))
+                switch place(need, queue: route.name, environments: names, capacity: &capacity, now: now) {
+                case .start(let environment, let instance):
                     claims.append((job, environment))
-                    usage[environment]?.usedVcpus += need.vcpus
-                    usage[environment]?.usedMemory += need.memory
-                    running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: environment, need: need)
-                    buffer.removeFirst()
-                    continue
+                    running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: environment, need: need, instance: instance)
+                    buffer.remove(at: index)
                 case .never(let reason):
                     reasons.append((job.id, reason))
-                    buffer.removeFirst()
-                    continue
+                    buffer.remove(at: index)
+                case .waitForInstance:
+                    index += 1
                 case .wait(let reason):
                     if reason.hasPrefix("MISCONFIGURATION") { reasons.append((job.id, reason)) }
+                    break scan
                 }
-                break
             }
             buffers[route.name] = buffer
         }
         return (claims, reasons.filter { reason in !claims.contains { $0.job.id == reason.id } })
     }
 
+    /// What is free in one scheduling pass.
+    struct Capacity {
+        /// Local environments' limits and use.
+        var usage: [String: EnvironmentUsage]
+        /// Processes that may still start on simulated environments.
+        var hostSlots: Int
+    }
+
+    /// Where one job goes in a scheduling pass.
+    enum Placement {
+        case start(environment: String, instance: SimulatedInstance?)
+        /// A simulated instance is starting for it.
+        case waitForInstance
+        case wait(String)
+        case never(String)
+    }
+
+    /// Tries the queue's environments in order: a local one with room, or a simulated one with an
+    /// instance that has room (or one starting for the job). An environment that cannot take the
+    /// job now (spot capacity short, at maxvCpus) passes it to the next.
+    func place(_ need: ResourceNeed, queue: String, environments names: [String], capacity: inout Capacity, now: Double) -> Placement {
+        guard names.contains(where: { simulator.fleets[$0] != nil }) else {
+            switch PlacementDecision.decide(need: need, queue: queue, environments: names.compactMap { capacity.usage[$0] }) {
+            case .place(let environment):
+                capacity.usage[environment]?.usedVcpus += need.vcpus
+                capacity.usage[environment]?.usedMemory += need.memory
+                return .start(environment: environment, instance: nil)
+            case .wait(let reason): return .wait(reason)
+            case .never(let reason): return .never(reason)
+            }
+        }
+        var problems: [String] = []
+        var never = true
+        for name in names {
+            guard let environment = environments[name] else { continue }
+            guard environment.isEnabled else {
+                never = false
+                problems.append("\(name) is DISABLED")
+                continue
+            }
+            if simulator.fleets[name] != nil {
+                guard capacity.hostSlots > 0 else {
+                    return .wait("CAPACITY:HOST_SLOTS - all \(options.hostSlots) local process slots are busy")
+                }
+                switch simulator.fleets[name]!.place(need, now: now) {
+                case .instance(let id):
+                    capacity.hostSlots -= 1
+                    return .start(environment: name, instance: simulator.fleets[name]!.instances.first { $0.id == id })
+                case .pending:
+                    capacity.hostSlots -= 1
+                    return .waitForInstance
+                case .unavailable(let reason):
+                    never = false
+                    problems.append(reason)
+                case .never(let reason):
+                    problems.append(reason)
+                }
+            } else if let usage = capacity.usage[name] {
+                if usage.canEverHold(need) {
+                    never = false
+                    if usage.hasRoom(for: need) {
+                        capacity.usage[name]?.usedVcpus += need.vcpus
+                        capacity.usage[name]?.usedMemory += need.memory
+                        return .start(environment: name, instance: nil)
+                    }
+                    problems.append("\(name) uses \(PlacementDecision.format(usage.usedVcpus))/\(PlacementDecision.format(usage.maxVcpus)) vCPUs")
+                } else {
+                    problems.append("\(name) allows \(PlacementDecision.describe(ResourceNeed(vcpus: usage.maxVcpus, memory: usage.maxMemory)))")
+                }
+            }
+        }
+        if never {
+            return .never("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - the job asks \(PlacementDecision.describe(need)) but \(problems.joined(separator: "; "))")
+        }
+        return .wait("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - waiting for \(PlacementDecision.describe(need)): \(problems.joined(separator: "; "))")
+    }
+
     /// Each known environment's limits and what running attempts hold on it.
     func currentUsage() -> [String: EnvironmentUsage] {
         var usage: [String: EnvironmentUsage] = [:]
-        for (name, environment) in environments {
+        for (name, environment) in environments where simulator.fleets[name] == nil {
             usage[name] = EnvironmentUsage(name: name, enabled: environment.isEnabled, maxVcpus: environment.maxvCpus, maxMemory: options.memoryMiB)
         }
         for attempt in running.values {
@@ -270,6 +383,10 @@ public final class Engine {
         environment.append("AWS_BATCH_JOB_ATTEMPT=\(attempt)")
         environment.append("AWS_BATCH_JQ_NAME=\(spec.jobQueue)")
         environment.append("AWS_BATCH_CE_NAME=\(claimed.environment)")
+        if let instance = claimed.instance {
+            environment.append("DROVER_INSTANCE_ID=\(instance.id)")
+            environment.append("DROVER_INSTANCE_TYPE=\(instance.type.name)")
+        }
         if let index, let size = spec.arraySize {
             environment.append("AWS_BATCH_JOB_ARRAY_INDEX=\(index)")
             environment.append("AWS_BATCH_JOB_ARRAY_SIZE=\(size)")
@@ -279,6 +396,7 @@ public final class Engine {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let logPath = store.logPath(ofJob: job.id, attempt: attempt)
+        running[job.id]?.startedAt = Self.monotonic()
         launcher.launch(jobId: job.id, attempt: attempt, executable: executable(spec.command.first ?? ""), command: spec.command,
                         environment: environment, logPath: logPath)
         if let seconds = spec.attemptDurationSeconds {
@@ -313,9 +431,10 @@ public final class Engine {
 
     func nextWake(now: Double, lastPoll: Double) -> Double {
         var wake = lastPoll + options.pollInterval
+        if let event = simulator.nextEvent() { wake = min(wake, event) }
         for attempt in running.values {
             if let sent = attempt.termSentAt, sent.isFinite {
-                wake = min(wake, sent + options.killGraceSeconds)
+                wake = min(wake, attempt.killAt ?? sent + options.killGraceSeconds)
             } else if attempt.termSentAt == nil, let deadline = attempt.deadline {
                 wake = min(wake, deadline)
             }

@@ -9,6 +9,13 @@ public struct EngineOptions: Sendable {
     public var killGraceSeconds: Double = 30
     /// Memory every compute environment may hand out, in MiB (default: this machine's memory).
     public var memoryMiB: Int = Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
+    /// Seed of the spot simulation: the same seed draws the same instance ids, reclaims and shortages.
+    public var seed: UInt64 = UInt64.random(in: 1...999_999)
+    /// Simulated seconds per real second, for interruption rates, notices, start-up delays and cost.
+    public var timeScale: Double = 1
+    /// Processes that may run at once on simulated environments (their instances are make-believe,
+    /// this machine's cores are not). Default: the number of cores.
+    public var hostSlots: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// Creates options from defaults and the environment.
     public init() {

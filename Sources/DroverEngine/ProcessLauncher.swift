@@ -86,26 +86,3 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePo
     defer { pointers.forEach { free($0) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
-
-/// Names of the signals a job is usually stopped by.
-enum SignalName {
-    static func of(_ signal: Int32) -> String {
-        switch signal {
-        case SIGHUP: return "SIGHUP"
-        case SIGINT: return "SIGINT"
-        case SIGQUIT: return "SIGQUIT"
-        case SIGILL: return "SIGILL"
-        case SIGABRT: return "SIGABRT"
-        case SIGBUS: return "SIGBUS"
-        case SIGFPE: return "SIGFPE"
-        case SIGKILL: return "SIGKILL"
-        case SIGSEGV: return "SIGSEGV"
-        case SIGPIPE: return "SIGPIPE"
-        case SIGALRM: return "SIGALRM"
-        case SIGTERM: return "SIGTERM"
-        case SIGUSR1: return "SIGUSR1"
-        case SIGUSR2: return "SIGUSR2"
-        default: return "signal \(signal)"
-        }
-    }
-}

@@ -32,12 +32,7 @@ final class Recorder: Sendable {
 
     /// Queues `batch` to be written after whatever is queued already.
     func record(_ batch: EngineBatch) {
-        state.withLock { state in
-            state.pending.claims += batch.claims
-            state.pending.started += batch.started
-            state.pending.finished += batch.finished
-            state.pending.reasons += batch.reasons
-        }
+        state.withLock { state in state.pending.merge(batch) }
         work.signal()
     }
 

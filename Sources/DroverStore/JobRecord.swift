@@ -58,4 +58,18 @@ public struct AttemptRecord: Sendable, Codable, Equatable {
     public var reason: String?
     /// statusReason of the attempt.
     public var statusReason: String?
+    /// The simulated instance it ran on.
+    public var instanceId: String? = nil
+    /// The signal that ended its process.
+    public var signal: Int32? = nil
+    /// Whether its instance was reclaimed under it.
+    public var interrupted: Bool = false
+    /// Simulated seconds it held its vCPUs.
+    public var simulatedSeconds: Double? = nil
+    /// What it cost, US dollars.
+    public var cost: Double? = nil
+    /// What it would have cost on demand.
+    public var onDemandCost: Double? = nil
+    /// The experiment that interrupted it.
+    public var experiment: String? = nil
 }

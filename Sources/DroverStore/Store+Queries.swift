@@ -78,7 +78,9 @@ extension Store {
         try read { db in
             var attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id = ? ORDER BY number", arguments: [id]).map {
                 AttemptRecord(number: $0["number"], computeEnvironment: $0["environment"], pid: $0["pid"], startedAt: $0["started_at"],
-                              stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"], statusReason: $0["status_reason"])
+                              stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"], statusReason: $0["status_reason"],
+                              instanceId: $0["instance_id"], signal: $0["signal"], interrupted: $0["interrupted"], simulatedSeconds: $0["simulated_seconds"],
+                              cost: $0["cost"], onDemandCost: $0["on_demand_cost"], experiment: $0["experiment"])
             }
             if let row = try Row.fetchOne(db, sql: "SELECT attempts, environment, pid, started_at FROM job WHERE id = ? AND status IN ('STARTING','RUNNING')", arguments: [id]) {
                 let number: Int = row["attempts"]

@@ -7,11 +7,14 @@ public struct RunnableJob: Sendable, Equatable {
     public var id: String
     /// Attempts made so far.
     public var attempts: Int
+    /// How many of the queue's first environments this job skips (RETRY_NEXT_ENVIRONMENT moved it on).
+    public var environmentFloor: Int
 
     /// Creates a runnable-job record.
-    public init(id: String, attempts: Int) {
+    public init(id: String, attempts: Int, environmentFloor: Int = 0) {
         self.id = id
         self.attempts = attempts
+        self.environmentFloor = environmentFloor
     }
 }
 
@@ -37,12 +40,49 @@ public struct EngineBatch: Sendable {
     public var finished: [FinishedAttempt] = []
     /// statusReason updates for RUNNABLE jobs that cannot be placed.
     public var reasons: [(id: String, reason: String)] = []
+    /// Simulated instances that changed (launched, ready, reclaimed, ended).
+    public var instances: [InstanceRecord] = []
 
     /// Creates an empty batch.
     public init() {}
 
     /// Whether there is nothing to write.
-    public var isEmpty: Bool { claims.isEmpty && started.isEmpty && finished.isEmpty && reasons.isEmpty }
+    public var isEmpty: Bool { claims.isEmpty && started.isEmpty && finished.isEmpty && reasons.isEmpty && instances.isEmpty }
+
+    /// Appends what `other` holds.
+    public mutating func merge(_ other: EngineBatch) {
+        claims += other.claims
+        started += other.started
+        finished += other.finished
+        reasons += other.reasons
+        instances += other.instances
+    }
+}
+
+/// What an attempt on a simulated instance held and cost.
+public struct AttemptUsage: Sendable, Equatable {
+    /// The instance it ran on.
+    public var instance: String
+    /// vCPUs it held.
+    public var vcpus: Double
+    /// Simulated seconds it held them.
+    public var simulatedSeconds: Double
+    /// What it cost at its environment's price.
+    public var cost: Double
+    /// What it would have cost on demand.
+    public var onDemandCost: Double
+    /// The fault-injection experiment that interrupted it, if one did.
+    public var experiment: String?
+
+    /// Creates a usage record.
+    public init(instance: String, vcpus: Double, simulatedSeconds: Double, cost: Double, onDemandCost: Double, experiment: String? = nil) {
+        self.instance = instance
+        self.vcpus = vcpus
+        self.simulatedSeconds = simulatedSeconds
+        self.cost = cost
+        self.onDemandCost = onDemandCost
+        self.experiment = experiment
+    }
 }
 
 /// An attempt that ended, and how.
@@ -58,14 +98,17 @@ public struct FinishedAttempt: Sendable {
     /// False when the engine itself stopped the attempt (Ctrl-C, shutdown): the job goes back to
     /// RUNNABLE and the attempt does not count against `retryStrategy.attempts`.
     public var counts: Bool
+    /// Instance, time and cost, for an attempt on a simulated instance.
+    public var usage: AttemptUsage?
 
     /// Creates a finished attempt.
-    public init(id: String, attempt: Int, outcome: AttemptOutcome, at: EpochMillis, counts: Bool = true) {
+    public init(id: String, attempt: Int, outcome: AttemptOutcome, at: EpochMillis, counts: Bool = true, usage: AttemptUsage? = nil) {
         self.id = id
         self.attempt = attempt
         self.outcome = outcome
         self.at = at
         self.counts = counts
+        self.usage = usage
     }
 }
 
@@ -104,10 +147,10 @@ extension Store {
     public func runnable(queue: String, limit: Int) throws(DroverError) -> [RunnableJob] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, attempts FROM job WHERE status = 'RUNNABLE' AND queue = ?
+                SELECT id, attempts, environment_floor FROM job WHERE status = 'RUNNABLE' AND queue = ?
                 AND (status_reason IS NULL OR status_reason NOT LIKE 'MISCONFIGURATION:%')
                 ORDER BY seq LIMIT ?
-                """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1]) }
+                """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1], environmentFloor: $0[2]) }
         }
     }
 
@@ -164,6 +207,9 @@ extension Store {
             for item in batch.reasons {
                 try reason.execute(arguments: [item.reason, item.id])
             }
+            for instance in batch.instances {
+                try record(db, instance)
+            }
             return result
         }
     }
@@ -172,27 +218,39 @@ extension Store {
     /// the job was not running that attempt (nothing changes then).
     func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
         let outcome = item.outcome
+        let usage = item.usage
+        let interrupted = outcome.kind == .interrupted
         // The attempt's row is written once, when it ends, from what the job row holds while it runs.
         try db.run("""
-            INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason)
-            SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ? FROM job
+            INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason,
+                instance_id, signal, interrupted, out_of_memory, simulated_seconds, vcpus, cost, on_demand_cost, experiment)
+            SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM job
             WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
-            """, [item.at, outcome.exitCode, outcome.reason, outcome.statusReason, item.id, item.attempt])
+            """, [item.at, outcome.exitCode, outcome.reason, outcome.statusReason,
+                  usage?.instance, outcome.signal, interrupted, outcome.outOfMemory, usage?.simulatedSeconds, usage?.vcpus,
+                  usage?.cost, usage?.onDemandCost, usage?.experiment, item.id, item.attempt])
         guard db.changesCount == 1 else { return nil }
         var next = JobStatus.runnable
         if item.counts {
             let spec = try spec(db, top: JobID.split(item.id).parent)
-            switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt) {
+            let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT interruptions FROM job WHERE id = ?"), arguments: [item.id]) ?? 0
+            let interruptions = previous + (interrupted ? 1 : 0)
+            var floor: Int?
+            switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt, interruptionsUsed: interruptions) {
             case .succeed: next = .succeeded
             case .retry: next = .runnable
+            case .retryNextEnvironment:
+                next = .runnable
+                floor = try nextEnvironmentFloor(db, job: item.id)
             case .fail: next = .failed
             }
             try db.run("""
                 UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
-                stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END
+                stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END,
+                interruptions = ?, environment_floor = COALESCE(?, environment_floor)
                 WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
                 """, [next.rawValue, outcome.statusReason, outcome.exitCode, outcome.reason,
-                      next.isTerminal ? item.at : nil, next.isTerminal, item.id, item.attempt])
+                      next.isTerminal ? item.at : nil, next.isTerminal, interruptions, floor, item.id, item.attempt])
         } else {
             try db.run("""
                 UPDATE job SET status = 'RUNNABLE', attempts = attempts - 1, status_reason = ?, pid = NULL
@@ -200,6 +258,19 @@ extension Store {
                 """, [outcome.statusReason, item.id, item.attempt])
         }
         return next
+    }
+
+    /// The position, in the job's queue, of the environment after the one its attempt ran on (the
+    /// last environment stays the last).
+    func nextEnvironmentFloor(_ db: Database, job id: String) throws -> Int? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT j.environment AS environment, q.document AS document FROM job j JOIN job_queue q ON q.name = j.queue WHERE j.id = ?
+            """, arguments: [id]) else { return nil }
+        let document: String = row["document"]
+        let queue = try JSONDecoder().decode(JobQueue.self, from: Data(document.utf8))
+        let names = queue.orderedEnvironmentNames
+        guard let current = names.firstIndex(of: row["environment"] ?? "") else { return nil }
+        return min(current + 1, names.count - 1)
     }
 }
 

@@ -79,6 +79,31 @@ public final class Store: Sendable {
                     PRIMARY KEY(job_id, number)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-simulation") { db in
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE job ADD COLUMN environment_floor INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE job ADD COLUMN instance_id TEXT;
+                ALTER TABLE attempt ADD COLUMN instance_id TEXT;
+                ALTER TABLE attempt ADD COLUMN signal INTEGER;
+                ALTER TABLE attempt ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE attempt ADD COLUMN out_of_memory INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE attempt ADD COLUMN simulated_seconds REAL;
+                ALTER TABLE attempt ADD COLUMN vcpus REAL;
+                ALTER TABLE attempt ADD COLUMN cost REAL;
+                ALTER TABLE attempt ADD COLUMN on_demand_cost REAL;
+                ALTER TABLE attempt ADD COLUMN experiment TEXT;
+                CREATE TABLE instance(
+                    id TEXT PRIMARY KEY, environment TEXT NOT NULL, type TEXT NOT NULL, lifecycle TEXT NOT NULL,
+                    vcpus REAL NOT NULL, memory INTEGER NOT NULL, hourly_price REAL NOT NULL, on_demand_hourly REAL NOT NULL,
+                    state TEXT NOT NULL, launched_at INTEGER NOT NULL, ended_at INTEGER,
+                    simulated_seconds REAL NOT NULL DEFAULT 0, end_reason TEXT, experiment TEXT);
+                CREATE INDEX instance_by_environment ON instance(environment, launched_at);
+                CREATE TABLE experiment(
+                    id TEXT PRIMARY KEY, environment TEXT NOT NULL, state TEXT NOT NULL, document TEXT NOT NULL,
+                    created_at INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 

@@ -126,8 +126,59 @@ struct DocumentLoaderTests {
         #expect(message.contains("f.yaml:2: jobDefinitions[0].jobDefinitionName"))
         #expect(message.contains("f.yaml:5: jobDefinitions[0].retryStrategy.attempts: must be between 1 and 10"))
         #expect(message.contains("f.yaml:7: jobDefinitions[0].retryStrategy.evaluateOnExit[0].onStatusReason: character '('"))
-        #expect(message.contains("evaluateOnExit[1].action: must be RETRY or EXIT"))
+        #expect(message.contains("evaluateOnExit[1].action: must be RETRY, EXIT or RETRY_NEXT_ENVIRONMENT"))
         #expect(message.contains("f.yaml:10: jobs[0].arrayProperties.size: must be between 2 and 100000"))
+    }
+
+    @Test func simulationSettingsAreCheckedWithLinesAndFields() {
+        let text = """
+            simulation: {seed: 3, timeScale: 0}
+            computeEnvironments:
+              - computeEnvironmentName: spot
+                computeResources: {type: SPOT, maxvCpus: 4, instanceTypes: [c5.large, p3.2xlarge], bidPercentage: 150}
+                simulation:
+                  interruptions: {band: "30%", notice: soon}
+                  spotPriceFraction: 2
+              - computeEnvironmentName: od
+                computeResources: {type: EC2, maxvCpus: 4, instanceTypes: [m5]}
+                simulation: {interruptions: {band: "<5%"}}
+              - computeEnvironmentName: plain
+                computeResources: {type: EC2, maxvCpus: 4}
+                simulation: {startupDelay: 1m}
+            jobDefinitions:
+              - jobDefinitionName: d
+                containerProperties: {command: ["true"]}
+                retryStrategy:
+                  attempts: 2
+                  maxInterruptions: 500
+                  evaluateOnExit: [{onSignal: SIGNOPE, action: RETRY_NEXT_ENVIRONMENT}]
+            """
+        let error = #expect(throws: DroverError.self) { try DocumentLoader.parse(text: text, path: "s.yaml") }
+        let message = error?.message ?? ""
+        #expect(message.contains("s.yaml:1: simulation.timeScale: must be above 0"))
+        #expect(message.contains("s.yaml:6: computeEnvironments[0].simulation.interruptions.notice: is not valid"))
+        let second = #expect(throws: DroverError.self) {
+            try DocumentLoader.parse(text: text.replacing(", notice: soon", with: ""), path: "s.yaml")
+        }
+        let rest = second?.message ?? ""
+        #expect(rest.contains("computeEnvironments[0].computeResources.instanceTypes: unknown instance type 'p3.2xlarge'"))
+        #expect(rest.contains("computeEnvironments[0].computeResources.bidPercentage: must be between 1 and 100"))
+        #expect(rest.contains("s.yaml:6: computeEnvironments[0].simulation.interruptions.band: must be one of"))
+        #expect(rest.contains("computeEnvironments[0].simulation.spotPriceFraction: must be more than 0"))
+        #expect(rest.contains("s.yaml:10: computeEnvironments[1].simulation.interruptions: applies to SPOT environments only"))
+        #expect(rest.contains("computeEnvironments[2].simulation: applies to simulated instances"))
+        #expect(rest.contains("jobDefinitions[0].retryStrategy.maxInterruptions: must be between 0 and 100"))
+        #expect(rest.contains("evaluateOnExit[0].onSignal: \"SIGNOPE\" is not a signal"))
+        let good = try? DocumentLoader.parse(text: """
+            simulation: {seed: 3, timeScale: 60, hostSlots: 4}
+            computeEnvironments:
+              - computeEnvironmentName: spot
+                computeResources: {type: SPOT, maxvCpus: 4, instanceTypes: [optimal]}
+                simulation: {startupDelay: 90s, interruptions: {band: "10-15%", notice: 2m}, capacityShortages: [{at: 1h, duration: 10m}]}
+            """, path: "ok.yaml")
+        #expect(good?.simulation == RunSimulation(seed: 3, timeScale: 60, hostSlots: 4))
+        #expect(good?.computeEnvironments.first?.value.simulation?.capacityShortages?.first?.at.seconds == 3600)
+        #expect(good?.computeEnvironments.first?.value.simulation?.interruptions?.noticeSeconds == 120)
     }
 
     @Test func unknownObjectsAndSections() {

@@ -26,7 +26,67 @@ struct RetryDecisionTests {
         var outcome: AttemptOutcome
         var attemptsUsed: Int
         var expected: String
+        var interruptionsUsed = 0
         var testDescription: String { name }
+    }
+
+    /// An attempt whose simulated instance was reclaimed (the process ignored SIGTERM and got SIGKILL).
+    static let interrupted = AttemptOutcome(kind: .interrupted, exitCode: nil, reason: nil,
+                                            statusReason: Reasons.hostTerminated(instance: "i-0123456789abcdef0"), signal: 9)
+    /// Drover's extension: interruptions in their own budget, application failures keep their attempts.
+    static let budget = RetryStrategy(attempts: 2, evaluateOnExit: [EvaluateOnExit(action: "RETRY", onStatusReason: "Host EC2*")], maxInterruptions: 3)
+    static let moveOn = RetryStrategy(attempts: 3, evaluateOnExit: [
+        EvaluateOnExit(action: "RETRY_NEXT_ENVIRONMENT", onStatusReason: "Host EC2*"),
+        EvaluateOnExit(action: "EXIT", onReason: "*"),
+    ])
+    static let signalRules = RetryStrategy(attempts: 3, evaluateOnExit: [
+        EvaluateOnExit(action: "RETRY", onSignal: "SIGKILL"),
+        EvaluateOnExit(action: "EXIT", onExitCode: "*"),
+    ])
+    static let memoryRules = RetryStrategy(attempts: 3, evaluateOnExit: [
+        EvaluateOnExit(action: "EXIT", onOutOfMemory: true),
+    ])
+    static let outOfMemory = AttemptOutcome(kind: .exited, exitCode: 137, reason: Reasons.outOfMemory, statusReason: Reasons.containerExited,
+                                            signal: 9, outOfMemory: true)
+
+    static let extensionCases: [Case] = [
+        Case(name: "reclaim text is AWS's", strategy: hostRetry, outcome: interrupted, attemptsUsed: 1, expected: "retry", interruptionsUsed: 1),
+        Case(name: "no strategy: a reclaim fails the job", strategy: nil, outcome: interrupted, attemptsUsed: 1, expected: "fail", interruptionsUsed: 1),
+        Case(name: "without maxInterruptions, reclaims use attempts", strategy: hostRetry, outcome: interrupted, attemptsUsed: 5, expected: "fail", interruptionsUsed: 5),
+        Case(name: "budget: third reclaim of three is retried", strategy: budget, outcome: interrupted, attemptsUsed: 3, expected: "retry", interruptionsUsed: 3),
+        Case(name: "budget: fourth reclaim fails", strategy: budget, outcome: interrupted, attemptsUsed: 4, expected: "fail", interruptionsUsed: 4),
+        Case(name: "budget: app failure after reclaims still has its attempts", strategy: budget, outcome: .exited(1), attemptsUsed: 4, expected: "retry", interruptionsUsed: 3),
+        Case(name: "budget: app failures use attempts only", strategy: budget, outcome: .exited(1), attemptsUsed: 5, expected: "fail", interruptionsUsed: 3),
+        Case(name: "RETRY_NEXT_ENVIRONMENT on a reclaim", strategy: moveOn, outcome: interrupted, attemptsUsed: 1, expected: "retry-next", interruptionsUsed: 1),
+        Case(name: "RETRY_NEXT_ENVIRONMENT rule does not match app errors", strategy: moveOn, outcome: .exited(3), attemptsUsed: 1, expected: "fail"),
+        Case(name: "onSignal SIGKILL matches a killed process", strategy: signalRules, outcome: interrupted, attemptsUsed: 1, expected: "retry", interruptionsUsed: 1),
+        Case(name: "onSignal SIGKILL does not match SIGTERM",
+             strategy: signalRules, outcome: AttemptOutcome(kind: .exited, exitCode: 143, reason: nil, statusReason: Reasons.containerExited, signal: 15),
+             attemptsUsed: 1, expected: "fail"),
+        Case(name: "onOutOfMemory matches", strategy: memoryRules, outcome: outOfMemory, attemptsUsed: 1, expected: "fail"),
+        Case(name: "onOutOfMemory true skips other failures", strategy: memoryRules, outcome: .exited(1), attemptsUsed: 1, expected: "retry"),
+    ]
+
+    @Test(arguments: extensionCases)
+    func decidesExtensions(_ example: Case) {
+        #expect(Self.label(example) == example.expected)
+    }
+
+    @Test func hostTerminatedReasonIsAWSText() {
+        #expect(Reasons.hostTerminated(instance: "i-0123456789abcdef0") == "Host EC2 (instance i-0123456789abcdef0) terminated.")
+        #expect(ReasonPattern.matches("Host EC2*", Self.interrupted.statusReason))
+        #expect(SignalName.matches("KILL", 9) && SignalName.matches("9", 9) && SignalName.matches("SIGK*", 9) && !SignalName.matches("SIGTERM", 9))
+        #expect(SignalName.problem(in: "SIGNOPE") != nil && SignalName.problem(in: "SIGTERM") == nil)
+    }
+
+    static func label(_ example: Case) -> String {
+        switch RetryDecision.decide(strategy: example.strategy, outcome: example.outcome, attemptsUsed: example.attemptsUsed,
+                                    interruptionsUsed: example.interruptionsUsed) {
+        case .succeed: return "succeed"
+        case .retry: return "retry"
+        case .retryNextEnvironment: return "retry-next"
+        case .fail: return "fail"
+        }
     }
 
     static let cases: [Case] = [
@@ -71,14 +131,7 @@ struct RetryDecisionTests {
 
     @Test(arguments: cases)
     func decides(_ example: Case) {
-        let decision = RetryDecision.decide(strategy: example.strategy, outcome: example.outcome, attemptsUsed: example.attemptsUsed)
-        let label: String
-        switch decision {
-        case .succeed: label = "succeed"
-        case .retry: label = "retry"
-        case .fail: label = "fail"
-        }
-        #expect(label == example.expected)
+        #expect(Self.label(example) == example.expected)
     }
 
     @Test(arguments: [

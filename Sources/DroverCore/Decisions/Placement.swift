@@ -82,11 +82,13 @@ public enum PlacementDecision: Sendable, Equatable {
         return .wait(reason: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - waiting for \(asked): \(busy.joined(separator: ", "))")
     }
 
-    static func describe(_ need: ResourceNeed) -> String {
+    /// `1 vCPU and 64 MiB`.
+    public static func describe(_ need: ResourceNeed) -> String {
         "\(format(need.vcpus)) vCPU\(need.vcpus == 1 ? "" : "s") and \(need.memory) MiB"
     }
 
-    static func format(_ value: Double) -> String {
+    /// `2` for 2.0, `0.5` for 0.5.
+    public static func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 }

@@ -12,6 +12,8 @@ public struct AttemptOutcome: Sendable, Equatable {
         case terminated
         /// The engine died while the attempt ran (found on restart).
         case engineRestarted
+        /// The (simulated) instance it ran on was reclaimed: `Host EC2 (instance i-…) terminated.`
+        case interrupted
     }
 
     /// What ended the attempt.
@@ -22,13 +24,19 @@ public struct AttemptOutcome: Sendable, Equatable {
     public var reason: String?
     /// The job's `statusReason` for this attempt.
     public var statusReason: String
+    /// The signal that ended the process, when one did.
+    public var signal: Int32?
+    /// Whether the engine stopped the process for using more memory than the job asked for.
+    public var outOfMemory: Bool
 
     /// Creates an outcome.
-    public init(kind: Kind, exitCode: Int32?, reason: String?, statusReason: String) {
+    public init(kind: Kind, exitCode: Int32?, reason: String?, statusReason: String, signal: Int32? = nil, outOfMemory: Bool = false) {
         self.kind = kind
         self.exitCode = exitCode
         self.reason = reason
         self.statusReason = statusReason
+        self.signal = signal
+        self.outOfMemory = outOfMemory
     }
 
     /// A process that exited with `code` (statusReason `Essential container in task exited`).
@@ -53,6 +61,13 @@ public enum Reasons {
     public static let cancelledByUser = "Cancelled by user"
     /// Default reason of `drover terminate` when none is given.
     public static let terminatedByUser = "Terminated by user"
+    /// `container.reason` of an attempt stopped for exceeding its memory, as AWS writes it.
+    public static let outOfMemory = "OutOfMemoryError: Container killed due to memory usage"
+
+    /// statusReason of an attempt whose instance was reclaimed or lost, exactly as AWS writes it.
+    public static func hostTerminated(instance: String) -> String {
+        "Host EC2 (instance \(instance)) terminated."
+    }
 }
 
 /// The result of applying a retry strategy to an attempt.
@@ -61,17 +76,22 @@ public enum RetryDecision: Sendable, Equatable {
     case succeed
     /// Run another attempt.
     case retry
+    /// Run another attempt on the next compute environment of the queue (Drover's extension).
+    case retryNextEnvironment
     /// The job fails; `why` tells which rule or limit decided.
     case fail(why: String)
 
     /// Decides what follows an attempt, as AWS Batch does.
     ///
     /// - Exit code 0 succeeds. Timed-out and terminated attempts are never retried.
-    /// - With no attempts left the job fails.
-    /// - Otherwise the first `evaluateOnExit` rule whose conditions all match decides (RETRY or EXIT);
-    ///   when no rule matches, the job is retried.
-    /// - Parameter attemptsUsed: attempts made so far, including this one.
-    public static func decide(strategy: RetryStrategy?, outcome: AttemptOutcome, attemptsUsed: Int) -> RetryDecision {
+    /// - With no attempts left the job fails. With `maxInterruptions` set (Drover's extension),
+    ///   interrupted attempts count against that budget and not against `attempts`.
+    /// - Otherwise the first `evaluateOnExit` rule whose conditions all match decides (RETRY, EXIT or
+    ///   RETRY_NEXT_ENVIRONMENT); when no rule matches, the job is retried.
+    /// - Parameters:
+    ///   - attemptsUsed: attempts made so far, including this one.
+    ///   - interruptionsUsed: of those, how many ended in a host interruption (this one included).
+    public static func decide(strategy: RetryStrategy?, outcome: AttemptOutcome, attemptsUsed: Int, interruptionsUsed: Int = 0) -> RetryDecision {
         if outcome.kind == .exited, outcome.exitCode == 0 { return .succeed }
         switch outcome.kind {
         case .timedOut: return .fail(why: "timed-out attempts are not retried")
@@ -79,12 +99,28 @@ public enum RetryDecision: Sendable, Equatable {
         default: break
         }
         let attempts = strategy?.attempts ?? 1
-        guard attemptsUsed < attempts else {
-            return .fail(why: "no attempts left (\(attemptsUsed) of \(attempts) used)")
+        if let budget = strategy?.maxInterruptions {
+            if outcome.kind == .interrupted {
+                guard interruptionsUsed <= budget else {
+                    return .fail(why: "interruption budget used up (\(interruptionsUsed) interruptions, maxInterruptions \(budget))")
+                }
+            } else {
+                let used = attemptsUsed - interruptionsUsed
+                guard used < attempts else {
+                    return .fail(why: "no attempts left (\(used) of \(attempts) used, not counting \(interruptionsUsed) interruptions)")
+                }
+            }
+        } else {
+            guard attemptsUsed < attempts else {
+                return .fail(why: "no attempts left (\(attemptsUsed) of \(attempts) used)")
+            }
         }
         for (index, rule) in (strategy?.evaluateOnExit ?? []).enumerated() where rule.matches(outcome) {
-            if rule.parsedAction == .exit { return .fail(why: "evaluateOnExit[\(index)] says EXIT") }
-            return .retry
+            switch rule.parsedAction {
+            case .exit?: return .fail(why: "evaluateOnExit[\(index)] says EXIT")
+            case .retryNextEnvironment?: return .retryNextEnvironment
+            default: return .retry
+            }
         }
         return .retry
     }
@@ -96,6 +132,8 @@ extension EvaluateOnExit {
         if let pattern = onExitCode, !ReasonPattern.matches(pattern, outcome.exitCode.map { String($0) }) { return false }
         if let pattern = onReason, !ReasonPattern.matches(pattern, outcome.reason) { return false }
         if let pattern = onStatusReason, !ReasonPattern.matches(pattern, outcome.statusReason) { return false }
+        if let pattern = onSignal, !SignalName.matches(pattern, outcome.signal) { return false }
+        if let oom = onOutOfMemory, oom != outcome.outOfMemory { return false }
         return true
     }
 }

@@ -4,7 +4,7 @@ import Yams
 /// Reads job files (YAML or JSON) into ``ResourceFile`` values, reporting every problem with its
 /// file, line and field.
 public enum DocumentLoader {
-    static let sections = ["computeEnvironments", "jobQueues", "jobDefinitions", "jobs"]
+    static let sections = ["computeEnvironments", "jobQueues", "jobDefinitions", "jobs", "simulation"]
 
     /// Reads and decodes the file at `path`, then validates what it declares.
     public static func load(path: String) throws(DroverError) -> ResourceFile {
@@ -40,6 +40,10 @@ public enum DocumentLoader {
                     let name = key.string ?? ""
                     guard sections.contains(name) else {
                         issues.append(tree.issue(key, field: name, "unknown section; expected one of \(sections.joined(separator: ", "))"))
+                        continue
+                    }
+                    if name == "simulation" {
+                        decodeSimulation(value, tree: &tree, into: &file, issues: &issues)
                         continue
                     }
                     guard case .sequence(let items) = value else {
@@ -113,6 +117,34 @@ public enum DocumentLoader {
             issues.append(tree.issue(for: error, base: field, fallbackLine: node.mark?.line ?? 0))
         } catch {
             issues.append(ValidationIssue(location: location, field: field, message: "\(error)"))
+        }
+    }
+
+    /// Reads the `simulation` section: seed, timeScale, hostSlots.
+    static func decodeSimulation(_ node: Node, tree: inout NodeTree, into file: inout ResourceFile, issues: inout [ValidationIssue]) {
+        guard case .mapping(let mapping) = node else {
+            issues.append(tree.issue(node, field: "simulation", "must be an object with seed, timeScale and hostSlots"))
+            return
+        }
+        let known = ["seed", "timeScale", "hostSlots"]
+        for key in mapping.keys where !known.contains(key.string ?? "") {
+            issues.append(tree.issue(key, field: "simulation.\(key.string ?? "")", "unknown field; expected \(known.joined(separator: ", "))"))
+        }
+        let object = tree.convert(node, path: "simulation")
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object)
+            let value = try JSONDecoder().decode(RunSimulation.self, from: data)
+            if let scale = value.timeScale, !(scale > 0 && scale <= 1_000_000) {
+                issues.append(tree.issue(node, field: "simulation.timeScale", "must be above 0 and at most 1000000 (got \(scale))"))
+            }
+            if let slots = value.hostSlots, !(1...4096).contains(slots) {
+                issues.append(tree.issue(node, field: "simulation.hostSlots", "must be between 1 and 4096 (got \(slots))"))
+            }
+            file.simulation = value
+        } catch let error as DecodingError {
+            issues.append(tree.issue(for: error, base: "simulation", fallbackLine: node.mark?.line ?? 0))
+        } catch {
+            issues.append(tree.issue(node, field: "simulation", "\(error)"))
         }
     }
 

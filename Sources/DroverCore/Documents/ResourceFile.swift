@@ -15,6 +15,24 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
+/// A job file's `simulation` section (Drover's extension): how `drover run` runs its simulated
+/// instances unless its options say otherwise.
+public struct RunSimulation: Codable, Sendable, Equatable {
+    /// Seed of the random draws (`--seed`).
+    public var seed: UInt64?
+    /// Simulated seconds per real second (`--time-scale`).
+    public var timeScale: Double?
+    /// Processes at once on simulated environments (`--host-slots`).
+    public var hostSlots: Int?
+
+    /// Creates settings.
+    public init(seed: UInt64? = nil, timeScale: Double? = nil, hostSlots: Int? = nil) {
+        self.seed = seed
+        self.timeScale = timeScale
+        self.hostSlots = hostSlots
+    }
+}
+
 /// Everything a YAML or JSON job file declares.
 ///
 /// A file holds any of the sections `computeEnvironments`, `jobQueues`, `jobDefinitions` and `jobs`
@@ -33,6 +51,8 @@ public struct ResourceFile: Sendable {
     public var jobDefinitions: [Located<JobDefinition>] = []
     /// Jobs to submit (used by `drover run`), in file order.
     public var jobs: [Located<SubmitJobRequest>] = []
+    /// The `simulation` section: defaults of `drover run`'s simulation options for this file.
+    public var simulation: RunSimulation?
 
     /// Creates an empty file model.
     public init(path: String) {

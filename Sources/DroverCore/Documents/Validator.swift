@@ -18,6 +18,68 @@ public enum Validator {
             if let min = resources.minvCpus, let max = resources.maxvCpus, min > max {
                 issues.append(.init(field: "computeResources.minvCpus", message: "must not exceed maxvCpus (\(min) > \(max))"))
             }
+            if environment.isSimulated, case .failure(let unknown) = InstanceCatalog.resolve(resources.instanceTypes ?? []) {
+                issues.append(.init(field: "computeResources.instanceTypes",
+                                    message: "unknown instance type '\(unknown.name)'; the simulator knows \(InstanceCatalog.knownNames)"))
+            }
+            if let bid = resources.bidPercentage, !(1...100).contains(bid) {
+                issues.append(.init(field: "computeResources.bidPercentage", message: "must be between 1 and 100 (got \(bid))"))
+            }
+        }
+        if let settings = environment.simulation {
+            issues += validate(settings, environment: environment)
+        }
+        return issues
+    }
+
+    /// Checks the `simulation` block of a compute environment.
+    static func validate(_ settings: SimulationSettings, environment: ComputeEnvironment) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if !environment.isSimulated {
+            issues.append(.init(field: "simulation", message: "applies to simulated instances: give computeResources.type EC2 or SPOT and instanceTypes"))
+        }
+        let spot = environment.computeResources?.type == "SPOT"
+        let spotOnly: [(String, Bool)] = [
+            ("interruptions", settings.interruptions != nil), ("capacityShortages", settings.capacityShortages != nil),
+            ("shortagesPerHour", settings.shortagesPerHour != nil), ("spotPriceFraction", settings.spotPriceFraction != nil),
+            ("spotPrices", settings.spotPrices != nil),
+        ]
+        for (field, given) in spotOnly where given && !spot && environment.isSimulated {
+            issues.append(.init(field: "simulation.\(field)", message: "applies to SPOT environments only (computeResources.type is \(environment.computeResources?.type ?? "EC2"))"))
+        }
+        let durations: [(String, Double?)] = [
+            ("startupDelay", settings.startupDelay?.seconds), ("idleTimeout", settings.idleTimeout?.seconds),
+            ("shortageDuration", settings.shortageDuration?.seconds), ("interruptions.notice", settings.interruptions?.notice?.seconds),
+        ]
+        for (field, seconds) in durations {
+            if let seconds, !(0...31_536_000).contains(seconds) {
+                issues.append(.init(field: "simulation.\(field)", message: "must be between 0 and one year (got \(seconds) s)"))
+            }
+        }
+        if let interruptions = settings.interruptions {
+            if let band = interruptions.band, !InterruptionSettings.bands.contains(where: { $0.name == band }) {
+                let names = InterruptionSettings.bands.map { "\"\($0.name)\"" }.joined(separator: ", ")
+                issues.append(.init(field: "simulation.interruptions.band", message: "must be one of \(names) (got \"\(band)\")"))
+            }
+            if let rate = interruptions.ratePerHour, !(0...1).contains(rate) {
+                issues.append(.init(field: "simulation.interruptions.ratePerHour", message: "is the chance per instance-hour, between 0 and 1 (got \(rate))"))
+            }
+        }
+        if let perHour = settings.shortagesPerHour, perHour < 0 {
+            issues.append(.init(field: "simulation.shortagesPerHour", message: "must not be negative (got \(perHour))"))
+        }
+        for (index, window) in (settings.capacityShortages ?? []).enumerated() where window.at.seconds < 0 || window.duration.seconds < 0 {
+            issues.append(.init(field: "simulation.capacityShortages[\(index)]", message: "at and duration must not be negative"))
+        }
+        if let fraction = settings.spotPriceFraction, !(fraction > 0 && fraction <= 1) {
+            issues.append(.init(field: "simulation.spotPriceFraction", message: "must be more than 0 and at most 1 (got \(fraction))"))
+        }
+        for (type, price) in (settings.spotPrices ?? [:]).sorted(by: { $0.key < $1.key }) {
+            if !InstanceCatalog.types.contains(where: { $0.name == type }) {
+                issues.append(.init(field: "simulation.spotPrices.\(type)", message: "unknown instance type; the simulator knows \(InstanceCatalog.types.map(\.name).joined(separator: ", "))"))
+            } else if price <= 0 {
+                issues.append(.init(field: "simulation.spotPrices.\(type)", message: "must be a price per hour above 0 (got \(price))"))
+            }
         }
         return issues
     }
@@ -93,13 +155,19 @@ public enum Validator {
         if rules.count > 5 {
             issues.append(.init(field: "\(field).evaluateOnExit", message: "may hold at most 5 rules (got \(rules.count))"))
         }
+        if let budget = strategy.maxInterruptions, !(0...100).contains(budget) {
+            issues.append(.init(field: "\(field).maxInterruptions", message: "must be between 0 and 100 (got \(budget))"))
+        }
         if !rules.isEmpty && strategy.attempts == nil {
             issues.append(.init(field: "\(field).attempts", message: "is required when evaluateOnExit is given"))
         }
         for (index, rule) in rules.enumerated() {
             let base = "\(field).evaluateOnExit[\(index)]"
             if rule.parsedAction == nil {
-                issues.append(.init(field: "\(base).action", message: "must be RETRY or EXIT (got \"\(rule.action)\")"))
+                issues.append(.init(field: "\(base).action", message: "must be RETRY, EXIT or RETRY_NEXT_ENVIRONMENT (got \"\(rule.action)\")"))
+            }
+            if let pattern = rule.onSignal, let problem = SignalName.problem(in: pattern) {
+                issues.append(.init(field: "\(base).onSignal", message: problem))
             }
             let patterns: [(String, String?, ReasonPattern.Kind)] = [
                 ("onExitCode", rule.onExitCode, .exitCode), ("onReason", rule.onReason, .reason),

@@ -1,7 +1,8 @@
 /// A compute environment, with AWS Batch's field names (`CreateComputeEnvironment`).
 ///
-/// Locally an environment is a pool of capacity: `computeResources.maxvCpus` bounds the vCPUs its
-/// running jobs may hold at once, and this machine's memory bounds their memory.
+/// With `computeResources.type` EC2 or SPOT and `instanceTypes`, the engine runs it as simulated
+/// instances (see ``Fleet``). Otherwise it is a pool of local capacity: `computeResources.maxvCpus`
+/// bounds the vCPUs its running jobs may hold at once, and this machine's memory bounds their memory.
 public struct ComputeEnvironment: Codable, Sendable, Equatable {
     /// Unique name (`computeEnvironmentName`).
     public var computeEnvironmentName: String
@@ -11,6 +12,8 @@ public struct ComputeEnvironment: Codable, Sendable, Equatable {
     public var state: ResourceState?
     /// Capacity settings.
     public var computeResources: ComputeResources?
+    /// Drover's extension: how the simulated instances of a managed EC2 or SPOT environment behave.
+    public var simulation: SimulationSettings?
 
     /// Creates an environment.
     public init(name: String, state: ResourceState? = nil, computeResources: ComputeResources? = nil) {
@@ -21,6 +24,13 @@ public struct ComputeEnvironment: Codable, Sendable, Equatable {
 
     /// The vCPUs this environment may hand out at once (`maxvCpus`, default 256 as a generous local bound).
     public var maxvCpus: Double { Double(computeResources?.maxvCpus ?? 256) }
+
+    /// Whether the engine runs this environment as simulated instances: `computeResources.type`
+    /// EC2 or SPOT with `instanceTypes`. Other environments are plain pools of local capacity.
+    public var isSimulated: Bool {
+        guard let resources = computeResources, let type = resources.type else { return false }
+        return (type == "EC2" || type == "SPOT") && !(resources.instanceTypes ?? []).isEmpty
+    }
 
     /// Whether new jobs may be placed here.
     public var isEnabled: Bool { (state ?? .enabled) == .enabled }

@@ -6,13 +6,16 @@ import Foundation
 
 /// `drover describe JOB`: every field of a job and its attempts.
 struct Describe: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show all fields of a job, its attempts and where their logs are.")
+    static let configuration = CommandConfiguration(abstract: "Show all fields of a job, its attempts and where their logs are (or of a chaos experiment).")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Job id (PARENT:INDEX for one child).") var jobId: String
+    @Argument(help: "Job id (PARENT:INDEX for one child), or an experiment id (exp-…).") var jobId: String
 
     func run() throws {
         let store = try global.store()
+        if jobId.hasPrefix("exp-"), let experiment = try store.experiment(jobId) {
+            return ExperimentDetail.print(experiment, format: global.output)
+        }
         guard let record = try store.job(jobId) else { throw DroverError.unknownJob(jobId) }
         let detail = try JobDetail.make(record, store: store)
         if global.output == .json {
@@ -57,6 +60,10 @@ struct Describe: ParsableCommand {
                 lines.append(("Children", JobStatus.allCases.map { "\($0.rawValue) \(summary[$0.rawValue] ?? 0)" }.joined(separator: ", ")))
             }
         }
+        if let cost = detail.cost {
+            lines.append(("Cost", CostReport.cost(cost)))
+            lines.append(("Interruptions", CostReport.interruptions(cost)))
+        }
         if let code = record.exitCode { lines.append(("Exit code", String(code))) }
         if let reason = record.containerReason { lines.append(("Container reason", reason)) }
         if let document = try store.definitionDocument(record.jobDefinition), let extra = Self.extraFields(document) {
@@ -68,9 +75,13 @@ struct Describe: ParsableCommand {
         }
         if !detail.attempts.isEmpty {
             Printer.out("")
-            Printer.table(["ATTEMPT", "ENVIRONMENT", "STARTED", "STOPPED", "EXIT", "REASON", "LOG"], detail.attempts.enumerated().map { index, attempt in
-                let reason = [attempt.statusReason, attempt.container.reason].compactMap { $0 }.joined(separator: "; ")
-                return [String(index + 1), attempt.computeEnvironment ?? "-", Printer.time(attempt.startedAt), Printer.time(attempt.stoppedAt),
+            let simulated = detail.attempts.contains { $0.instanceId != nil }
+            let header = ["ATTEMPT", "ENVIRONMENT"] + (simulated ? ["INSTANCE", "COST"] : []) + ["STARTED", "STOPPED", "EXIT", "REASON", "LOG"]
+            Printer.table(header, detail.attempts.enumerated().map { index, attempt in
+                var reason = [attempt.statusReason, attempt.container.reason].compactMap { $0 }.joined(separator: "; ")
+                if let experiment = attempt.interruptedBy { reason += " (experiment \(experiment))" }
+                let instance = simulated ? [attempt.instanceId ?? "-", attempt.cost.map(CostReport.dollars) ?? "-"] : []
+                return [String(index + 1), attempt.computeEnvironment ?? "-"] + instance + [Printer.time(attempt.startedAt), Printer.time(attempt.stoppedAt),
                         attempt.container.exitCode.map(String.init) ?? "-", reason.isEmpty ? "-" : reason, attempt.container.logStreamName]
             })
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DroverCore
 import DroverStore
+import Foundation
 
 /// `drover queues`: list job queues.
 struct Queues: ParsableCommand {
@@ -22,10 +23,15 @@ struct Environments: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let environments = try global.store().computeEnvironments()
+        let store = try global.store()
+        let environments = try store.computeEnvironments()
+        let usage = Dictionary(try store.instanceUsage().map { ($0.environment, $0) }, uniquingKeysWith: { $1 })
         if global.output == .json { return Printer.json(["computeEnvironments": environments]) }
-        Printer.table(["NAME", "TYPE", "STATE", "MAX VCPUS"], environments.map {
-            [$0.computeEnvironmentName, $0.computeResources?.type ?? "EC2", ($0.state ?? .enabled).rawValue, String(Int($0.maxvCpus))]
+        Printer.table(["NAME", "TYPE", "STATE", "MAX VCPUS", "INSTANCES", "INSTANCE-HOURS", "INSTANCE COST"], environments.map {
+            let simulated = usage[$0.computeEnvironmentName]
+            return [$0.computeEnvironmentName, $0.computeResources?.type ?? "EC2", ($0.state ?? .enabled).rawValue, String(Int($0.maxvCpus)),
+                    simulated.map { "\($0.instances) (\($0.interrupted) reclaimed, \($0.live) up)" } ?? ($0.isSimulated ? "0" : "local"),
+                    simulated.map { String(format: "%.3f", $0.instanceHours) } ?? "-", simulated.map { CostReport.dollars($0.cost) } ?? "-"]
         })
     }
 }

@@ -29,11 +29,14 @@ struct Run: ParsableCommand {
     @Option(name: [.customShort("p"), .customLong("parameter")], help: "Parameter k=v for Ref::k in every job of the file (repeatable).")
     var parameters: [String] = []
 
+    @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
+
     func run() throws {
         let loaded = try DocumentLoader.load(path: file)
         guard !loaded.jobs.isEmpty else {
             throw DroverError("\(file): declares no jobs to run (add a `jobs:` section, or use `drover apply` for resources only)")
         }
+        let options = try simulation.engineOptions(file: loaded.simulation)
         let store = try global.store()
         let overrides = try Submit.pairs(parameters, option: "--parameter") ?? [:]
         // Different parameters make a different run (they are part of the key that resumes a run).
@@ -60,8 +63,10 @@ struct Run: ParsableCommand {
         display.start()
         let interrupted: Bool
         var handedOff = false
+        var seed: UInt64?
         if let lock = try EngineLock(directory: global.directory) {
-            let engine = Engine(store: store)
+            let engine = Engine(store: store, options: options)
+            seed = engine.seed
             let inbox = engine.inbox
             let signals = SignalHandlers { inbox.requestStop() }
             try engine.run { try store.statuses(ids).values.allSatisfy(\.isTerminal) }
@@ -88,7 +93,8 @@ struct Run: ParsableCommand {
             }
             Foundation.exit(130)
         }
-        try Summary.print(records, store: store, elapsed: Date().timeIntervalSince(started), format: global.output)
+        try Summary.print(records, store: store, elapsed: Date().timeIntervalSince(started), format: global.output,
+                          simulation: seed.map { ($0, options.timeScale) })
         if records.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
     }
 

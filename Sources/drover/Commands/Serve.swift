@@ -15,6 +15,8 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds between looks for new work and requests from other processes.")
     var pollInterval: Double = 0.2
 
+    @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
+
     @Flag(help: "Exit once no job is RUNNABLE, STARTING or RUNNING (like `sbatch --wait` for a whole state directory).")
     var exitWhenIdle = false
 
@@ -23,12 +25,12 @@ struct Serve: ParsableCommand {
         guard let lock = try EngineLock(directory: global.directory) else {
             throw DroverError("another engine is already running on \(global.directory.path)", exitCode: 1)
         }
-        var options = EngineOptions()
+        var options = try simulation.engineOptions()
         options.pollInterval = max(0.01, pollInterval)
         let engine = Engine(store: store, options: options)
         let inbox = engine.inbox
         let signals = SignalHandlers { inbox.requestStop() }
-        Printer.note("drover engine serving \(global.directory.path) (pid \(getpid())); Ctrl-C to stop")
+        Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
         var lastCheck = Date.distantPast
         try engine.run {
             guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }

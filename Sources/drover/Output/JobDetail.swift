@@ -27,6 +27,10 @@ struct JobDetail: Encodable {
         var stoppedAt: EpochMillis?
         var statusReason: String?
         var computeEnvironment: String?
+        var instanceId: String?
+        var cost: Double?
+        var onDemandCost: Double?
+        var interruptedBy: String?
     }
 
     struct ArrayDetail: Encodable {
@@ -54,6 +58,8 @@ struct JobDetail: Encodable {
     var retryStrategy: RetryStrategy?
     var timeout: JobTimeout?
     var tags: [String: String]?
+    /// Drover's addition: what the job (its children included) cost on simulated instances.
+    var cost: CostSummary?
 
     static func make(_ record: JobRecord, store: Store) throws(DroverError) -> JobDetail {
         let spec = try store.spec(ofJob: record.jobId)
@@ -62,7 +68,8 @@ struct JobDetail: Encodable {
                                      logStreamName: store.logPath(ofJob: record.jobId, attempt: attempt.number),
                                      taskArn: attempt.pid.map { "pid/\($0)" }),
                     startedAt: attempt.startedAt, stoppedAt: attempt.stoppedAt, statusReason: attempt.statusReason,
-                    computeEnvironment: attempt.computeEnvironment)
+                    computeEnvironment: attempt.computeEnvironment, instanceId: attempt.instanceId, cost: attempt.cost,
+                    onDemandCost: attempt.onDemandCost, interruptedBy: attempt.experiment)
         }
         var array: ArrayDetail?
         if let size = record.arraySize {
@@ -80,6 +87,6 @@ struct JobDetail: Encodable {
                                  logStreamName: record.attempts > 0 && record.arraySize == nil ? store.logPath(ofJob: record.jobId, attempt: record.attempts) : nil),
             arrayProperties: array, dependsOn: spec.dependsOn, parameters: spec.parameters,
             retryStrategy: spec.retryStrategy, timeout: spec.attemptDurationSeconds.map { JobTimeout(attemptDurationSeconds: $0) },
-            tags: spec.tags)
+            tags: spec.tags, cost: try store.costSummary(ofJob: record.jobId))
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 
 /// The closing summary of `drover run`.
 enum Summary {
-    static func print(_ records: [JobRecord], store: Store, elapsed: Double, format: OutputFormat) throws(DroverError) {
+    static func print(_ records: [JobRecord], store: Store, elapsed: Double, format: OutputFormat,
+                      simulation: (seed: UInt64, timeScale: Double)? = nil) throws(DroverError) {
         if format == .json {
             Printer.json(try records.map { record throws(DroverError) in try JobDetail.make(record, store: store) })
             return
@@ -24,6 +25,18 @@ enum Summary {
         }
         Printer.note("")
         Printer.table(["NAME", "JOB ID", "STATUS", "TIME", "DETAIL"], rows)
+        var costs: [CostSummary] = []
+        for record in records {
+            if let cost = try store.costSummary(ofJob: record.jobId) { costs.append(cost) }
+        }
+        if !costs.isEmpty {
+            let total = costs.reduce(CostSummary.zero, +)
+            Printer.out("cost \(CostReport.cost(total)); \(CostReport.interruptions(total))")
+            if let simulation {
+                let scale = simulation.timeScale == 1 ? "" : ", --time-scale \(PlacementDecision.format(simulation.timeScale))"
+                Printer.out("simulated \(Printer.duration(elapsed * simulation.timeScale)) with --seed \(simulation.seed)\(scale)")
+            }
+        }
         let failed = records.filter { $0.status == .failed }
         if failed.isEmpty {
             Printer.out("all \(records.count) job\(records.count == 1 ? "" : "s") succeeded in \(Printer.duration(elapsed))")
