@@ -169,7 +169,7 @@ extension Store {
     public func addExperiment(_ experiment: Experiment) throws(DroverError) {
         try write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM compute_environment WHERE name = ?", arguments: [experiment.computeEnvironment]) ?? false else {
-                throw DroverError("unknown compute environment '\(experiment.computeEnvironment)' (`drover environments` lists them)")
+                throw DroverError("unknown compute environment '\(experiment.computeEnvironment)' (`drover environments` lists them); nothing was recorded", exitCode: 1)
             }
             try db.run("INSERT INTO experiment(id, environment, state, document, created_at) VALUES (?, ?, ?, ?, ?)",
                        [experiment.id, experiment.computeEnvironment, experiment.state.rawValue, try Self.json(experiment), experiment.createdAt])

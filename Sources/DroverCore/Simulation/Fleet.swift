@@ -290,7 +290,8 @@ public struct Fleet: Sendable {
     /// Terminates every instance (the engine is stopping).
     public mutating func terminateAll(now: Double) -> [FleetEvent] {
         for index in instances.indices where instances[index].state != .terminated {
-            end(index, at: now, reason: "engine stopped")
+            // A reclaimed instance still in its notice counts as reclaimed.
+            end(index, at: now, reason: instances[index].state == .notice ? "interrupted" : "engine stopped")
         }
         instances.removeAll()
         return takeEvents()

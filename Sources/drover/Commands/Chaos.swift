@@ -33,7 +33,7 @@ struct ExperimentOptions: ParsableArguments {
             throw DroverError("--stop-after-failures must be at least 1 (got \(limit))")
         }
         guard EngineLock.isHeld(directory: global.directory) else {
-            throw DroverError("no engine is running on \(global.directory.path): start `drover serve` (or `drover run`) first; nothing was recorded")
+            throw DroverError("no engine is running on \(global.directory.path): start `drover serve` (or `drover run`) first; nothing was recorded", exitCode: 1)
         }
         var experiment = experiment
         experiment.stopAfterFailures = stopAfterFailures

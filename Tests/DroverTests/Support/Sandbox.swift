@@ -59,9 +59,10 @@ final class Sandbox {
     func process(_ arguments: [String], environment: [String: String] = [:]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        // `drover image` has no state directory.
+        // `drover image` has no state directory; `drover chaos` takes it after its subcommand.
+        let position = arguments.first == "chaos" ? 2 : 1
         process.arguments = arguments.first == "image" ? arguments
-            : Array(arguments.prefix(1)) + ["--state-dir", stateDir.path] + arguments.dropFirst()
+            : Array(arguments.prefix(position)) + ["--state-dir", stateDir.path] + arguments.dropFirst(position)
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env["DROVER_STATE_DIR"] = nil
@@ -104,8 +105,8 @@ final class Sandbox {
 
     /// Starts `drover serve` in the background; it is killed when the sandbox goes away.
     @discardableResult
-    func serve(environment: [String: String] = [:]) throws -> Process {
-        let process = process(["serve", "--poll-interval", "0.05"], environment: environment)
+    func serve(_ options: [String] = [], environment: [String: String] = [:]) throws -> Process {
+        let process = process(["serve", "--poll-interval", "0.05"] + options, environment: environment)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice
