@@ -237,4 +237,68 @@ struct SpotTests {
         let missing = try sandbox.drover("chaos", "interrupt", "--compute-environment", "spot", "--instance", "i-00000000000000000")
         #expect(missing.status == 1 && missing.stdout.contains("not running in spot: i-00000000000000000"))
     }
+
+    /// Soak: 2,000 children on spot instances that live about 0.15 s each (real time), retried on
+    /// every reclaim. Every child must end SUCCEEDED with exactly one successful attempt, the
+    /// attempts and costs must add up, and no process may be left.
+    @Test func soakTwoThousandChildrenUnderHeavyReclaims() throws {
+        let sandbox = try Sandbox()
+        let setup = Self.hybrid(notice: "120s", spotSimulation: ", startupDelay: 30s")
+            .replacing("{interruptions: {notice: 120s}", with: "{interruptions: {ratePerHour: 0.999, notice: 120s}")
+            .replacing("maxvCpus: 8", with: "maxvCpus: 16")
+        let file = try sandbox.write("soak.yaml", setup + """
+            jobDefinitions:
+              - jobDefinitionName: work
+                containerProperties: {command: [sleep, "0.03"], resourceRequirements: [{type: VCPU, value: "1"}]}
+                retryStrategy:
+                  attempts: 1
+                  maxInterruptions: 100
+                  evaluateOnExit: [{action: RETRY, onStatusReason: "Host EC2*"}]
+            jobs:
+              - {jobName: soak, jobQueue: spot-first, jobDefinition: work, arrayProperties: {size: 2000}}
+            """)
+        let started = Date()
+        let result = try sandbox.drover("run", file, "--quiet", "--seed", "2024", "--time-scale", "3600", "--host-slots", "8")
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 240)
+        let store = try sandbox.store()
+        let parent = try #require(try store.jobs(JobFilter(all: true)).first { $0.arraySize != nil })
+        #expect(parent.status == .succeeded)
+        var attempts = 0
+        var interrupted = 0
+        var cost = 0.0
+        var vcpuSeconds = 0.0
+        for index in 0..<2000 {
+            let id = "\(parent.jobId):\(index)"
+            let child = try #require(try store.job(id))
+            let rows = try store.attempts(id)
+            #expect(child.status == .succeeded && rows.count == child.attempts, "\(id): \(child.status) with \(rows.count) rows for \(child.attempts) attempts")
+            let successes = rows.filter { $0.exitCode == 0 && !$0.interrupted }
+            #expect(successes.count == 1 && rows.last?.exitCode == 0, "\(id) must succeed exactly once, last")
+            #expect(rows.dropLast().allSatisfy { Self.isHostReason($0.statusReason) && $0.interrupted })
+            attempts += rows.count
+            interrupted += rows.filter(\.interrupted).count
+            cost += rows.compactMap(\.cost).reduce(0, +)
+            vcpuSeconds += rows.compactMap(\.simulatedSeconds).reduce(0, +)
+        }
+        #expect(interrupted >= 20, "the soak needs reclaims: \(interrupted)")
+        let summary = try #require(try store.costSummary(ofJob: parent.jobId))
+        #expect(summary.attempts == attempts && summary.interruptions == interrupted)
+        #expect(abs(summary.cost - cost) <= 1e-9 * max(1, cost))
+        #expect(abs(summary.simulatedSeconds - vcpuSeconds) <= 1e-6 * max(1, vcpuSeconds))
+        // Each attempt held 1 of a c5.large's 2 vCPUs: the instances ran at least half that long.
+        let instanceSeconds = try store.instances(limit: 100_000).reduce(0) { $0 + $1.simulatedSeconds }
+        #expect(instanceSeconds * 2 + 1 >= vcpuSeconds)
+        #expect(try store.instances(limit: 100_000).allSatisfy { $0.state == "terminated" })
+        #expect(Self.processes(of: parent.jobId).isEmpty, "processes left behind")
+    }
+
+    /// Pids whose environment names a job of array `parent`.
+    static func processes(of parent: String) -> [Int32] {
+        let marker = Data("AWS_BATCH_JOB_ID=\(parent):".utf8)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            FileManager.default.contents(atPath: "/proc/\(pid)/environ")?.range(of: marker) != nil
+        }
+    }
 }
