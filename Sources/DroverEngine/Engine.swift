@@ -27,6 +27,8 @@ public final class Engine {
     /// Jobs claimed but not yet written: the store still shows them RUNNABLE, so the scheduler must
     /// not pick them again (a fast job may even have finished already).
     var unrecorded: Set<String> = []
+    /// Monotonic second of the last memory check.
+    var lastMemoryCheck = 0.0
     let baseEnvironment: [String: String]
     /// Simulated instances of the managed EC2 and SPOT environments.
     var simulator: Simulator
@@ -66,6 +68,7 @@ public final class Engine {
             enforceDeadlines(now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
+                enforceMemory(now: now)
                 try refresh()
                 try applyTerminateRequests(now: now)
                 batch.instances += try runExperiments(now: now)
@@ -171,6 +174,9 @@ public final class Engine {
                                      signal: exit.signal)
         case .interrupted?:
             break
+        case .outOfMemory?:
+            outcome = AttemptOutcome(kind: .exited, exitCode: 137, reason: Reasons.outOfMemory, statusReason: Reasons.containerExited,
+                                     signal: SIGKILL, outOfMemory: true)
         case .timeout?:
             outcome.kind = .timedOut
             outcome.statusReason = Reasons.timeout
@@ -199,6 +205,23 @@ public final class Engine {
             } else if let deadline = attempt.deadline, now >= deadline {
                 stop(id, kind: .timeout, now: now)
             }
+        }
+    }
+
+    /// Kills attempts whose processes hold more resident memory than their job's `memory` (as a
+    /// container's hard limit does), at most twice a second.
+    func enforceMemory(now: Double) {
+        guard now - lastMemoryCheck >= 0.5 else { return }
+        lastMemoryCheck = now
+        let limited = running.values.filter { $0.need.memory > 0 && $0.pid != nil && $0.termSentAt == nil }
+        guard !limited.isEmpty else { return }
+        let usage = MemoryWatch.residentMiB(ofGroups: Set(limited.compactMap(\.pid)))
+        for attempt in limited {
+            guard let pid = attempt.pid, let used = usage[pid], used > attempt.need.memory else { continue }
+            running[attempt.id]?.stopKind = .outOfMemory
+            running[attempt.id]?.termSentAt = .infinity
+            running[attempt.id]?.killAt = .infinity
+            ProcessLauncher.signalGroup(pid, SIGKILL)
         }
     }
 

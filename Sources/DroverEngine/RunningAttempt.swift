@@ -9,6 +9,8 @@ struct RunningAttempt {
         case shutdown
         /// Its simulated instance was reclaimed (by the spot market or an experiment).
         case interrupted(instance: String, experiment: String?)
+        /// Its processes held more memory than the job's `memory`: killed at once.
+        case outOfMemory
     }
 
     var id: String

@@ -293,6 +293,61 @@ struct SpotTests {
         #expect(Self.processes(of: parent.jobId).isEmpty, "processes left behind")
     }
 
+    /// A job over its `memory` is killed as a container's limit would (exit 137, AWS's
+    /// OutOfMemoryError reason), and `onOutOfMemory` rules see it.
+    @Test func outOfMemoryIsKilledAndMatchedByRules() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("memory.yaml", basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: hungry
+                containerProperties:
+                  command: [sh, -c, "head -c 400000000 /dev/zero | tail"]
+                  resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "64"}]
+                retryStrategy:
+                  attempts: 3
+                  evaluateOnExit: [{onOutOfMemory: true, action: EXIT}]
+              - jobDefinitionName: modest
+                containerProperties:
+                  command: [sh, -c, "head -c 1000000 /dev/zero | tail > /dev/null"]
+                  resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "64"}]
+            jobs:
+              - {jobName: hungry, jobQueue: default, jobDefinition: hungry}
+              - {jobName: modest, jobQueue: default, jobDefinition: modest}
+            """)
+        let result = try sandbox.drover("run", file, "--quiet")
+        #expect(result.status == 1)
+        let jobs = try sandbox.store().jobs(JobFilter(all: true))
+        let hungry = try #require(jobs.first { $0.jobName == "hungry" })
+        #expect(hungry.status == .failed && hungry.attempts == 1, "the onOutOfMemory rule says EXIT")
+        #expect(hungry.exitCode == 137 && hungry.containerReason == Reasons.outOfMemory)
+        #expect(jobs.first { $0.jobName == "modest" }?.status == .succeeded)
+    }
+
+    /// The hybrid example in jobs/ runs the photo pipeline on spot-first capacity end to end.
+    @Test func hybridExampleFileRunsThePhotoPipeline() throws {
+        let sandbox = try Sandbox()
+        let names = try ImageCommandTests.makePhotos(in: sandbox).filter { !$0.hasPrefix("broken") && !$0.hasPrefix("huge") }
+        try FileManager.default.removeItem(at: sandbox.root.appendingPathComponent("photos/broken.jpg"))
+        try FileManager.default.removeItem(at: sandbox.root.appendingPathComponent("photos/huge.png"))
+        try FileManager.default.createDirectory(at: sandbox.root.appendingPathComponent("jobs/recipes"), withIntermediateDirectories: true)
+        for file in ["jobs/spot-thumbnails.yaml", "jobs/recipes/web.yaml"] {
+            try FileManager.default.copyItem(at: Sandbox.packageRoot.appendingPathComponent(file), to: sandbox.root.appendingPathComponent(file))
+        }
+        let run = try sandbox.drover("run", "jobs/spot-thumbnails.yaml", "--quiet", "-p", "input=photos", "-p", "output=site")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("cost $") && run.stdout.contains("--seed 42, --time-scale 600"))
+        for name in names {
+            let stem = (name as NSString).deletingPathExtension
+            #expect(FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("site/thumbs/\(stem)-thumb.jpg").path))
+        }
+        let store = try sandbox.store()
+        let parent = try #require(try store.jobs(JobFilter(all: true)).first { $0.arraySize != nil })
+        #expect(parent.status == .succeeded)
+        #expect(try store.attempts("\(parent.jobId):0").first?.computeEnvironment == "spot")
+        let described = try sandbox.drover("describe", parent.jobId)
+        #expect(described.stdout.contains("Cost:") && described.stdout.contains("all on-demand"))
+    }
+
     /// Pids whose environment names a job of array `parent`.
     static func processes(of parent: String) -> [Int32] {
         let marker = Data("AWS_BATCH_JOB_ID=\(parent):".utf8)
