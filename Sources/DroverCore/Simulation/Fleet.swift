@@ -121,14 +121,10 @@ public struct Fleet: Sendable {
         }
         let running = instances.indices.filter { instances[$0].state == .running && instances[$0].hasRoom(for: need) }
         if let best = running.min(by: { free(instances[$0]) < free(instances[$1]) }) {
-            instances[best].usedVcpus += need.vcpus
-            instances[best].usedMemory += need.memory
-            return .instance(instances[best].id)
+            return take(need, on: best)
         }
         if let starting = instances.indices.first(where: { instances[$0].state == .launching && instances[$0].hasRoom(for: need) }) {
-            instances[starting].reservedVcpus += need.vcpus
-            instances[starting].reservedMemory += need.memory
-            return .pending(instances[starting].id)
+            return take(need, on: starting)
         }
         if lifecycle == .spot, let shortage = shortage(at: now) {
             let cause = shortage.experiment.map { " (experiment \($0))" } ?? ""
@@ -141,22 +137,27 @@ public struct Fleet: Sendable {
         if lifecycle == .spot, let bid = bidPercentage, price(of: type) > type.onDemandHourly * Double(bid) / 100 + 1e-12 {
             return .unavailable("CAPACITY:SPOT_PRICE - the spot price of \(type.name) is above bidPercentage \(bid)")
         }
-        let instance = launch(type, now: now)
-        if instance.state == .running {
-            let index = instances.count - 1
+        launch(type, now: now)
+        return take(need, on: instances.count - 1)
+    }
+
+    /// Holds `need` on a running instance (the job starts) or promises it on a starting one (the job waits).
+    mutating func take(_ need: ResourceNeed, on index: Int) -> FleetOffer {
+        if instances[index].state == .running {
             instances[index].usedVcpus += need.vcpus
             instances[index].usedMemory += need.memory
-            return .instance(instance.id)
+            return .instance(instances[index].id)
         }
-        instances[instances.count - 1].reservedVcpus += need.vcpus
-        instances[instances.count - 1].reservedMemory += need.memory
-        return .pending(instance.id)
+        instances[index].reservedVcpus += need.vcpus
+        instances[index].reservedMemory += need.memory
+        return .pending(instances[index].id)
     }
 
     func free(_ instance: SimulatedInstance) -> Double {
         instance.type.vcpus - instance.usedVcpus
     }
 
+    @discardableResult
     mutating func launch(_ type: InstanceType, now: Double) -> SimulatedInstance {
         let delay = max(0, settings.startupDelay?.seconds ?? 0)
         let rate = lifecycle == .spot ? settings.interruptions?.ratePerSecond ?? 0 : 0

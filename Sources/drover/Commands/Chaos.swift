@@ -142,9 +142,6 @@ enum ExperimentDetail {
         if let ended = experiment.endedAt { lines.append(("Ended", Printer.time(ended))) }
         if !experiment.targets.isEmpty { lines.append(("Instances", experiment.targets.joined(separator: ", "))) }
         if let outcome = experiment.outcome { lines.append(("Outcome", outcome)) }
-        let width = lines.map(\.0.count).max() ?? 0
-        for (key, value) in lines {
-            Printer.out((key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
-        }
+        Printer.fields(lines)
     }
 }

@@ -69,10 +69,7 @@ struct Describe: ParsableCommand {
         if let document = try store.definitionDocument(record.jobDefinition), let extra = Self.extraFields(document) {
             lines.append(("Kept fields", extra))
         }
-        let width = lines.map(\.0.count).max() ?? 0
-        for (key, value) in lines {
-            Printer.out((key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
-        }
+        Printer.fields(lines)
         if !detail.attempts.isEmpty {
             Printer.out("")
             let simulated = detail.attempts.contains { $0.instanceId != nil }

@@ -39,6 +39,14 @@ enum Printer {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// `Key:   value` lines with the values aligned.
+    static func fields(_ lines: [(String, String)]) {
+        let width = lines.map(\.0.count).max() ?? 0
+        for (key, value) in lines {
+            out((key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
+        }
+    }
+
     /// Epoch milliseconds as local `YYYY-MM-DD HH:MM:SS`.
     static func time(_ millis: EpochMillis?) -> String {
         guard let millis else { return "-" }
