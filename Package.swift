@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "drover",
             dependencies: [
-                "DroverCore", "DroverStore", "DroverEngine", "DroverImaging",
+                "DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "CDroverSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

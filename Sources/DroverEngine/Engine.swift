@@ -50,8 +50,9 @@ public final class Engine {
     public var seed: UInt64 { options.seed }
 
     /// Runs until `done()` returns true (checked after every step) or a stop is requested, then
-    /// stops what still runs and puts it back to RUNNABLE.
-    public func run(until done: () throws -> Bool = { false }) throws(DroverError) {
+    /// stops what still runs and puts it back to RUNNABLE. With `lock`, the engine marks itself
+    /// alive on it every second (what `drover health` checks).
+    public func run(holding lock: EngineLock? = nil, until done: () throws -> Bool = { false }) throws(DroverError) {
         try recover()
         simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
         try refresh()
@@ -59,8 +60,13 @@ public final class Engine {
         var lastDoneCheck = 0.0
         var finishedSinceCheck = false
         let recorder = Recorder(store: store, inbox: inbox)
+        var lastBeat = -Double.infinity
         while !inbox.stopRequested {
             let now = Self.monotonic()
+            if let lock, now - lastBeat >= 1 {
+                lock.beat()
+                lastBeat = now
+            }
             if try absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
             var batch = EngineBatch()
             batch.finished = handle(inbox.drain())
@@ -95,7 +101,7 @@ public final class Engine {
                     if (try? done()) == true { break }
                 }
             }
-            inbox.wait(seconds: nextWake(now: Self.monotonic(), lastPoll: lastPoll))
+            inbox.wait(seconds: min(nextWake(now: Self.monotonic(), lastPoll: lastPoll), 5))
         }
         recorder.flush()
         _ = try absorb(inbox.drainRecorded())

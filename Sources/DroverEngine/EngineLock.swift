@@ -29,6 +29,31 @@ public final class EngineLock {
         close(descriptor)
     }
 
+    /// Marks the engine alive: sets the lock file's modification time to now (see ``status(directory:)``).
+    public func beat() {
+        futimens(descriptor, nil)
+    }
+
+    /// What `drover health` reports about the engine of a state directory.
+    public struct Status: Sendable, Equatable {
+        /// The engine's process id, as it wrote it into the lock file.
+        public var pid: Int32?
+        /// Seconds since the engine last marked itself alive.
+        public var heartbeatAge: Double
+    }
+
+    /// The engine holding the lock of `directory`, or nil when none does.
+    public static func status(directory: URL) -> Status? {
+        guard isHeld(directory: directory) else { return nil }
+        let path = directory.appendingPathComponent("engine.lock").path
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let pid = Int32(text.split(separator: "\n").first.map(String.init) ?? "")
+        return Status(pid: pid, heartbeatAge: max(0, Date().timeIntervalSince1970 - modified))
+    }
+
     /// Whether some engine holds the lock of `directory` right now.
     public static func isHeld(directory: URL) -> Bool {
         let path = directory.appendingPathComponent("engine.lock").path

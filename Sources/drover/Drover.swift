@@ -1,4 +1,5 @@
 import ArgumentParser
+import CDroverSpawn
 import DroverCore
 import Foundation
 
@@ -14,11 +15,13 @@ struct Drover: ParsableCommand {
             """,
         subcommands: [
             Run.self, Apply.self, Submit.self, Serve.self, Jobs.self, Describe.self, Logs.self,
-            Cancel.self, Terminate.self, Queues.self, Environments.self, Definitions.self, Chaos.self, Image.self,
+            Cancel.self, Terminate.self, Queues.self, Environments.self, Definitions.self, Chaos.self, Image.self, Health.self,
         ]
     )
 
     static func main() {
+        // As a container's PID 1, a small init stays behind to forward signals and reap orphaned processes.
+        drover_init_if_pid1()
         do {
             var command = try parseAsRoot()
             try command.run()

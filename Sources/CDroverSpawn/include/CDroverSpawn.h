@@ -12,4 +12,11 @@ int drover_spawn(const char *path, char *const argv[], char *const envp[], const
 /// Waits for `pid` to end; returns its raw wait status, or -1 with errno set.
 int drover_wait(pid_t pid);
 
+/// When the calling process is PID 1 (the first process of a container) and DROVER_NO_INIT is unset, forks: the
+/// child returns and goes on as drover, in its own process group (the foreground one when standard input is a
+/// terminal); the parent stays behind as a minimal init that forwards every signal it receives to the child, reaps
+/// every process that ends (orphaned grandchildren of jobs included) and exits with the child's status (128 + N when
+/// signal N killed it). Call it first thing in `main`, before any thread starts. Otherwise it returns at once.
+void drover_init_if_pid1(void);
+
 #endif

@@ -69,7 +69,7 @@ struct Run: ParsableCommand {
             seed = engine.seed
             let inbox = engine.inbox
             let signals = SignalHandlers { inbox.requestStop() }
-            try engine.run { try store.statuses(ids).values.allSatisfy(\.isTerminal) }
+            try engine.run(holding: lock) { try store.statuses(ids).values.allSatisfy(\.isTerminal) }
             interrupted = engine.inbox.stopRequested
             withExtendedLifetime((lock, signals)) {}
         } else {

@@ -32,7 +32,7 @@ struct Serve: ParsableCommand {
         let signals = SignalHandlers { inbox.requestStop() }
         Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
         var lastCheck = Date.distantPast
-        try engine.run {
+        try engine.run(holding: lock) {
             guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }
             lastCheck = Date()
             return try store.countActive() == 0

@@ -42,6 +42,24 @@ enum Summary {
             Printer.out("all \(records.count) job\(records.count == 1 ? "" : "s") succeeded in \(Printer.duration(elapsed))")
         } else {
             Printer.out("\(failed.count) of \(records.count) job\(records.count == 1 ? "" : "s") failed; see `drover describe \(failed[0].jobId)` and `drover logs \(failed[0].jobId)`")
+            if let line = try firstFailure(failed[0], store: store) { Printer.out(line) }
         }
+    }
+
+    /// The last line the first failed attempt of `job` (or of its first failed child) wrote, so that the cause shows
+    /// even where the state directory does not outlive the run (a container started with --rm).
+    static func firstFailure(_ job: JobRecord, store: Store) throws(DroverError) -> String? {
+        var failed = job
+        var name = job.jobName
+        if job.arraySize != nil {
+            guard let child = try store.jobs(JobFilter(statuses: [.failed], arrayJobId: job.jobId, limit: 1)).first else { return nil }
+            failed = child
+            name += ":\(child.arrayIndex.map(String.init) ?? "?")"
+        }
+        guard let attempt = try store.attempts(failed.jobId).last else { return nil }
+        let log = (try? String(contentsOfFile: store.logPath(ofJob: failed.jobId, attempt: attempt.number), encoding: .utf8)) ?? ""
+        let last = log.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+        let cause = [attempt.exitCode.map { "exit \($0)" }, attempt.statusReason].compactMap { $0 }.joined(separator: ", ")
+        return "first failure: \(name) attempt \(attempt.number) (\(cause))" + (last.map { ": \($0)" } ?? "")
     }
 }

@@ -12,7 +12,9 @@ struct ImageBatch: ParsableCommand {
             The folder layout is mirrored under --output. Files whose outputs are newer than the file and the recipe
             are skipped unless --force. A JSON-lines report (one line per file) goes to --report, by default
             OUTPUT/report.jsonl (report-INDEX.jsonl for a shard). Exit status 1 when any file failed.
-            In an array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE choose the shard.
+            In an array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE choose the shard (every
+            INDEX-th file of the sorted list, counting from file INDEX). In a Kubernetes Indexed Job,
+            JOB_COMPLETION_INDEX gives the index and DROVER_SHARD_COUNT (or --shard-count) the job's completions.
             """)
 
     @Option(help: "Recipe file (YAML or JSON).") var recipe: String
@@ -21,8 +23,9 @@ struct ImageBatch: ParsableCommand {
     @Flag(help: "Process files even when their outputs are up to date.") var force = false
     @Option(help: "Files processed at once (default: the number of cores).") var jobs: Int?
     @Option(help: "JSON-lines report file ('-' for standard output).") var report: String?
-    @Option(help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX).") var shardIndex: Int?
-    @Option(help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE).") var shardCount: Int?
+    @Option(help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX).")
+    var shardIndex: Int?
+    @Option(help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE or DROVER_SHARD_COUNT).") var shardCount: Int?
     @Flag(help: "No progress bar or summary.") var quiet = false
 
     func run() throws {
@@ -82,8 +85,8 @@ struct ImageBatch: ParsableCommand {
                 throw DroverError("shard index \(index) is not between 0 and \(count - 1) (shard count \(count))")
             }
             return (index, count)
-        case (_?, nil): throw DroverError("a shard index needs a shard count: pass --shard-count (or set AWS_BATCH_JOB_ARRAY_SIZE)")
-        case (nil, _?): throw DroverError("a shard count needs a shard index: pass --shard-index (or set AWS_BATCH_JOB_ARRAY_INDEX)")
+        case (_?, nil): throw DroverError("a shard index needs a shard count: pass --shard-count (or set AWS_BATCH_JOB_ARRAY_SIZE, or DROVER_SHARD_COUNT beside JOB_COMPLETION_INDEX)")
+        case (nil, _?): throw DroverError("a shard count needs a shard index: pass --shard-index (or set AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX)")
         }
     }
 }

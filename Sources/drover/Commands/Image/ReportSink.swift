@@ -12,11 +12,31 @@ final class ReportSink: Sendable {
             return
         }
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw DroverError("--report: cannot write \(path)")
+        if !folder.isEmpty, let reason = Self.makeFolders(folder) {
+            throw Self.failure("cannot create the folder \(folder)", reason)
         }
-        self.handle = handle
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.failure("cannot write \(path)", errno) }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+
+    /// `mkdir -p`: nil, or the errno of the first folder that could not be made.
+    static func makeFolders(_ path: String) -> Int32? {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { return errno }
+        }
+        return nil
+    }
+
+    /// The error for a report that cannot be written, with a hint when permission is what is missing.
+    static func failure(_ what: String, _ reason: Int32) -> DroverError {
+        var message = "--report: \(what): \(String(cString: strerror(reason)))"
+        if reason == EACCES {
+            message += " (drover runs as uid \(getuid()); in a container, `--user \"$(id -u):$(id -g)\"` runs it as you)"
+        }
+        return DroverError(message, exitCode: 1)
     }
 
     func write(_ result: FileResult) {
