@@ -16,4 +16,14 @@ extension Store {
         let name = index.map { "\($0)-attempt-\(attempt).log" } ?? "attempt-\(attempt).log"
         return logDirectory(ofJob: id) + "/" + name
     }
+
+    /// The last non-blank line of an attempt's log (read from its last 4 KiB), or nil.
+    public func lastLogLine(ofJob id: String, attempt: Int) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: logPath(ofJob: id, attempt: attempt)) else { return nil }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        let text = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+    }
 }

@@ -57,8 +57,7 @@ enum Summary {
             name += ":\(child.arrayIndex.map(String.init) ?? "?")"
         }
         guard let attempt = try store.attempts(failed.jobId).last else { return nil }
-        let log = (try? String(contentsOfFile: store.logPath(ofJob: failed.jobId, attempt: attempt.number), encoding: .utf8)) ?? ""
-        let last = log.split(whereSeparator: \.isNewline).last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init)
+        let last = store.lastLogLine(ofJob: failed.jobId, attempt: attempt.number)
         let cause = [attempt.exitCode.map { "exit \($0)" }, attempt.statusReason].compactMap { $0 }.joined(separator: ", ")
         return "first failure: \(name) attempt \(attempt.number) (\(cause))" + (last.map { ": \($0)" } ?? "")
     }
