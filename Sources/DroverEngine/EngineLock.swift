@@ -11,7 +11,7 @@ public final class EngineLock {
     /// Takes the lock, or returns nil when another live engine holds it.
     public init?(directory: URL) throws(DroverError) {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("engine.lock").path
+        let path = Self.lockPath(in: directory)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DroverError("cannot open \(path): \(String(cString: strerror(errno)))", exitCode: 1) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -27,6 +27,11 @@ public final class EngineLock {
     deinit {
         flock(descriptor, LOCK_UN)
         close(descriptor)
+    }
+
+    /// The lock file of a state directory.
+    static func lockPath(in directory: URL) -> String {
+        directory.appendingPathComponent("engine.lock").path
     }
 
     /// Marks the engine alive: sets the lock file's modification time to now (see ``status(directory:)``).
@@ -45,7 +50,7 @@ public final class EngineLock {
     /// The engine holding the lock of `directory`, or nil when none does.
     public static func status(directory: URL) -> Status? {
         guard isHeld(directory: directory) else { return nil }
-        let path = directory.appendingPathComponent("engine.lock").path
+        let path = lockPath(in: directory)
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
@@ -56,7 +61,7 @@ public final class EngineLock {
 
     /// Whether some engine holds the lock of `directory` right now.
     public static func isHeld(directory: URL) -> Bool {
-        let path = directory.appendingPathComponent("engine.lock").path
+        let path = lockPath(in: directory)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }

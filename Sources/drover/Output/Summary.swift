@@ -46,8 +46,8 @@ enum Summary {
         }
     }
 
-    /// The last line the first failed attempt of `job` (or of its first failed child) wrote, so that the cause shows
-    /// even where the state directory does not outlive the run (a container started with --rm).
+    /// The cause of `job`'s failure (or of its first failed child's): its last attempt's exit code, reason and last log
+    /// line, so that it shows even where the state directory does not outlive the run (a container started with --rm).
     static func firstFailure(_ job: JobRecord, store: Store) throws(DroverError) -> String? {
         var failed = job
         var name = job.jobName
