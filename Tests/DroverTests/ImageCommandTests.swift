@@ -161,4 +161,84 @@ import Testing
         #expect(result.stderr.contains("bad.yaml:3: outputs[0].steps[0].resize.width: must be between 1 and 65500"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("out").path))
     }
+
+    /// Whether `bytes` is a whole JPEG: SOI at the start, EOI at the end.
+    static func isWholeJPEG(_ bytes: Data) -> Bool {
+        bytes.count > 4 && bytes.prefix(2) == Data([0xFF, 0xD8]) && bytes.suffix(2) == Data([0xFF, 0xD9])
+    }
+
+    /// Runs `drover image resize in.jpg OUTPUT --width 16` with standard output sent to `stdout`.
+    static func resize(_ sandbox: Sandbox, to output: String, stdout: Any) throws -> (status: Int32, stderr: String) {
+        let process = sandbox.process(["image", "resize", "in.jpg", output, "--width", "16"])
+        let errors = Pipe()
+        process.standardOutput = stdout
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    /// The file type bits of `path` itself (a link is not followed).
+    static func kind(_ path: String) -> mode_t {
+        var status = stat()
+        return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : 0
+    }
+
+    @Test func streamsDevicesAndLinksAreWrittenInPlace() throws {
+        let sandbox = try Sandbox()
+        try Data(try JPEGWriter.encode(Self.gradient(width: 64, height: 48), options: EncodeOptions()))
+            .write(to: sandbox.root.appendingPathComponent("in.jpg"))
+
+        // `/dev/stdout` into a pipe: the image alone on stdout, the summary on stderr.
+        let pipe = Pipe()
+        let piped = try Self.resize(sandbox, to: "/dev/stdout", stdout: pipe)
+        let streamed = pipe.fileHandleForReading.readDataToEndOfFile()
+        #expect(piped.status == 0 && piped.stderr.contains("/dev/stdout: 16x12"), "\(piped.stderr)")
+        #expect(Self.isWholeJPEG(streamed))
+
+        // `/dev/stdout` redirected to a file (`> out.jpg`): the file gets the image, /dev/stdout stays a link.
+        let redirected = sandbox.root.appendingPathComponent("redirected.jpg")
+        _ = FileManager.default.createFile(atPath: redirected.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: redirected)
+        let toFile = try Self.resize(sandbox, to: "/dev/stdout", stdout: handle)
+        try handle.close()
+        let written = try Data(contentsOf: redirected)
+        #expect(toFile.status == 0 && Self.isWholeJPEG(written), "\(toFile.stderr)")
+        #expect(Self.kind("/dev/stdout") == S_IFLNK, "/dev/stdout must stay a symbolic link")
+
+        // `/dev/null` stays the device.
+        #expect(try Self.resize(sandbox, to: "/dev/null", stdout: FileHandle.nullDevice).status == 0)
+        #expect(Self.kind("/dev/null") == S_IFCHR, "/dev/null must stay a character device")
+
+        // A FIFO is written through, and stays a FIFO.
+        let fifo = sandbox.root.appendingPathComponent("pipe.jpg").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo]
+        let fromFifo = Pipe()
+        reader.standardOutput = fromFifo
+        try reader.run()
+        #expect(try Self.resize(sandbox, to: fifo, stdout: FileHandle.nullDevice).status == 0)
+        #expect(Self.isWholeJPEG(fromFifo.fileHandleForReading.readDataToEndOfFile()))
+        reader.waitUntilExit()
+        #expect(Self.kind(fifo) == S_IFIFO)
+
+        // A symbolic link is kept and the file it names (not there yet) is written.
+        try FileManager.default.createDirectory(at: sandbox.root.appendingPathComponent("real"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: sandbox.root.appendingPathComponent("link.jpg").path, withDestinationPath: "real/target.jpg")
+        for _ in 0..<2 {
+            #expect(try Self.resize(sandbox, to: "link.jpg", stdout: FileHandle.nullDevice).status == 0)
+        }
+        #expect(Self.kind(sandbox.root.appendingPathComponent("link.jpg").path) == S_IFLNK)
+        let target = try Data(contentsOf: sandbox.root.appendingPathComponent("real/target.jpg"))
+        #expect(Self.isWholeJPEG(target))
+
+        // Nothing new is created among the devices.
+        let refused = try Self.resize(sandbox, to: "/dev/drover-test.jpg", stdout: FileHandle.nullDevice)
+        #expect(refused.status == 1 && refused.stderr.contains("cannot open /dev/drover-test.jpg: No such file"), "\(refused.stderr)")
+        let devices = try FileManager.default.contentsOfDirectory(atPath: "/dev")
+        #expect(devices.allSatisfy { !$0.contains("drover") })
+    }
 }

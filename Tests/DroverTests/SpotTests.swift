@@ -185,6 +185,9 @@ struct SpotTests {
     }
 
     @Test func sameSeedSameInstancesReclaimsAndAttempts() throws {
+        // Costs come from the processes' real run times on the simulated clock. At 120x a 50 ms
+        // scheduling delay on a loaded machine is 6 simulated seconds, well inside the 5% allowed;
+        // at 600x it was not.
         func run(seed: Int) throws -> (instances: [String], attempts: [[String]], cost: Double) {
             let sandbox = try Sandbox()
             let setup = Self.hybrid(notice: "60s", spotSimulation: ", startupDelay: 60s")
@@ -199,7 +202,7 @@ struct SpotTests {
                 jobs:
                   - {jobName: work, jobQueue: spot-first, jobDefinition: work, arrayProperties: {size: 4}}
                 """)
-            let result = try sandbox.drover("run", file, "--quiet", "--seed", "\(seed)", "--time-scale", "600", "--host-slots", "4")
+            let result = try sandbox.drover("run", file, "--quiet", "--seed", "\(seed)", "--time-scale", "120", "--host-slots", "4")
             #expect(result.status == 0, "\(result.stderr)")
             let store = try sandbox.store()
             let parent = try #require(try store.jobs(JobFilter(all: true)).first { $0.arraySize != nil })
@@ -212,7 +215,13 @@ struct SpotTests {
         let first = try run(seed: 11)
         let second = try run(seed: 11)
         #expect(first.instances == second.instances)
-        #expect(first.attempts == second.attempts)
+        // The seed decides the spot instances and which child each reclaim hits. Which on-demand
+        // instance a retry lands on depends on whether an earlier retry (a real process) has
+        // already finished, which is wall-clock timing, so only the environment is compared there.
+        func seeded(_ attempts: [[String]]) -> [[String]] {
+            attempts.map { $0.map { $0.hasPrefix("on-demand/") ? "on-demand" : $0 } }
+        }
+        #expect(seeded(first.attempts) == seeded(second.attempts))
         #expect(first.attempts.allSatisfy { $0.count == 2 && $0[0].hasPrefix("spot/i-") && $0[1].hasPrefix("on-demand/") })
         #expect(abs(first.cost - second.cost) <= 0.05 * first.cost, "costs \(first.cost) and \(second.cost)")
         let other = try run(seed: 12)

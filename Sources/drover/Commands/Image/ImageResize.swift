@@ -83,7 +83,13 @@ enum SingleFile {
             inputPath: input, relative: (input as NSString).lastPathComponent, outputRoot: folder.isEmpty ? "." : folder)
         if let error = result.error { throw DroverError("\(input): \(error)", exitCode: 1) }
         if let written = result.outputs.first {
-            print("\(output): \(written.width)x\(written.height), \(result.bytesIn) -> \(written.bytes) bytes")
+            let line = "\(output): \(written.width)x\(written.height), \(result.bytesIn) -> \(written.bytes) bytes"
+            // Written into a pipe or device (`/dev/stdout`), the line goes to stderr so the image stays whole.
+            if AtomicFile.stream(output) != nil {
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            } else {
+                print(line)
+            }
         }
     }
 }
