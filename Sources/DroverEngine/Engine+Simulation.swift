@@ -65,7 +65,9 @@ extension Engine {
                 experiment.outcome = "no new spot instance in \(experiment.computeEnvironment) until the experiment ends"
             }
             activeExperiments[experiment.id] = (experiment, simulatedNow, ends)
-            try store.updateExperiment(experiment)
+            // An interrupt experiment's first round is due now and is written below with its outcome;
+            // writing it here too would let `drover chaos` read it as running with no outcome yet.
+            if experiment.action == .capacity { try store.updateExperiment(experiment) }
         }
         var records: [InstanceRecord] = []
         for id in activeExperiments.keys.sorted() {
