@@ -5,44 +5,55 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-int drover_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, pid_t *pid_out) {
+int drover_start_supervisor(const char *executable, const char *run_dir, int *fd_out, pid_t *pid_out) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return errno;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
     sigset_t all, none;
-    int rc;
-
     posix_spawnattr_init(&attr);
     posix_spawn_file_actions_init(&actions);
     sigfillset(&all);
     sigemptyset(&none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-
-    if (path != NULL) {
-        rc = posix_spawn(pid_out, path, &actions, &attr, argv, envp);
-    } else {
-        rc = posix_spawnp(pid_out, argv[0], &actions, &attr, argv, envp);
-    }
-
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawn_file_actions_adddup2(&actions, pair[1], 3);
+    char *argv[] = {"drover-supervisor", "--drover-supervisor", (char *)run_dir, NULL};
+    extern char **environ;
+    int rc = posix_spawn(pid_out, executable, &actions, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    return rc;
+    close(pair[1]);
+    if (rc != 0) {
+        close(pair[0]);
+        return rc;
+    }
+    // The supervisor forks at once and the first process exits: reap it here.
+    int status;
+    while (waitpid(*pid_out, &status, 0) < 0 && errno == EINTR) {}
+    *fd_out = pair[0];
+    return 0;
 }
 
-int drover_wait(pid_t pid) {
-    int status = 0;
-    for (;;) {
-        pid_t done = waitpid(pid, &status, 0);
-        if (done == pid) return status;
-        if (done < 0 && errno == EINTR) continue;
-        return -1;
+int drover_connect(const char *directory, const char *name) {
+    int dir = open(directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -errno;
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path, sizeof address.sun_path, "/proc/self/fd/%d/%s", dir, name);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int rc = fd < 0 ? -errno : 0;
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        rc = -errno;
+        close(fd);
     }
+    close(dir);
+    return rc < 0 ? rc : fd;
 }

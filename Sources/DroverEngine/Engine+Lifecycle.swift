@@ -3,57 +3,108 @@ import DroverStore
 import Foundation
 
 extension Engine {
-    /// Finds attempts left STARTING or RUNNING by an engine that died, stops their processes if they
-    /// are still alive, and records them: retried or failed per the job's rules, with a statusReason
-    /// that says the engine restarted.
-    func recover() throws(DroverError) {
+    /// Takes over from the engines before this one. Attempts the store shows STARTING or RUNNING
+    /// are matched with what the executor inherited: still running → adopted (they keep their
+    /// capacity); ended while no engine recorded it → recorded with their real exit; claimed but
+    /// never started → back to RUNNABLE, not counted; gone with their supervisor → whatever is left
+    /// of them is killed and the attempt ends with `Engine restarted while the job was running`.
+    func recover(recorder: Recorder) throws(DroverError) {
+        let inherited = try executor.attach(inbox: inbox)
         var batch = EngineBatch()
+        var known: Set<AttemptKey> = []
+        var counts = (adopted: 0, recorded: 0, requeued: 0, lost: 0)
         let now = nowMillis()
+        let monotonicNow = Self.monotonic()
         for orphan in try store.orphans() {
-            if let pid = orphan.pid, Self.process(pid, belongsTo: orphan.id) {
-                ProcessLauncher.signalGroup(pid, SIGKILL)
+            let key = AttemptKey(jobId: orphan.id, attempt: orphan.attempt)
+            known.insert(key)
+            let stop = orphan.terminateReason.map { RunningAttempt.StopKind.terminate(reason: $0) }
+            if let exit = inherited.exits[key] {
+                if let (outcome, counted) = Self.outcome(of: exit, stop: stop) {
+                    batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: exit.endedAt ?? now, counts: counted))
+                }
+                counts.recorded += 1
+            } else if let process = inherited.running[key] {
+                let spec = try? store.spec(ofJob: orphan.id)
+                var attempt = RunningAttempt(id: orphan.id, attempt: orphan.attempt, environment: orphan.environment ?? "",
+                                             need: ResourceNeed(vcpus: spec?.vcpus ?? 0, memory: spec?.memory ?? 0))
+                attempt.pid = process.pid
+                attempt.launched = true
+                attempt.startedAt = monotonicNow - Double(max(0, now - process.startedAt)) / 1000
+                running[orphan.id] = attempt
+                if orphan.status == .starting { pendingStarts.append((orphan.id, orphan.attempt, process.pid, process.startedAt)) }
+                counts.adopted += 1
+            } else if orphan.status == .starting && orphan.pid == nil {
+                let outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil,
+                                             statusReason: "Engine restarted before the job started; it will run again")
+                batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: now, counts: false))
+                counts.requeued += 1
+            } else {
+                executor.reclaim(key, pid: orphan.pid)
+                let outcome = orphan.terminateReason.map { AttemptOutcome(kind: .terminated, exitCode: nil, reason: nil, statusReason: $0) }
+                    ?? AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
+                batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: now))
+                counts.lost += 1
             }
-            let outcome = orphan.terminateReason.map { AttemptOutcome(kind: .terminated, exitCode: nil, reason: nil, statusReason: $0) }
-                ?? AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
-            batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: now))
         }
-        if !batch.isEmpty { _ = try store.commit(batch) }
+        // A process the store does not expect (its job moved on) must not run on unsupervised; an
+        // exit nobody waits for is let go.
+        for key in inherited.running.keys where !known.contains(key) {
+            options.log("stopping \(key.jobId) attempt \(key.attempt): the store does not expect it to run")
+            executor.signal(key, SIGKILL, killAfter: nil)
+        }
+        executor.acknowledge(inherited.exits.keys.filter { !known.contains($0) })
+        if !batch.isEmpty {
+            recorder.record(batch)
+            recorder.flush()
+            _ = absorb(inbox.drainRecorded())
+        }
+        if counts != (0, 0, 0, 0) {
+            options.log("taking over: \(counts.adopted) running attempt(s) adopted, \(counts.recorded) ended while no engine ran, "
+                + "\(counts.requeued) claimed but never started (back in their queue), \(counts.lost) lost with their supervisor")
+        }
         try store.endSimulation(reason: "the engine stopped")
     }
 
-    /// Whether process `pid` is the one started for job `id` (its environment names the job).
-    static func process(_ pid: Int32, belongsTo id: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
-        let marker = Data("AWS_BATCH_JOB_ID=\(id)\0".utf8)
-        return data.range(of: marker) != nil
-    }
-
-    /// Stops every running attempt (SIGTERM, SIGKILL after the grace period), records them as
-    /// interrupted (back to RUNNABLE, attempt not counted) and writes what is left.
-    func shutdown() throws(DroverError) {
+    /// Stops the engine. `.detach` leaves running attempts to their supervisor (the next engine
+    /// adopts them); `.stopJobs` stops them (SIGTERM, SIGKILL after the grace period) and puts them
+    /// back to RUNNABLE, not counted. Claims written but not started go back to RUNNABLE either way.
+    func shutdown(recorder: Recorder) throws(DroverError) {
+        let mode = inbox.stopMode ?? .detach
+        stopping = true
         let start = Self.monotonic()
-        for id in running.keys {
-            running[id]?.stopKind = .shutdown
-            if let pid = running[id]?.pid {
-                ProcessLauncher.signalGroup(pid, SIGTERM)
-            }
+        let grace = min(options.killGraceSeconds, 10)
+        if mode == .stopJobs {
+            for id in running.keys { stop(id, kind: .shutdown, now: start, killAfter: grace) }
         }
         var batch = EngineBatch()
-        var killed = false
-        while !running.isEmpty {
+        batch.instances = (try? stopSimulation(now: start)) ?? []
+        while mode == .stopJobs && running.values.contains(where: \.launched) {
             batch.finished += handle(inbox.drain())
-            if running.isEmpty { break }
-            let waited = Self.monotonic() - start
-            if !killed && waited >= min(options.killGraceSeconds, 10) {
-                for attempt in running.values { if let pid = attempt.pid { ProcessLauncher.signalGroup(pid, SIGKILL) } }
-                killed = true
-            }
-            if waited > min(options.killGraceSeconds, 10) + 10 { break }
+            if Self.monotonic() - start > grace + 10 { break }
             inbox.wait(seconds: 0.05)
         }
+        batch.finished += handle(inbox.drain())
         batch.started = pendingStarts
         pendingStarts.removeAll()
-        batch.instances = try stopSimulation(now: Self.monotonic())
-        if !batch.isEmpty { _ = try store.commit(batch) }
+        recorder.record(batch)
+        // Claims still being written are not started now: once written, they go back.
+        while true {
+            let written = recorder.flush(timeout: 10)
+            _ = absorb(inbox.drainRecorded())
+            let unstarted = running.values.filter { !$0.launched && !unrecorded.contains($0.id) }
+            guard written, !unstarted.isEmpty else { break }
+            var release = EngineBatch()
+            for attempt in unstarted {
+                running[attempt.id] = nil
+                let outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil,
+                                             statusReason: "Engine stopped before the job started; it will run again")
+                release.finished.append(FinishedAttempt(id: attempt.id, attempt: attempt.attempt, outcome: outcome, at: nowMillis(), counts: false))
+            }
+            recorder.record(release)
+        }
+        let left = running.values.filter(\.launched).count
+        if left > 0 { options.log("stopping with \(left) attempt(s) still running: their supervisor keeps them, the next engine adopts them") }
+        executor.detach()
     }
 }

@@ -31,15 +31,13 @@ extension Engine {
     /// Starts stopping attempt `id` because its instance is being reclaimed: SIGTERM now (unless
     /// it is already stopping for another reason), SIGKILL at `killAt`.
     func interrupt(_ id: String, instance: SimulatedInstance, killAt: Double, now: Double) {
-        guard let attempt = running[id] else { return }
+        guard let attempt = running[id], !(stopping && inbox.stopMode != .stopJobs) else { return }
         if attempt.termSentAt == nil {
-            running[id]?.stopKind = .interrupted(instance: instance.id, experiment: instance.experiment)
-            running[id]?.termSentAt = now
-            if let pid = attempt.pid { ProcessLauncher.signalGroup(pid, SIGTERM) }
+            stop(id, kind: .interrupted(instance: instance.id, experiment: instance.experiment), now: now, killAfter: max(0, killAt - now))
+        } else if attempt.launched {
+            // Already stopping for another reason: the instance's end still kills it then.
+            executor.signal(attempt.key, 0, killAfter: max(0, killAt - now))
         }
-        let due = running[id]?.killAt ?? killAt
-        if due.isInfinite { return }
-        running[id]?.killAt = min(due, killAt)
     }
 
     // MARK: - Experiments

@@ -14,18 +14,29 @@ public final class Engine {
     /// Stop requests and process exits.
     public let inbox: Inbox
     let options: EngineOptions
-    let launcher: ProcessLauncher
+    /// Runs the attempts (local processes under a supervisor that outlives the engine).
+    let executor: any Executor
     var running: [String: RunningAttempt] = [:]
     var buffers: [String: [RunnableJob]] = [:]
     var exhausted: Set<String> = []
     var routes: [QueueRoute] = []
     var environments: [String: ComputeEnvironment] = [:]
     var pendingStarts: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
+    /// Attempts that ended but whose end is not written yet, to acknowledge to the executor once it is.
+    var unacknowledged: [AttemptKey] = []
+    /// No new attempt starts before this monotonic second (the machine could not start one: a full
+    /// disk, no memory); doubles with each such failure, up to 5 s.
+    var startsPausedUntil = 0.0
+    var startBackoff = 0.0
+    /// The engine is shutting down: written claims are no longer started.
+    var stopping = false
+    /// Where job processes run: the engine's working directory.
+    let workingDirectory = FileManager.default.currentDirectoryPath
     var environmentCache: [String: [String]] = [:]
     var logFolders: Set<String> = []
     var executables: [String: String?] = [:]
     /// Jobs claimed but not yet written: the store still shows them RUNNABLE, so the scheduler must
-    /// not pick them again (a fast job may even have finished already).
+    /// not pick them again. Their processes start once the claim is written.
     var unrecorded: Set<String> = []
     /// Monotonic second of the last memory check.
     var lastMemoryCheck = 0.0
@@ -36,12 +47,13 @@ public final class Engine {
     var activeExperiments: [String: (experiment: Experiment, nextRound: Double, ends: Double)] = [:]
     static let bufferSize = 512
 
-    /// Creates an engine over `store`.
-    public init(store: Store, options: EngineOptions = EngineOptions(), inbox: Inbox = Inbox()) {
+    /// Creates an engine over `store`; attempts run through `executor` (by default local processes
+    /// under a supervisor in the state directory).
+    public init(store: Store, options: EngineOptions = EngineOptions(), inbox: Inbox = Inbox(), executor: (any Executor)? = nil) {
         self.store = store
         self.options = options
         self.inbox = inbox
-        self.launcher = ProcessLauncher(inbox: inbox)
+        self.executor = executor ?? SupervisorExecutor(stateDirectory: store.directory)
         self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
         self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
     }
@@ -49,17 +61,19 @@ public final class Engine {
     /// The seed of the spot simulation (print it so a run can be reproduced with `--seed`).
     public var seed: UInt64 { options.seed }
 
-    /// Runs until `done()` returns true (checked after every step) or a stop is requested, then
-    /// stops what still runs and puts it back to RUNNABLE. With `lock`, the engine marks itself
-    /// alive on it every second (what `drover health` checks).
+    /// Runs until `done()` returns true (checked after every step) or a stop is requested. Running
+    /// attempts are then left to their supervisor (``Inbox/requestStop(_:)`` with `.detach`: the
+    /// next engine adopts them) or stopped and put back to RUNNABLE (`.stopJobs`). With `lock`, the
+    /// engine marks itself alive on it every second (what `drover health` checks).
     public func run(holding lock: EngineLock? = nil, until done: () throws -> Bool = { false }) throws(DroverError) {
-        try recover()
+        let recorder = Recorder(store: store, inbox: inbox, log: options.log)
+        defer { recorder.close() }
+        try recover(recorder: recorder)
         simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
         try refresh()
         var lastPoll = Self.monotonic()
         var lastDoneCheck = 0.0
         var finishedSinceCheck = false
-        let recorder = Recorder(store: store, inbox: inbox)
         var lastBeat = -Double.infinity
         while !inbox.stopRequested {
             let now = Self.monotonic()
@@ -67,28 +81,29 @@ public final class Engine {
                 lock.beat()
                 lastBeat = now
             }
-            if try absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
+            if absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
             var batch = EngineBatch()
             batch.finished = handle(inbox.drain())
             batch.instances = apply(simulator.advance(monotonic: now), now: now)
-            enforceDeadlines(now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
                 enforceMemory(now: now)
-                try refresh()
-                try applyTerminateRequests(now: now)
-                batch.instances += try runExperiments(now: now)
+                do {
+                    try refresh()
+                    try applyTerminateRequests(now: now)
+                    batch.instances += try runExperiments(now: now)
+                } catch {
+                    // The store is busy or the disk full: the recorder waits for it; so does this.
+                }
             }
-            // Start first, record after (on the recorder's thread): a slot freed by an exit is
-            // refilled without waiting for a write. A claim the store refuses (the job was
-            // cancelled meanwhile) has its process killed when the refusal comes back.
-            let plan = schedule()
-            for (job, _) in plan.claims {
-                start(job)
-                unrecorded.insert(job.id)
+            // A claim is written before its process starts: the recorder reports it back, and
+            // `absorb` starts it. Exits and new claims share one transaction.
+            if now >= startsPausedUntil {
+                let plan = schedule()
+                for (job, _) in plan.claims { unrecorded.insert(job.id) }
+                batch.claims = plan.claims
+                batch.reasons = plan.reasons
             }
-            batch.claims = plan.claims
-            batch.reasons = plan.reasons
             batch.instances += apply(simulator.takeEvents(), now: now)
             batch.started = pendingStarts
             pendingStarts.removeAll()
@@ -103,57 +118,55 @@ public final class Engine {
             }
             inbox.wait(seconds: min(nextWake(now: Self.monotonic(), lastPoll: lastPoll), 5))
         }
-        recorder.flush()
-        _ = try absorb(inbox.drainRecorded())
-        try shutdown()
+        try shutdown(recorder: recorder)
     }
 
     // MARK: - Steps
 
-    /// Applies what the recorder reports: refused claims are killed, new RUNNABLE jobs are looked
-    /// for. Returns whether anything was written (so the stop condition is worth checking).
-    func absorb(_ reports: [Recorded]) throws(DroverError) -> Bool {
+    /// Applies what the recorder reports: written claims start, refused ones (the job was cancelled
+    /// meanwhile) release their capacity, written exits are acknowledged to the executor. Returns
+    /// whether anything was written (so the stop condition is worth checking).
+    func absorb(_ reports: [Recorded]) -> Bool {
         for report in reports {
-            if let failure = report.failure { throw failure }
-            for id in report.claims where !report.accepted.contains(id) { discard(id) }
-            unrecorded.subtract(report.claims)
+            for id in report.claims {
+                unrecorded.remove(id)
+                if report.accepted.contains(id) {
+                    if !stopping { start(id) }
+                } else {
+                    running[id] = nil
+                }
+            }
+            if !report.finished.isEmpty { executor.acknowledge(report.finished) }
             if report.becameRunnable || report.accepted.count < report.claims.count { markDirty() }
         }
         return !reports.isEmpty
     }
 
-    /// Notes started processes (signalling those already asked to stop) and turns exits into
-    /// finished attempts.
+    /// Notes started processes and turns exits into finished attempts.
     func handle(_ events: [ProcessEvent]) -> [FinishedAttempt] {
         var finishedAttempts: [FinishedAttempt] = []
         for event in events {
             switch event {
-            case .started(let id, let attempt, let pid, let at):
-                guard let current = running[id], current.attempt == attempt else { continue }
-                running[id]?.pid = pid
-                pendingStarts.append((id, attempt, pid, at))
-                if current.discarded {
-                    ProcessLauncher.signalGroup(pid, SIGKILL)
-                } else if current.termSentAt != nil || current.stopKind != nil {
-                    ProcessLauncher.signalGroup(pid, SIGTERM)
-                }
+            case .started(let key, let pid, let at):
+                guard let current = running[key.jobId], current.attempt == key.attempt else { continue }
+                running[key.jobId]?.pid = pid
+                pendingStarts.append((key.jobId, key.attempt, pid, at))
             case .exited(let exit):
                 if let attempt = finished(exit) { finishedAttempts.append(attempt) }
+            case .connectionLost(let connection):
+                options.log("the job supervisor (pid \(connection)) is gone; recording how its attempts ended")
+                for exit in executor.lost(connection) {
+                    if let attempt = finished(exit) { finishedAttempts.append(attempt) }
+                }
             }
         }
         return finishedAttempts
     }
 
-    /// Kills the process of a claim the store refused; its exit is then ignored.
-    func discard(_ id: String) {
-        running[id]?.discarded = true
-        if let pid = running[id]?.pid { ProcessLauncher.signalGroup(pid, SIGKILL) }
-    }
-
     /// Turns a process exit into a finished attempt, using what the engine knows of why it ended.
     func finished(_ exit: ProcessExit) -> FinishedAttempt? {
-        guard let attempt = running[exit.jobId], attempt.attempt == exit.attempt else { return nil }
-        running[exit.jobId] = nil
+        guard let attempt = running[exit.key.jobId], attempt.attempt == exit.key.attempt, attempt.launched else { return nil }
+        running[exit.key.jobId] = nil
         let now = Self.monotonic()
         var usage: AttemptUsage?
         if let instance = attempt.instance {
@@ -163,24 +176,50 @@ public final class Engine {
             if case .interrupted(_, let cause)? = attempt.stopKind { experiment = cause }
             usage = simulator.usage(instance: instance, vcpus: attempt.need.vcpus, start: attempt.startedAt, end: now, experiment: experiment)
         }
-        if attempt.discarded { return nil }
+        unacknowledged.append(exit.key)
+        if exit.transient {
+            startBackoff = min(5, max(0.05, startBackoff * 2))
+            startsPausedUntil = now + startBackoff
+            options.log("cannot start \(exit.key.jobId) attempt \(exit.key.attempt): \(exit.launchError ?? "unknown error"); "
+                + "it goes back to its queue, new starts wait \(String(format: "%.2f", startBackoff)) s")
+        } else if exit.launchError == nil {
+            startBackoff = 0
+        }
+        guard let (outcome, counts) = Self.outcome(of: exit, stop: attempt.stopKind) else { return nil }
+        return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? nowMillis(),
+                               counts: counts, usage: usage)
+    }
+
+    /// How an attempt ended, from its process's exit and the engine's own reason to stop it; and
+    /// whether the attempt counts against `retryStrategy.attempts` (not when the engine or the
+    /// machine was at fault).
+    static func outcome(of exit: ProcessExit, stop: RunningAttempt.StopKind?) -> (AttemptOutcome, counts: Bool)? {
         var outcome: AttemptOutcome
         if let error = exit.launchError {
+            if exit.transient {
+                return (AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)",
+                                       statusReason: "Task failed to start; the job will be started again"), false)
+            }
             outcome = AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)", statusReason: "Task failed to start")
+        } else if exit.lost {
+            outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
         } else if let signal = exit.signal {
             outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: "Process killed by \(SignalName.of(signal))",
                                      statusReason: Reasons.containerExited, signal: signal)
         } else {
             outcome = .exited(exit.exitCode ?? 0)
         }
-        switch attempt.stopKind {
-        case .interrupted(let instance, _)? where !(outcome.kind == .exited && outcome.exitCode == 0):
+        if exit.timedOut, stop == nil || stop == .shutdown {
+            outcome.kind = .timedOut
+            outcome.statusReason = Reasons.timeout
+            return (outcome, true)
+        }
+        switch stop {
+        case .interrupted(let instance, _)? where !(outcome.kind == .exited && outcome.exitCode == 0) && !exit.lost:
             // The host is gone: AWS reports no exit code, only the reason.
             outcome = AttemptOutcome(kind: .interrupted, exitCode: nil, reason: nil, statusReason: Reasons.hostTerminated(instance: instance),
                                      signal: exit.signal)
-        case .interrupted?:
-            break
-        case .outOfMemory?:
+        case .outOfMemory? where !exit.lost:
             outcome = AttemptOutcome(kind: .exited, exitCode: 137, reason: Reasons.outOfMemory, statusReason: Reasons.containerExited,
                                      signal: SIGKILL, outOfMemory: true)
         case .timeout?:
@@ -189,29 +228,13 @@ public final class Engine {
         case .terminate(let reason)?:
             outcome.kind = .terminated
             outcome.statusReason = reason
-        case .shutdown?:
+        case .shutdown? where exit.launchError == nil:
             outcome.statusReason = "Stopped when the engine shut down; the job will run again"
-            return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis(), counts: false, usage: usage)
-        case nil:
+            return (outcome, false)
+        default:
             break
         }
-        return FinishedAttempt(id: exit.jobId, attempt: exit.attempt, outcome: outcome, at: nowMillis(), usage: usage)
-    }
-
-    /// Sends SIGTERM to attempts past their deadline, and SIGKILL once the grace period is over.
-    func enforceDeadlines(now: Double) {
-        for (id, attempt) in running {
-            guard let pid = attempt.pid else { continue }
-            if let sent = attempt.termSentAt {
-                if now >= (attempt.killAt ?? sent + options.killGraceSeconds) {
-                    ProcessLauncher.signalGroup(pid, SIGKILL)
-                    running[id]?.termSentAt = .infinity
-                    running[id]?.killAt = .infinity
-                }
-            } else if let deadline = attempt.deadline, now >= deadline {
-                stop(id, kind: .timeout, now: now)
-            }
-        }
+        return (outcome, true)
     }
 
     /// Kills attempts whose processes hold more resident memory than their job's `memory` (as a
@@ -225,17 +248,18 @@ public final class Engine {
         for attempt in limited {
             guard let pid = attempt.pid, let used = usage[pid], used > attempt.need.memory else { continue }
             running[attempt.id]?.stopKind = .outOfMemory
-            running[attempt.id]?.termSentAt = .infinity
-            running[attempt.id]?.killAt = .infinity
-            ProcessLauncher.signalGroup(pid, SIGKILL)
+            running[attempt.id]?.termSentAt = now
+            executor.signal(attempt.key, SIGKILL, killAfter: nil)
         }
     }
 
-    func stop(_ id: String, kind: RunningAttempt.StopKind, now: Double) {
+    /// Asks an attempt to stop: SIGTERM now, SIGKILL after `killAfter` seconds (the grace period by
+    /// default). The first reason given is the one recorded.
+    func stop(_ id: String, kind: RunningAttempt.StopKind, now: Double, killAfter: Double? = nil) {
         guard let attempt = running[id], attempt.termSentAt == nil else { return }
         running[id]?.stopKind = kind
         running[id]?.termSentAt = now
-        if let pid = attempt.pid { ProcessLauncher.signalGroup(pid, SIGTERM) }
+        if attempt.launched { executor.signal(attempt.key, SIGTERM, killAfter: killAfter ?? options.killGraceSeconds) }
     }
 
     func applyTerminateRequests(now: Double) throws(DroverError) {
@@ -402,16 +426,17 @@ public final class Engine {
         return usage
     }
 
-    /// Starts the process of a claimed attempt.
-    func start(_ job: RunnableJob) {
-        let attempt = job.attempts + 1
-        guard let spec = try? store.spec(ofJob: job.id), let claimed = running[job.id] else { return }
-        let (top, index) = JobID.split(job.id)
-        var environment = jobEnvironment(top: top, spec: spec)
-        environment.append("AWS_BATCH_JOB_ID=\(job.id)")
-        environment.append("AWS_BATCH_JOB_ATTEMPT=\(attempt)")
-        environment.append("AWS_BATCH_JQ_NAME=\(spec.jobQueue)")
-        environment.append("AWS_BATCH_CE_NAME=\(claimed.environment)")
+    /// Starts the process of an attempt whose claim is written.
+    func start(_ id: String) {
+        guard let claimed = running[id], let spec = try? store.spec(ofJob: id) else {
+            running[id] = nil
+            return
+        }
+        let attempt = claimed.attempt
+        let (top, index) = JobID.split(id)
+        // The job's identity first: a supervisor reads it from /proc to tell whose a stray process is.
+        var environment = ["AWS_BATCH_JOB_ID=\(id)", "AWS_BATCH_JOB_ATTEMPT=\(attempt)", "AWS_BATCH_JQ_NAME=\(spec.jobQueue)",
+                           "AWS_BATCH_CE_NAME=\(claimed.environment)"]
         if let instance = claimed.instance {
             environment.append("DROVER_INSTANCE_ID=\(instance.id)")
             environment.append("DROVER_INSTANCE_TYPE=\(instance.type.name)")
@@ -420,16 +445,21 @@ public final class Engine {
             environment.append("AWS_BATCH_JOB_ARRAY_INDEX=\(index)")
             environment.append("AWS_BATCH_JOB_ARRAY_SIZE=\(size)")
         }
-        let folder = store.logDirectory(ofJob: job.id)
+        environment += jobEnvironment(top: top, spec: spec)
+        let folder = store.logDirectory(ofJob: id)
         if logFolders.insert(folder).inserted {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        let logPath = store.logPath(ofJob: job.id, attempt: attempt)
-        running[job.id]?.startedAt = Self.monotonic()
-        launcher.launch(jobId: job.id, attempt: attempt, executable: executable(spec.command.first ?? ""), command: spec.command,
-                        environment: environment, logPath: logPath)
-        if let seconds = spec.attemptDurationSeconds {
-            running[job.id]?.deadline = Self.monotonic() + Double(seconds)
+        running[id]?.startedAt = Self.monotonic()
+        running[id]?.launched = true
+        executor.launch(AttemptLaunch(key: claimed.key, executable: executable(spec.command.first ?? ""), command: spec.command,
+                                      environment: environment, workingDirectory: workingDirectory,
+                                      logPath: store.logPath(ofJob: id, attempt: attempt),
+                                      timeoutSeconds: spec.attemptDurationSeconds.map(Double.init), graceSeconds: options.killGraceSeconds))
+        if let stopKind = claimed.stopKind {
+            // Asked to stop while its claim was being written.
+            running[id]?.termSentAt = nil
+            stop(id, kind: stopKind, now: Self.monotonic())
         }
     }
 
@@ -438,11 +468,11 @@ public final class Engine {
     func executable(_ name: String) -> String? {
         if let known = executables[name] { return known }
         // `drover` in a job's command is this very binary (the built-in image pipeline, for one).
-        if name == "drover", let own = ProcessLauncher.ownExecutable {
+        if name == "drover", let own = Executables.own {
             executables[name] = own
             return own
         }
-        let found = ProcessLauncher.resolve(name, searchPath: baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+        let found = Executables.resolve(name, searchPath: baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
         executables[name] = found
         return found
     }
@@ -461,13 +491,7 @@ public final class Engine {
     func nextWake(now: Double, lastPoll: Double) -> Double {
         var wake = lastPoll + options.pollInterval
         if let event = simulator.nextEvent() { wake = min(wake, event) }
-        for attempt in running.values {
-            if let sent = attempt.termSentAt, sent.isFinite {
-                wake = min(wake, attempt.killAt ?? sent + options.killGraceSeconds)
-            } else if attempt.termSentAt == nil, let deadline = attempt.deadline {
-                wake = min(wake, deadline)
-            }
-        }
+        if startsPausedUntil > now { wake = min(wake, startsPausedUntil) }
         return max(0, wake - now)
     }
 

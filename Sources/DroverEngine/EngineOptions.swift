@@ -16,6 +16,9 @@ public struct EngineOptions: Sendable {
     /// Processes that may run at once on simulated environments (their instances are make-believe,
     /// this machine's cores are not). Default: the number of cores.
     public var hostSlots: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Where the engine says what it does (start and stop, adopted jobs, ended attempts, waits on
+    /// the store). Default: nowhere.
+    public var log: @Sendable (String) -> Void = { _ in }
 
     /// Creates options from defaults and the environment.
     public init() {

@@ -1,18 +1,28 @@
 import Dispatch
 import Synchronization
 
-/// Where process exits and stop requests reach the engine loop from other threads.
+/// Where process events, the recorder's reports and stop requests reach the engine loop from
+/// other threads.
 public final class Inbox: Sendable {
+    /// How the engine stops.
+    public enum StopMode: Sendable {
+        /// Leave running attempts to their supervisor: the next engine adopts them (SIGTERM,
+        /// SIGHUP, an upgrade).
+        case detach
+        /// Stop running attempts and put them back in their queue, not counted (Ctrl-C on `drover run`).
+        case stopJobs
+    }
+
     private let events = Mutex<[ProcessEvent]>([])
     private let records = Mutex<[Recorded]>([])
-    private let stopFlag = Mutex<Bool>(false)
+    private let stopFlag = Mutex<StopMode?>(nil)
     private let wakeup = DispatchSemaphore(value: 0)
 
     /// Creates an empty inbox.
     public init() {}
 
     /// Delivers a process event and wakes the engine.
-    func post(_ event: ProcessEvent) {
+    public func post(_ event: ProcessEvent) {
         events.withLock { $0.append(event) }
         wakeup.signal()
     }
@@ -34,14 +44,20 @@ public final class Inbox: Sendable {
         }
     }
 
-    /// Asks the engine to stop: running attempts are stopped and put back to RUNNABLE.
-    public func requestStop() {
-        stopFlag.withLock { $0 = true }
+    /// Asks the engine to stop. The first request decides how, except that `.stopJobs` wins over
+    /// an earlier `.detach`.
+    public func requestStop(_ mode: StopMode = .detach) {
+        stopFlag.withLock { current in
+            if current == nil || mode == .stopJobs { current = mode }
+        }
         wakeup.signal()
     }
 
     /// Whether a stop was requested.
-    public var stopRequested: Bool { stopFlag.withLock { $0 } }
+    public var stopRequested: Bool { stopFlag.withLock { $0 != nil } }
+
+    /// How the engine was asked to stop, if it was.
+    public var stopMode: StopMode? { stopFlag.withLock { $0 } }
 
     /// Takes every process event delivered so far, in order.
     func drain() -> [ProcessEvent] {

@@ -9,25 +9,41 @@ struct Recorded: Sendable {
     var claims: [String] = []
     /// The claims the store accepted (the others were cancelled meanwhile).
     var accepted: Set<String> = []
+    /// Attempts whose end is now written.
+    var finished: [AttemptKey] = []
     /// Whether some job became RUNNABLE (a retry or a released dependency).
     var becameRunnable = false
-    /// Set when the write failed.
-    var failure: DroverError?
 }
 
-/// Writes engine batches to the store on its own thread, so that starting processes never waits
-/// for the database. Batches handed over while a write is in progress are merged and written
-/// together (group commit).
+/// Writes engine batches to the store on its own thread, so that the engine loop never waits for
+/// the database. Batches handed over while a write is in progress are merged and written together
+/// (group commit).
+///
+/// A write that fails (a full disk, a database locked past its busy timeout) is retried with
+/// backoff, from 50 ms up to 5 s, and said in the log once; nothing is dropped and the engine goes
+/// on supervising its jobs meanwhile.
 final class Recorder: Sendable {
-    private let state = Mutex<(pending: EngineBatch, busy: Bool)>((EngineBatch(), false))
+    private struct State {
+        var pending = EngineBatch()
+        var busy = false
+        var closed = false
+    }
+
+    private let state = Mutex(State())
     private let work = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
     private let store: Store
     private let inbox: Inbox
+    private let log: @Sendable (String) -> Void
 
-    init(store: Store, inbox: Inbox) {
+    init(store: Store, inbox: Inbox, log: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.inbox = inbox
-        Thread.detachNewThread { [self] in loop() }
+        self.log = log
+        Thread.detachNewThread { [self] in
+            loop()
+            done.signal()
+        }
     }
 
     /// Queues `batch` to be written after whatever is queued already.
@@ -39,33 +55,70 @@ final class Recorder: Sendable {
     /// Whether everything handed over has been written.
     var isIdle: Bool { state.withLock { !$0.busy && $0.pending.isEmpty } }
 
-    /// Waits until everything handed over has been written.
-    func flush() {
-        while !isIdle { Thread.sleep(forTimeInterval: 0.001) }
+    /// Waits until everything handed over has been written, or `timeout` seconds pass (the store
+    /// may stay full); returns whether it was all written.
+    @discardableResult
+    func flush(timeout: Double = .infinity) -> Bool {
+        let deadline = Date().addingTimeInterval(min(timeout, 1e9))
+        while !isIdle {
+            if Date() >= deadline { return false }
+            work.signal()
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        return true
+    }
+
+    /// Ends the recorder's thread (after what is queued is written, or given up on).
+    func close() {
+        state.withLock { $0.closed = true }
+        work.signal()
+        done.wait()
     }
 
     private func loop() {
+        var backoff = 0.0
+        var failing: String?
         while true {
-            work.wait()
-            // A moment's wait gathers what follows (starts, exits) into the same transaction.
-            Thread.sleep(forTimeInterval: 0.002)
-            let batch = state.withLock { state -> EngineBatch? in
+            let taken = state.withLock { state -> EngineBatch? in
                 guard !state.pending.isEmpty else { return nil }
                 state.busy = true
                 defer { state.pending = EngineBatch() }
                 return state.pending
             }
-            guard let batch else { continue }
-            var report = Recorded(claims: batch.claims.map(\.job.id))
+            guard let batch = taken else {
+                if state.withLock({ $0.closed }) { return }
+                work.wait()
+                continue
+            }
             do {
                 let result = try store.commit(batch)
+                if failing != nil { log("the store takes writes again") }
+                failing = nil
+                backoff = 0
+                var report = Recorded(claims: batch.claims.map(\.job.id))
                 report.accepted = Set(result.claimed.map(\.id))
+                report.finished = batch.finished.map { AttemptKey(jobId: $0.id, attempt: $0.attempt) }
                 report.becameRunnable = result.becameRunnable
+                state.withLock { $0.busy = false }
+                inbox.post(report)
             } catch {
-                report.failure = error
+                if failing != error.message {
+                    log("cannot write to the store (\(error.message)); running jobs go on, and the write is retried until it succeeds")
+                    failing = error.message
+                }
+                backoff = min(5, max(0.05, backoff * 2))
+                let closed = state.withLock { state -> Bool in
+                    var merged = batch
+                    merged.merge(state.pending)
+                    state.pending = merged
+                    state.busy = false
+                    return state.closed
+                }
+                // A closing engine gives up after a few tries: the next engine finds the same facts
+                // with its supervisor.
+                if closed && backoff >= 5 { return }
+                Thread.sleep(forTimeInterval: backoff)
             }
-            state.withLock { $0.busy = false }
-            inbox.post(report)
         }
     }
 }

@@ -1,6 +1,6 @@
 import DroverCore
 
-/// An attempt the engine has claimed: capacity held, process (soon) running.
+/// An attempt the engine has claimed: capacity held, process started once the claim is written.
 struct RunningAttempt {
     /// Why the engine itself is stopping an attempt.
     enum StopKind: Equatable {
@@ -17,20 +17,18 @@ struct RunningAttempt {
     var attempt: Int
     var environment: String
     var need: ResourceNeed
-    /// The simulated instance it runs on (nil on a local environment).
+    /// The simulated instance it runs on (nil on a local environment, or when adopted from an
+    /// earlier engine).
     var instance: SimulatedInstance?
     /// Monotonic second it was started.
     var startedAt: Double = 0
     var pid: Int32?
-    /// Monotonic second at which the attempt times out.
-    var deadline: Double?
-    /// Monotonic second at which SIGTERM was sent.
+    /// Its process was handed to the executor (its claim is written).
+    var launched = false
+    /// Monotonic second at which the engine asked it to stop.
     var termSentAt: Double?
     var stopKind: StopKind?
-    /// Monotonic second at which SIGKILL is due, when it is not `termSentAt` plus the grace period
-    /// (an interruption notice ends at the instance's end).
-    var killAt: Double?
-    /// The store refused the claim (the job was cancelled meanwhile): the process is killed and its
-    /// exit is not recorded.
-    var discarded = false
+
+    /// The attempt as the executor knows it.
+    var key: AttemptKey { AttemptKey(jobId: id, attempt: attempt) }
 }

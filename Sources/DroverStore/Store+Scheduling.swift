@@ -130,6 +130,10 @@ public struct OrphanedJob: Sendable {
     public var pid: Int32?
     /// A terminate request that was waiting for the dead engine.
     public var terminateReason: String?
+    /// STARTING (claimed) or RUNNING (its process was seen to start).
+    public var status: JobStatus
+    /// The compute environment it was placed on.
+    public var environment: String?
 }
 
 extension Store {
@@ -165,8 +169,12 @@ extension Store {
     /// Jobs left STARTING or RUNNING by an engine that is gone.
     public func orphans() throws(DroverError) -> [OrphanedJob] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, attempts, pid, terminate_reason FROM job WHERE status IN ('STARTING','RUNNING') AND array_size IS NULL").map {
-                OrphanedJob(id: $0["id"], attempt: $0["attempts"], pid: ($0["pid"] as Int?).map { Int32($0) }, terminateReason: $0["terminate_reason"])
+            try Row.fetchAll(db, sql: """
+                SELECT id, attempts, pid, terminate_reason, status, environment FROM job
+                WHERE status IN ('STARTING','RUNNING') AND array_size IS NULL
+                """).map {
+                OrphanedJob(id: $0["id"], attempt: $0["attempts"], pid: ($0["pid"] as Int?).map { Int32($0) }, terminateReason: $0["terminate_reason"],
+                            status: JobStatus(rawValue: $0["status"]) ?? .running, environment: $0["environment"])
             }
         }
     }

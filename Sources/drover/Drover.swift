@@ -20,6 +20,10 @@ struct Drover: ParsableCommand {
     )
 
     static func main() {
+        // An engine starts its job supervisor from this same binary (see CDroverSpawn's supervisor.c).
+        if CommandLine.argc > 2, CommandLine.arguments[1] == "--drover-supervisor" {
+            Foundation.exit(drover_supervisor_main(CommandLine.argc, CommandLine.unsafeArgv))
+        }
         // As a container's PID 1, a small init stays behind to forward signals and reap orphaned processes.
         drover_init_if_pid1()
         do {

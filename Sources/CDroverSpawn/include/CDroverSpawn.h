@@ -3,14 +3,13 @@
 
 #include <sys/types.h>
 
-/// Starts `path` (or, when it is NULL, `argv[0]` looked up in PATH) as the leader of a new process group, with `envp` as its
-/// environment, standard input from /dev/null and standard output and error appended to `log_path`.
-/// Signal dispositions and mask are reset to their defaults in the child.
-/// Returns 0 and stores the pid, or an errno value (ENOENT: no such command, EACCES: not executable).
-int drover_spawn(const char *path, char *const argv[], char *const envp[], const char *log_path, pid_t *pid_out);
+/// Starts `executable` as the job supervisor of `run_dir` (`--drover-supervisor RUN_DIR`) in a session of its own, with
+/// one end of a new socket pair as its descriptor 3. The supervisor is a grandchild (no engine has to reap it): its pid
+/// comes in its hello. Returns 0 and the other end, or an errno value.
+int drover_start_supervisor(const char *executable, const char *run_dir, int *fd_out, pid_t *pid_out);
 
-/// Waits for `pid` to end; returns its raw wait status, or -1 with errno set.
-int drover_wait(pid_t pid);
+/// Connects to the Unix socket `name` in `directory` (any length of path). Returns the descriptor, or -errno.
+int drover_connect(const char *directory, const char *name);
 
 /// When the calling process is PID 1 (the first process of a container) and DROVER_NO_INIT is unset, forks: the
 /// child returns and goes on as drover, in its own process group (the foreground one when standard input is a
@@ -18,5 +17,21 @@ int drover_wait(pid_t pid);
 /// every process that ends (orphaned grandchildren of jobs included) and exits with the child's status (128 + N when
 /// signal N killed it). Call it first thing in `main`, before any thread starts. Otherwise it returns at once.
 void drover_init_if_pid1(void);
+
+/// Version of the engine–supervisor protocol. Frames are a 32-bit little-endian length and a payload: a type byte,
+/// then NUL-terminated fields.
+///   engine → supervisor: 'H' hello (version); 'S' start (job, attempt, executable or "", working directory, log file,
+///   timeout ms or 0, grace ms, argument count, arguments..., variable count, variables...); 'K' signal (job, attempt,
+///   signal number, ms until SIGKILL or -1); 'A' acknowledge an exit (job, attempt).
+///   supervisor → engine: 'R' running (job, attempt, pid, started epoch ms); 'X' exited (job, attempt, raw wait
+///   status, ended epoch ms, cause: "" or "timeout", "supervisor", "refused", "log:ERRNO", "exec:ERRNO", "fork:ERRNO");
+///   'H' hello (version, pid, "cgroup" or "subreaper"), sent after the state of every attempt it holds.
+/// Journal lines (supervisor-PID.journal in the run folder): "R attempt pid started cgroup|- job",
+/// "X attempt status ended cause|- job", "A attempt job".
+#define DROVER_SUPERVISOR_PROTOCOL 1
+
+/// Runs the job supervisor (see supervisor.c) when argv[1] is "--drover-supervisor": argv[2] is the run folder and file
+/// descriptor 3 the connection to the engine that started it. Never returns then; returns -1 otherwise.
+int drover_supervisor_main(int argc, char **argv);
 
 #endif

@@ -11,7 +11,8 @@ struct Run: ParsableCommand {
         discussion: """
             Shows live progress and a summary, and exits 1 if any job failed. Ctrl-C stops cleanly:
             running jobs are stopped and put back in their queue; running the same file again resumes
-            them (use --new to submit afresh). If `drover serve` is running on the same state
+            them (use --new to submit afresh). SIGTERM, SIGHUP (a closed terminal) or a crash leave
+            running jobs to their supervisor: the next engine adopts them and records their exits. If `drover serve` is running on the same state
             directory, the jobs are handed to it and watched.
             """)
 
@@ -62,21 +63,24 @@ struct Run: ParsableCommand {
         let display = ProgressDisplay(store: store, jobs: jobs, enabled: !quiet && global.output == .table)
         display.start()
         let interrupted: Bool
+        var stopMode: Inbox.StopMode?
         var handedOff = false
         var seed: UInt64?
         if let lock = try EngineLock(directory: global.directory) {
             let engine = Engine(store: store, options: options)
             seed = engine.seed
             let inbox = engine.inbox
-            let signals = SignalHandlers { inbox.requestStop() }
+            // Ctrl-C stops the run's work; a closed terminal or SIGTERM leaves running jobs to their supervisor.
+            let signals = SignalHandlers { inbox.requestStop($0 == SIGINT ? .stopJobs : .detach) }
             try engine.run(holding: lock) { try store.statuses(ids).values.allSatisfy(\.isTerminal) }
             interrupted = engine.inbox.stopRequested
+            stopMode = engine.inbox.stopMode
             withExtendedLifetime((lock, signals)) {}
         } else {
             Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
             handedOff = true
             let inbox = Inbox()
-            let signals = SignalHandlers { inbox.requestStop() }
+            let signals = SignalHandlers { _ in inbox.requestStop() }
             while !inbox.stopRequested, try !store.statuses(ids).values.allSatisfy(\.isTerminal) {
                 Thread.sleep(forTimeInterval: 0.1)
             }
@@ -88,8 +92,10 @@ struct Run: ParsableCommand {
         if interrupted {
             if handedOff {
                 Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
-            } else {
+            } else if stopMode == .stopJobs {
                 Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
+            } else {
+                Printer.note("stopped: running jobs go on under their supervisor; run `drover run \(file)` again to follow and finish them")
             }
             Foundation.exit(130)
         }
@@ -108,15 +114,15 @@ struct Run: ParsableCommand {
     }
 }
 
-/// Runs `action` on SIGINT and SIGTERM instead of dying, while alive.
+/// Runs `action` with the signal's number on SIGINT, SIGTERM and SIGHUP instead of dying, while alive.
 final class SignalHandlers {
     let sources: [any DispatchSourceSignal]
 
-    init(_ action: @escaping @Sendable () -> Void) {
-        sources = [SIGINT, SIGTERM].map { number in
+    init(_ action: @escaping @Sendable (Int32) -> Void) {
+        sources = [SIGINT, SIGTERM, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: action)
+            source.setEventHandler { action(number) }
             source.resume()
             return source
         }

@@ -8,7 +8,10 @@ import Foundation
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the engine until stopped, picking up jobs submitted by other drover commands.",
-        discussion: "SIGINT or SIGTERM stops it cleanly: running jobs are stopped and put back in their queue.")
+        discussion: """
+            SIGINT, SIGTERM or SIGHUP stop it; running jobs go on under their supervisor and the next engine \
+            (a newer drover binary too) adopts them and records how they ended.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -29,7 +32,7 @@ struct Serve: ParsableCommand {
         options.pollInterval = max(0.01, pollInterval)
         let engine = Engine(store: store, options: options)
         let inbox = engine.inbox
-        let signals = SignalHandlers { inbox.requestStop() }
+        let signals = SignalHandlers { _ in inbox.requestStop(.detach) }
         Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
         var lastCheck = Date.distantPast
         try engine.run(holding: lock) {

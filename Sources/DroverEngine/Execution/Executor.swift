@@ -1,0 +1,136 @@
+import DroverCore
+
+/// One attempt of one job: what the engine and its executor agree on.
+public struct AttemptKey: Hashable, Sendable {
+    /// Job id (`PARENT:INDEX` for a child).
+    public var jobId: String
+    /// Attempt number, from 1.
+    public var attempt: Int
+
+    /// Creates a key.
+    public init(jobId: String, attempt: Int) {
+        self.jobId = jobId
+        self.attempt = attempt
+    }
+}
+
+/// An attempt to start. Its claim is already recorded in the store when the engine hands it over.
+public struct AttemptLaunch: Sendable {
+    /// The attempt.
+    public var key: AttemptKey
+    /// The program resolved from PATH, or nil to let the executor search the job's PATH.
+    public var executable: String?
+    /// The command line (`Ref::` already substituted).
+    public var command: [String]
+    /// `NAME=value` pairs, the job's identity first.
+    public var environment: [String]
+    /// Where the process runs.
+    public var workingDirectory: String
+    /// Where its standard output and error go.
+    public var logPath: String
+    /// `timeout.attemptDurationSeconds`: SIGTERM then, SIGKILL a grace period later.
+    public var timeoutSeconds: Double?
+    /// Seconds between SIGTERM and SIGKILL.
+    public var graceSeconds: Double
+
+    /// Creates a launch request.
+    public init(key: AttemptKey, executable: String?, command: [String], environment: [String], workingDirectory: String,
+                logPath: String, timeoutSeconds: Double?, graceSeconds: Double) {
+        self.key = key
+        self.executable = executable
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.logPath = logPath
+        self.timeoutSeconds = timeoutSeconds
+        self.graceSeconds = graceSeconds
+    }
+}
+
+/// How an attempt's process ended, as its executor saw it.
+public struct ProcessExit: Sendable, Equatable {
+    /// The attempt.
+    public var key: AttemptKey
+    /// Exit code when it exited normally.
+    public var exitCode: Int32?
+    /// Signal number when a signal killed it.
+    public var signal: Int32?
+    /// Set when the process could not be started: what went wrong.
+    public var launchError: String?
+    /// The failure to start was the machine's trouble (a full disk, no memory), not the job's: the
+    /// attempt does not count and the job is started again later.
+    public var transient = false
+    /// The executor stopped it at its timeout.
+    public var timedOut = false
+    /// Its supervisor is gone and took the process with it: nobody knows how it would have ended.
+    public var lost = false
+    /// When it ended, when known.
+    public var endedAt: EpochMillis?
+
+    /// Creates an exit record.
+    public init(key: AttemptKey, exitCode: Int32? = nil, signal: Int32? = nil, launchError: String? = nil, endedAt: EpochMillis? = nil) {
+        self.key = key
+        self.exitCode = exitCode
+        self.signal = signal
+        self.launchError = launchError
+        self.endedAt = endedAt
+    }
+
+    /// Decodes a raw `waitpid` status.
+    public init(key: AttemptKey, waitStatus status: Int32, endedAt: EpochMillis?) {
+        self.init(key: key, endedAt: endedAt)
+        if status & 0x7f == 0 {
+            exitCode = (status >> 8) & 0xff
+        } else {
+            signal = status & 0x7f
+        }
+    }
+}
+
+/// What happened to an attempt the engine handed to its executor.
+public enum ProcessEvent: Sendable {
+    /// The process is running.
+    case started(AttemptKey, pid: Int32, at: EpochMillis)
+    /// The process ended, or could not be started.
+    case exited(ProcessExit)
+    /// The executor lost contact with the part that runs processes (its supervisor died): the engine
+    /// asks it what became of the attempts it held (``Executor/lost(_:)``).
+    case connectionLost(Int32)
+}
+
+/// Attempts of earlier engines that an executor still knows of when an engine attaches.
+public struct InheritedAttempts: Sendable {
+    /// Still running: the new engine adopts them.
+    public var running: [AttemptKey: (pid: Int32, startedAt: EpochMillis)] = [:]
+    /// Ended while no engine recorded it (or before the record was acknowledged).
+    public var exits: [AttemptKey: ProcessExit] = [:]
+
+    /// Creates an empty set.
+    public init() {}
+}
+
+/// Runs attempts for the engine: local processes under a supervisor that outlives the engine today,
+/// a cluster later. Called from the engine's thread only; events arrive through the ``Inbox``.
+///
+/// The engine hands an attempt over only once its claim is recorded, acknowledges each exit once
+/// the store holds it, and on start adopts what the executor inherited from earlier engines.
+public protocol Executor: AnyObject {
+    /// Connects (starting what runs processes when needed) and reports the attempts that earlier
+    /// engines left running or that ended unrecorded.
+    func attach(inbox: Inbox) throws(DroverError) -> InheritedAttempts
+    /// Starts an attempt; `started` and `exited` events follow.
+    func launch(_ launch: AttemptLaunch)
+    /// Sends `signal` to the attempt's processes; with `killAfter`, SIGKILL follows that many
+    /// seconds later unless it has ended.
+    func signal(_ key: AttemptKey, _ signal: Int32, killAfter: Double?)
+    /// The store now holds these exits: the executor may forget them.
+    func acknowledge(_ keys: [AttemptKey])
+    /// Makes sure nothing of an attempt nobody supervises is still running (the engine and its
+    /// supervisor both died): kills what is left of it.
+    func reclaim(_ key: AttemptKey, pid: Int32?)
+    /// After ``ProcessEvent/connectionLost(_:)``: how each attempt that was running there ended
+    /// (from what was written down), or `lost`.
+    func lost(_ connection: Int32) -> [ProcessExit]
+    /// Lets go: running attempts go on without the engine.
+    func detach()
+}
