@@ -95,30 +95,10 @@ extension Store {
 
     /// Orders requests so that every job comes after the jobs it names by `jobName`; rejects cycles.
     static func dependencyOrder(_ requests: [SubmitJobRequest]) throws(DroverError) -> [SubmitJobRequest] {
-        let byName = Dictionary(requests.map { ($0.jobName, $0) }, uniquingKeysWith: { first, _ in first })
-        var names = Set<String>()
-        for request in requests where !names.insert(request.jobName).inserted {
-            throw DroverError("two jobs are named '\(request.jobName)': names must be unique within a file so dependencies can refer to them")
+        switch DependencyOrder.sorted(requests) {
+        case .success(let ordered): return ordered
+        case .failure(let problem): throw DroverError("\(problem.message); nothing was submitted")
         }
-        var done = Set<String>()
-        var visiting: [String] = []
-        var result: [SubmitJobRequest] = []
-        func visit(_ request: SubmitJobRequest) throws(DroverError) {
-            if done.contains(request.jobName) { return }
-            if let start = visiting.firstIndex(of: request.jobName) {
-                let cycle = visiting[start...] + [request.jobName]
-                throw DroverError("circular dependency: \(cycle.joined(separator: " -> ")); nothing was submitted")
-            }
-            visiting.append(request.jobName)
-            for dependency in request.dependsOn ?? [] {
-                if let name = dependency.jobName, let target = byName[name] { try visit(target) }
-            }
-            visiting.removeLast()
-            done.insert(request.jobName)
-            result.append(request)
-        }
-        for request in requests { try visit(request) }
-        return result
     }
 
     /// Inserts a job (and its children), deciding at once which can run.

@@ -3,7 +3,7 @@ public enum ArrayStatus {
     /// The parent's status: PENDING while any child is unfinished, then SUCCEEDED if every child
     /// succeeded, else FAILED.
     public static func parentStatus(size: Int, succeeded: Int, failed: Int) -> JobStatus {
-        guard succeeded + failed >= size else { return .pending }
+        guard succeeded.adding(saturating: failed) >= size else { return .pending }
         return failed == 0 ? .succeeded : .failed
     }
 

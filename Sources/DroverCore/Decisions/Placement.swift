@@ -42,9 +42,9 @@ public struct EnvironmentUsage: Sendable, Equatable {
         need.vcpus <= maxVcpus + 1e-9 && need.memory <= maxMemory
     }
 
-    /// Whether `need` fits in what is free now.
+    /// Whether `need` fits in what is free now (sums saturate: a huge stored need never traps, it does not fit).
     public func hasRoom(for need: ResourceNeed) -> Bool {
-        usedVcpus + need.vcpus <= maxVcpus + 1e-9 && usedMemory + need.memory <= maxMemory
+        usedVcpus + need.vcpus <= maxVcpus + 1e-9 && usedMemory.adding(saturating: need.memory) <= maxMemory
     }
 }
 
@@ -87,8 +87,8 @@ public enum PlacementDecision: Sendable, Equatable {
         "\(format(need.vcpus)) vCPU\(need.vcpus == 1 ? "" : "s") and \(need.memory) MiB"
     }
 
-    /// `2` for 2.0, `0.5` for 0.5.
+    /// `2` for 2.0, `0.5` for 0.5; `1e+19`, `nan` and `inf` as Swift writes them (never traps).
     public static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

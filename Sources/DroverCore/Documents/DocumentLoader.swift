@@ -18,9 +18,14 @@ public enum DocumentLoader {
     }
 
     /// Decodes `text` as the content of the file `path`, then validates it.
+    ///
+    /// Text whose YAML aliases expand past ``YAMLExpansion/maxAliasNodes`` nodes, or that nests deeper
+    /// than ``YAMLExpansion/maxDepth``, is refused before anything is built from it.
     public static func parse(text: String, path: String) throws(DroverError) -> ResourceFile {
+        try YAMLExpansion.check(text, path: path)
         var file = ResourceFile(path: path)
         var issues: [ValidationIssue] = []
+        var jobFields: [String] = []
         var roots: [Node] = []
         do {
             var documents = try compose_all(yaml: text)
@@ -51,24 +56,35 @@ public enum DocumentLoader {
                         continue
                     }
                     for (index, item) in items.enumerated() {
-                        decodeObject(item, field: "\(name)[\(index)]", section: name, tree: &tree, into: &file, issues: &issues)
+                        decodeObject(item, field: "\(name)[\(index)]", section: name, tree: &tree, into: &file, jobFields: &jobFields, issues: &issues)
                     }
                 }
             case .sequence(let items):
                 for (index, item) in items.enumerated() {
-                    decodeObject(item, field: "[\(index)]", section: nil, tree: &tree, into: &file, issues: &issues)
+                    decodeObject(item, field: "[\(index)]", section: nil, tree: &tree, into: &file, jobFields: &jobFields, issues: &issues)
                 }
             default:
-                decodeObject(root, field: "", section: nil, tree: &tree, into: &file, issues: &issues)
+                decodeObject(root, field: "", section: nil, tree: &tree, into: &file, jobFields: &jobFields, issues: &issues)
             }
+        }
+        if case .failure(let problem) = DependencyOrder.sorted(file.jobs.map(\.value)) {
+            let (name, key) = switch problem {
+            case .cycle(let names): (names[0], "dependsOn")
+            case .duplicateName(let name): (name, "jobName")
+            }
+            // Reported at the (last) job of that name; `jobFields` runs parallel to `file.jobs`.
+            let index = file.jobs.lastIndex { $0.value.jobName == name } ?? 0
+            let field = jobFields[index]
+            issues.append(ValidationIssue(location: file.jobs[index].location, field: field.isEmpty ? key : "\(field).\(key)", message: problem.message))
         }
         if !issues.isEmpty { throw DroverError.invalid(issues) }
         return file
     }
 
+    /// Decodes one object; the field path of each job read is added to `jobFields`, in the order of `file.jobs`.
     static func decodeObject(
         _ node: Node, field: String, section: String?, tree: inout NodeTree,
-        into file: inout ResourceFile, issues: inout [ValidationIssue]
+        into file: inout ResourceFile, jobFields: inout [String], issues: inout [ValidationIssue]
     ) {
         guard case .mapping(let mapping) = node else {
             issues.append(tree.issue(node, field: field, "expected an object (a mapping of field names to values)"))
@@ -83,8 +99,10 @@ public enum DocumentLoader {
             return
         }
         tree.lines = [:]
+        tree.issues = []
         let object = tree.convert(node, path: field)
         let location = "\(file.path):\(node.mark?.line ?? 0)"
+        guard tree.issues.isEmpty else { return issues += tree.issues }
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             let document = String(decoding: data, as: UTF8.self)
@@ -107,6 +125,7 @@ public enum DocumentLoader {
                 let value = try decoder.decode(SubmitJobRequest.self, from: data)
                 problems = Validator.validate(value)
                 file.jobs.append(Located(value: value, location: location, document: document))
+                jobFields.append(field)
             }
             for problem in problems {
                 let full = problem.field.isEmpty ? field : (field.isEmpty ? problem.field : "\(field).\(problem.field)")
@@ -130,7 +149,9 @@ public enum DocumentLoader {
         for key in mapping.keys where !known.contains(key.string ?? "") {
             issues.append(tree.issue(key, field: "simulation.\(key.string ?? "")", "unknown field; expected \(known.joined(separator: ", "))"))
         }
+        tree.issues = []
         let object = tree.convert(node, path: "simulation")
+        guard tree.issues.isEmpty else { return issues += tree.issues }
         do {
             let data = try JSONSerialization.data(withJSONObject: object)
             let value = try JSONDecoder().decode(RunSimulation.self, from: data)
@@ -168,6 +189,8 @@ struct NodeTree {
     ]
     let path: String
     var lines: [String: Int] = [:]
+    /// Values no JSON document can hold (NaN, infinities), found by `convert`.
+    var issues: [ValidationIssue] = []
 
     init(path: String) {
         self.path = path
@@ -195,7 +218,13 @@ struct NodeTree {
             if scalar.style != .plain { return scalar.string }
             switch node.tag.description {
             case Tag.Name.int.rawValue: return node.int.map { $0 as Any } ?? scalar.string
-            case Tag.Name.float.rawValue: return node.float.map { $0 as Any } ?? scalar.string
+            case Tag.Name.float.rawValue:
+                guard let number = node.float else { return scalar.string }
+                if !number.isFinite {
+                    issues.append(issue(node, field: field, "must be a finite number (got \(scalar.string))"))
+                    return scalar.string
+                }
+                return number
             case Tag.Name.bool.rawValue: return node.bool.map { $0 as Any } ?? scalar.string
             case Tag.Name.null.rawValue: return NSNull()
             default: return scalar.string

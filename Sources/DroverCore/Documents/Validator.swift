@@ -4,6 +4,8 @@
 public enum Validator {
     /// Largest array Drover runs (AWS allows 10,000).
     public static let maxArraySize = 100_000
+    /// Longest attempt time limit: one year, in seconds.
+    public static let maxTimeoutSeconds = 31_536_000
 
     /// Checks a compute environment.
     public static func validate(_ environment: ComputeEnvironment) -> [ValidationIssue] {
@@ -12,8 +14,13 @@ public enum Validator {
             if let type = resources.type, !["EC2", "SPOT", "FARGATE", "FARGATE_SPOT"].contains(type) {
                 issues.append(.init(field: "computeResources.type", message: "must be EC2, SPOT, FARGATE or FARGATE_SPOT, not \(type)"))
             }
-            if let max = resources.maxvCpus, max < 1 {
-                issues.append(.init(field: "computeResources.maxvCpus", message: "must be at least 1 (got \(max))"))
+            let counts = [("minvCpus", resources.minvCpus), ("maxvCpus", resources.maxvCpus), ("desiredvCpus", resources.desiredvCpus)]
+            for case let (name, count?) in counts {
+                if let problem = ResourceLimits.problem(environmentVcpus: count) {
+                    issues.append(.init(field: "computeResources.\(name)", message: problem))
+                } else if name == "maxvCpus", count < 1 {
+                    issues.append(.init(field: "computeResources.maxvCpus", message: "must be at least 1 (got \(count))"))
+                }
             }
             if let min = resources.minvCpus, let max = resources.maxvCpus, min > max {
                 issues.append(.init(field: "computeResources.minvCpus", message: "must not exceed maxvCpus (\(min) > \(max))"))
@@ -65,11 +72,12 @@ public enum Validator {
                 issues.append(.init(field: "simulation.interruptions.ratePerHour", message: "is the chance per instance-hour, between 0 and 1 (got \(rate))"))
             }
         }
-        if let perHour = settings.shortagesPerHour, perHour < 0 {
-            issues.append(.init(field: "simulation.shortagesPerHour", message: "must not be negative (got \(perHour))"))
+        if let perHour = settings.shortagesPerHour, !(0...3600).contains(perHour) {
+            issues.append(.init(field: "simulation.shortagesPerHour", message: "must be between 0 and 3600 (got \(perHour))"))
         }
-        for (index, window) in (settings.capacityShortages ?? []).enumerated() where window.at.seconds < 0 || window.duration.seconds < 0 {
-            issues.append(.init(field: "simulation.capacityShortages[\(index)]", message: "at and duration must not be negative"))
+        for (index, window) in (settings.capacityShortages ?? []).enumerated()
+        where !(0...31_536_000).contains(window.at.seconds) || !(0...31_536_000).contains(window.duration.seconds) {
+            issues.append(.init(field: "simulation.capacityShortages[\(index)]", message: "at and duration must be between 0 and one year"))
         }
         if let fraction = settings.spotPriceFraction, !(fraction > 0 && fraction <= 1) {
             issues.append(.init(field: "simulation.spotPriceFraction", message: "must be more than 0 and at most 1 (got \(fraction))"))
@@ -77,7 +85,7 @@ public enum Validator {
         for (type, price) in (settings.spotPrices ?? [:]).sorted(by: { $0.key < $1.key }) {
             if !InstanceCatalog.types.contains(where: { $0.name == type }) {
                 issues.append(.init(field: "simulation.spotPrices.\(type)", message: "unknown instance type; the simulator knows \(InstanceCatalog.types.map(\.name).joined(separator: ", "))"))
-            } else if price <= 0 {
+            } else if !(price > 0 && price.isFinite) {
                 issues.append(.init(field: "simulation.spotPrices.\(type)", message: "must be a price per hour above 0 (got \(price))"))
             }
         }
@@ -183,8 +191,8 @@ public enum Validator {
     }
 
     static func validate(_ timeout: JobTimeout, field: String) -> [ValidationIssue] {
-        if let seconds = timeout.attemptDurationSeconds, seconds < 1 {
-            return [.init(field: "\(field).attemptDurationSeconds", message: "must be at least 1 second (got \(seconds))")]
+        if let seconds = timeout.attemptDurationSeconds, !(1...maxTimeoutSeconds).contains(seconds) {
+            return [.init(field: "\(field).attemptDurationSeconds", message: "must be between 1 second and one year (\(maxTimeoutSeconds) s) (got \(seconds))")]
         }
         return []
     }
@@ -194,24 +202,49 @@ public enum Validator {
         if let command = container.command, command.isEmpty {
             issues.append(.init(field: "\(field).command", message: "must not be empty"))
         }
-        if let vcpus = container.requestedVcpus, vcpus <= 0 {
-            issues.append(.init(field: "\(field).vcpus", message: "must be more than 0 (got \(vcpus))"))
+        if let vcpus = container.vcpus, let problem = ResourceLimits.problem(vcpus: vcpus) {
+            issues.append(.init(field: "\(field).vcpus", message: problem))
+        }
+        if let memory = container.memory, let problem = ResourceLimits.problem(memory: memory) {
+            issues.append(.init(field: "\(field).memory", message: problem))
         }
         for (index, requirement) in (container.resourceRequirements ?? []).enumerated() {
             let type = requirement.type.uppercased()
-            if !["VCPU", "MEMORY", "GPU"].contains(type) {
-                issues.append(.init(field: "\(field).resourceRequirements[\(index)].type", message: "must be VCPU, MEMORY or GPU (got \(requirement.type))"))
-            } else if Double(requirement.value) == nil {
-                issues.append(.init(field: "\(field).resourceRequirements[\(index)].value", message: "must be a number (got \"\(requirement.value)\")"))
+            let base = "\(field).resourceRequirements[\(index)]"
+            guard ["VCPU", "MEMORY", "GPU"].contains(type) else {
+                issues.append(.init(field: "\(base).type", message: "must be VCPU, MEMORY or GPU (got \(requirement.type))"))
+                continue
+            }
+            guard let amount = Double(requirement.value) else {
+                issues.append(.init(field: "\(base).value", message: "must be a number (got \"\(requirement.value)\")"))
+                continue
+            }
+            let problem = switch type {
+            case "VCPU": ResourceLimits.problem(vcpus: amount)
+            case "MEMORY": ResourceLimits.problem(memory: amount)
+            default: ResourceLimits.problem(gpus: amount)
+            }
+            if let problem { issues.append(.init(field: "\(base).value", message: "\(type) \(problem)")) }
+        }
+        for (index, pair) in (container.environment ?? []).enumerated() {
+            if let problem = environmentProblem(name: pair.name) {
+                issues.append(.init(field: "\(field).environment[\(index)].name", message: problem))
+            }
+            if pair.value.contains("\0") {
+                issues.append(.init(field: "\(field).environment[\(index)].value", message: "must not contain a NUL character (\(pair.name))"))
             }
         }
-        if let memory = container.requestedMemory, memory < 0 {
-            issues.append(.init(field: "\(field).memory", message: "must not be negative (got \(memory))"))
-        }
-        for (index, pair) in (container.environment ?? []).enumerated() where pair.name.hasPrefix("AWS_BATCH") {
-            issues.append(.init(field: "\(field).environment[\(index)].name", message: "variables may not start with AWS_BATCH (\(pair.name)); those are set by the engine"))
-        }
         return issues
+    }
+
+    /// Why `name` cannot be a job's environment variable: empty, with `=` or NUL, or starting with
+    /// AWS_BATCH (AWS's rule: those are set by the engine).
+    static func environmentProblem(name: String) -> String? {
+        if name.isEmpty { return "must not be empty" }
+        if name.contains("\0") { return "must not contain a NUL character" }
+        if name.contains("=") { return "must not contain '=' (got \"\(name)\")" }
+        if name.hasPrefix("AWS_BATCH") { return "variables may not start with AWS_BATCH (\(name)); those are set by the engine" }
+        return nil
     }
 
     /// AWS naming rule: 1-128 letters, digits, `-` and `_`, starting with a letter or digit.

@@ -73,7 +73,15 @@ public struct ContainerProperties: Codable, Sendable, Equatable {
         command = try c.decodeLenientStrings(forKey: .command)
         environment = try c.decodeIfPresent([KeyValuePair].self, forKey: .environment)
         vcpus = try c.decodeLenientDouble(forKey: .vcpus)
-        memory = try c.decodeLenientDouble(forKey: .memory).map { Int($0) }
+        // Only whole numbers an Int holds are read; their range is the validator's to check.
+        if let whole = try? c.decodeIfPresent(Int.self, forKey: .memory) {
+            memory = whole
+        } else if let value = try c.decodeLenientDouble(forKey: .memory) {
+            guard let mib = Int(exactly: value) else {
+                throw DecodingError.dataCorruptedError(forKey: .memory, in: c, debugDescription: ResourceLimits.problem(memory: value) ?? "")
+            }
+            memory = mib
+        }
         resourceRequirements = try c.decodeIfPresent([ResourceRequirement].self, forKey: .resourceRequirements)
     }
 
@@ -85,10 +93,11 @@ public struct ContainerProperties: Codable, Sendable, Equatable {
         return vcpus
     }
 
-    /// Memory (MiB) asked for: the MEMORY requirement, else `memory`, else nil.
+    /// Memory (MiB) asked for: the MEMORY requirement, else `memory`, else nil. A requirement
+    /// ``ResourceLimits`` refuses counts as not given (``Validator`` reports it).
     public var requestedMemory: Int? {
         if let text = resourceRequirements?.first(where: { $0.type.uppercased() == "MEMORY" })?.value {
-            return Int(text)
+            return Double(text).flatMap(ResourceLimits.memoryMiB)
         }
         return memory
     }

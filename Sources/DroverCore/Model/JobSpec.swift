@@ -72,17 +72,29 @@ public struct JobSpec: Codable, Sendable, Equatable {
         )
     }
 
-    /// Replaces `Ref::name` inside each command element; unknown references are left as written.
+    /// Replaces `Ref::name` inside each command element (the longest name that matches); unknown
+    /// references are left as written.
+    ///
+    /// One pass: a value is never searched for further references, so values that name each other
+    /// cannot multiply an element's length.
     public static func substitute(_ command: [String], parameters: [String: String]) -> [String] {
         guard !parameters.isEmpty else { return command }
-        let names = parameters.keys.sorted { $0.count > $1.count }
+        let names = parameters.sorted { $0.key.count > $1.key.count }
         return command.map { element in
-            guard element.contains("Ref::") else { return element }
-            var result = element
-            for name in names {
-                result = result.replacing("Ref::" + name, with: parameters[name]!)
+            var result = ""
+            var rest = Substring(element)
+            while let marker = rest.firstRange(of: "Ref::") {
+                result += rest[..<marker.lowerBound]
+                let after = rest[marker.upperBound...]
+                if let (name, value) = names.first(where: { after.hasPrefix($0.key) }) {
+                    result += value
+                    rest = after.dropFirst(name.count)
+                } else {
+                    result += "Ref::"
+                    rest = after
+                }
             }
-            return result
+            return result + rest
         }
     }
 }

@@ -66,9 +66,9 @@ public struct Experiment: Codable, Sendable, Equatable {
     /// How many of `running` instances one round of an interrupt experiment reclaims.
     public func targetCount(running: Int) -> Int {
         if let instances { return instances.count }
-        if let count { return min(count, running) }
+        if let count { return max(0, min(count, running)) }
         let share = (percent ?? 0) / 100 * Double(running)
-        return min(running, Int(share.rounded(.up)))
+        return max(0, min(running, Int(saturating: share.rounded(.up))))
     }
 
     /// The experiment as one line: `interrupt 30% of spot every 60s for 600s, stop after 3 failed jobs`.
@@ -92,7 +92,5 @@ public struct Experiment: Codable, Sendable, Equatable {
         return text
     }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
+    static func number(_ value: Double) -> String { PlacementDecision.format(value) }
 }

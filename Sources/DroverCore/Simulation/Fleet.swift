@@ -116,8 +116,8 @@ public struct Fleet: Sendable {
     public mutating func place(_ need: ResourceNeed, now: Double) -> FleetOffer {
         let fitting = types.filter { $0.vcpus <= maxVcpus + 1e-9 && need.vcpus <= $0.vcpus + 1e-9 && need.memory <= $0.memoryMiB }
         if fitting.isEmpty {
-            let largest = types.map { "\($0.name) (\(Int($0.vcpus)) vCPUs, \($0.memoryMiB) MiB)" }.joined(separator: ", ")
-            return .never("no instance type of \(name) holds \(PlacementDecision.describe(need)) within maxvCpus \(Int(maxVcpus)): \(largest)")
+            let largest = types.map { "\($0.name) (\(PlacementDecision.format($0.vcpus)) vCPUs, \($0.memoryMiB) MiB)" }.joined(separator: ", ")
+            return .never("no instance type of \(name) holds \(PlacementDecision.describe(need)) within maxvCpus \(PlacementDecision.format(maxVcpus)): \(largest)")
         }
         let running = instances.indices.filter { instances[$0].state == .running && instances[$0].hasRoom(for: need) }
         if let best = running.min(by: { free(instances[$0]) < free(instances[$1]) }) {
@@ -128,11 +128,11 @@ public struct Fleet: Sendable {
         }
         if lifecycle == .spot, let shortage = shortage(at: now) {
             let cause = shortage.experiment.map { " (experiment \($0))" } ?? ""
-            return .unavailable("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - no spot capacity for \(name)\(cause) for another \(Int((shortage.end - now).rounded(.up)))s")
+            return .unavailable("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - no spot capacity for \(name)\(cause) for another \(PlacementDecision.format((shortage.end - now).rounded(.up)))s")
         }
         let live = instances.filter { $0.state == .launching || $0.state == .running }.reduce(0) { $0 + $1.type.vcpus }
         guard let type = fitting.first(where: { live + $0.vcpus <= maxVcpus + 1e-9 }) else {
-            return .unavailable("CAPACITY:MAX_VCPUS - \(name) runs \(Int(live)) of its \(Int(maxVcpus)) maxvCpus")
+            return .unavailable("CAPACITY:MAX_VCPUS - \(name) runs \(PlacementDecision.format(live)) of its \(PlacementDecision.format(maxVcpus)) maxvCpus")
         }
         if lifecycle == .spot, let bid = bidPercentage, price(of: type) > type.onDemandHourly * Double(bid) / 100 + 1e-12 {
             return .unavailable("CAPACITY:SPOT_PRICE - the spot price of \(type.name) is above bidPercentage \(bid)")
@@ -145,11 +145,11 @@ public struct Fleet: Sendable {
     mutating func take(_ need: ResourceNeed, on index: Int) -> FleetOffer {
         if instances[index].state == .running {
             instances[index].usedVcpus += need.vcpus
-            instances[index].usedMemory += need.memory
+            instances[index].usedMemory = instances[index].usedMemory.adding(saturating: need.memory)
             return .instance(instances[index].id)
         }
         instances[index].reservedVcpus += need.vcpus
-        instances[index].reservedMemory += need.memory
+        instances[index].reservedMemory = instances[index].reservedMemory.adding(saturating: need.memory)
         return .pending(instances[index].id)
     }
 
@@ -176,7 +176,7 @@ public struct Fleet: Sendable {
     public mutating func release(_ need: ResourceNeed, from instance: String, now: Double) {
         guard let index = instances.firstIndex(where: { $0.id == instance }) else { return }
         instances[index].usedVcpus = max(0, instances[index].usedVcpus - need.vcpus)
-        instances[index].usedMemory = max(0, instances[index].usedMemory - need.memory)
+        instances[index].usedMemory = max(0, instances[index].usedMemory.adding(saturating: -max(0, need.memory)))
         if instances[index].usedVcpus < 1e-9 && instances[index].usedMemory == 0 {
             instances[index].idleSince = now
         }
@@ -191,7 +191,8 @@ public struct Fleet: Sendable {
             while nextRandomShortage <= now {
                 let length = settings.shortageDuration?.seconds ?? 600
                 shortages.append((nextRandomShortage, nextRandomShortage + length, nil))
-                nextRandomShortage += length + drawShortageGap()
+                // At least a simulated second apart, so that no setting can keep this loop from reaching `now`.
+                nextRandomShortage += max(length + drawShortageGap(), 1)
             }
         }
         shortages.removeAll { $0.end <= now }

@@ -54,10 +54,10 @@ public struct SimulatedInstance: Sendable, Equatable {
     /// Memory promised to waiting jobs in the current scheduling pass.
     var reservedMemory: Int = 0
 
-    /// Whether `need` fits in what is neither used nor promised.
+    /// Whether `need` fits in what is neither used nor promised (sums saturate rather than trap).
     public func hasRoom(for need: ResourceNeed) -> Bool {
         usedVcpus + reservedVcpus + need.vcpus <= type.vcpus + 1e-9
-            && usedMemory + reservedMemory + need.memory <= type.memoryMiB
+            && usedMemory.adding(saturating: reservedMemory).adding(saturating: need.memory) <= type.memoryMiB
     }
 
     /// Whether a job of this size could ever run on this type.

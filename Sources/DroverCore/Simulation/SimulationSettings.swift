@@ -126,7 +126,7 @@ public struct SimulatedDuration: Codable, Sendable, Equatable {
             number = trimmed.dropLast()
             factor = unit
         }
-        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
+        guard let value = Double(number), value >= 0, (value * factor).isFinite else { return nil }
         return value * factor
     }
 }

@@ -21,10 +21,10 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .customLong("compute-environment"), help: "The compute environment to act on.")
     var computeEnvironment: String
 
-    @Option(help: "Stop condition: end the experiment once this many jobs have failed since it started.")
+    @Option(parsing: .unconditional, help: "Stop condition: end the experiment once this many jobs have failed since it started.")
     var stopAfterFailures: Int?
 
-    @Option(help: "Seconds to wait for the engine to pick the experiment up.")
+    @Option(parsing: .unconditional, help: "Seconds to wait for the engine to pick the experiment up.")
     var wait: Double = 10
 
     /// Writes `experiment` for the running engine and reports what it did.
@@ -32,6 +32,7 @@ struct ExperimentOptions: ParsableArguments {
         if let limit = stopAfterFailures, limit < 1 {
             throw DroverError("--stop-after-failures must be at least 1 (got \(limit))")
         }
+        guard (0...3600).contains(wait) else { throw DroverError("--wait must be between 0 and 3600 seconds (got \(PlacementDecision.format(wait)))") }
         guard EngineLock.isHeld(directory: global.directory) else {
             throw DroverError("no engine is running on \(global.directory.path): start `drover serve` (or `drover run`) first; nothing was recorded", exitCode: 1)
         }
@@ -75,8 +76,8 @@ struct ChaosInterrupt: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "Share of the running instances to reclaim (rounded up).") var percent: Double?
-    @Option(help: "Number of running instances to reclaim.") var count: Int?
+    @Option(parsing: .unconditional, help: "Share of the running instances to reclaim (rounded up).") var percent: Double?
+    @Option(parsing: .unconditional, help: "Number of running instances to reclaim.") var count: Int?
     @Option(name: .customLong("instance"), help: "Instance id to reclaim (repeatable).") var instances: [String] = []
     @Option(help: "Repeat every this long (simulated), for --for.") var every: String?
     @Option(name: .customLong("for"), help: "How long to keep repeating (simulated).") var duration: String?
@@ -84,7 +85,7 @@ struct ChaosInterrupt: ParsableCommand {
     func run() throws {
         let chosen = [percent != nil, count != nil, !instances.isEmpty].filter { $0 }.count
         guard chosen == 1 else { throw DroverError("give exactly one of --percent, --count or --instance") }
-        if let percent, !(percent > 0 && percent <= 100) { throw DroverError("--percent must be above 0 and at most 100 (got \(percent))") }
+        if let percent, !(percent > 0 && percent <= 100) { throw DroverError("--percent must be above 0 and at most 100 (got \(PlacementDecision.format(percent)))") }
         if let count, count < 1 { throw DroverError("--count must be at least 1 (got \(count))") }
         if (every == nil) != (duration == nil) { throw DroverError("--every and --for go together") }
         var experiment = Experiment(id: ExperimentOptions.newID(), computeEnvironment: options.computeEnvironment, action: .interrupt, createdAt: nowMillis())

@@ -16,10 +16,11 @@ struct Health: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Seconds since the engine's last sign of life after which it counts as stuck.")
+    @Option(parsing: .unconditional, help: "Seconds since the engine's last sign of life after which it counts as stuck.")
     var maxAge: Double = 30
 
     func run() throws {
+        guard maxAge > 0 && maxAge <= 86_400 else { throw DroverError("--max-age must be more than 0 and at most 86400 seconds (got \(PlacementDecision.format(maxAge)))") }
         let path = global.directory.path
         guard let status = EngineLock.status(directory: global.directory) else {
             throw DroverError("unhealthy: no engine is running on \(path) (start one with `drover serve`)", exitCode: 1)
@@ -27,7 +28,7 @@ struct Health: ParsableCommand {
         let pid = status.pid.map { "pid \($0)" } ?? "unknown pid"
         guard status.heartbeatAge <= maxAge else {
             throw DroverError(
-                "unhealthy: the engine on \(path) (\(pid)) gave no sign of life for \(Int(status.heartbeatAge)) s (limit \(Int(maxAge)) s)",
+                "unhealthy: the engine on \(path) (\(pid)) gave no sign of life for \(Int(saturating: status.heartbeatAge)) s (limit \(Int(maxAge)) s)",
                 exitCode: 1)
         }
         let active: Int

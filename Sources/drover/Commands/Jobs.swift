@@ -23,10 +23,11 @@ struct Jobs: ParsableCommand {
     @Option(help: "List the children of this array job.")
     var array: String?
 
-    @Option(help: "At most this many jobs.")
+    @Option(parsing: .unconditional, help: "At most this many jobs.")
     var limit = 1000
 
     func run() throws {
+        guard limit >= 1 else { throw DroverError("--limit must be at least 1 (got \(limit))") }
         var statuses: [JobStatus] = []
         for text in status.flatMap({ $0.split(separator: ",") }) {
             guard let parsed = JobStatus(parsing: String(text)) else {

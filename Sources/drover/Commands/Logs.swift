@@ -9,10 +9,11 @@ struct Logs: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Job id, or PARENT:INDEX for a child of an array job.") var jobId: String
-    @Option(help: "Attempt number (default: the latest).") var attempt: Int?
+    @Option(parsing: .unconditional, help: "Attempt number (default: the latest).") var attempt: Int?
     @Flag(name: [.customShort("f"), .long], help: "Keep printing new output until the attempt ends.") var follow = false
 
     func run() throws {
+        if let attempt, attempt < 1 { throw DroverError("--attempt must be at least 1 (got \(attempt))") }
         let store = try global.store()
         guard let record = try store.job(jobId) else { throw DroverError.unknownJob(jobId) }
         if let size = record.arraySize {

@@ -15,7 +15,7 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Seconds between looks for new work and requests from other processes.")
+    @Option(parsing: .unconditional, help: "Seconds between looks for new work and requests from other processes (at most 60).")
     var pollInterval: Double = 0.2
 
     @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
@@ -24,6 +24,9 @@ struct Serve: ParsableCommand {
     var exitWhenIdle = false
 
     func run() throws {
+        guard pollInterval > 0 && pollInterval <= 60 else {
+            throw DroverError("--poll-interval must be more than 0 and at most 60 seconds (got \(PlacementDecision.format(pollInterval)))")
+        }
         let store = try global.store()
         guard let lock = try EngineLock(directory: global.directory) else {
             throw DroverError("another engine is already running on \(global.directory.path)", exitCode: 1)

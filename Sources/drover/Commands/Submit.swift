@@ -24,7 +24,9 @@ struct Submit: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("name")], help: "Job name (default: the definition's name).")
     var name: String?
 
-    @Option(help: "Run as an array job of this many children (2-100000).")
+    // Numbers are read with `.unconditional` so that `--vcpus -1` reaches the validator (and its
+    // message) instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: "Run as an array job of this many children (2-100000).")
     var arraySize: Int?
 
     @Option(name: .customLong("depends-on"), help: "ID, ID:N_TO_N, SEQUENTIAL or ID:SEQUENTIAL (repeatable).")
@@ -36,16 +38,16 @@ struct Submit: ParsableCommand {
     @Option(name: [.customShort("e"), .customLong("env")], help: "Environment variable K=V (repeatable).")
     var environment: [String] = []
 
-    @Option(help: "Total attempts, 1-10 (replaces the definition's retry strategy).")
+    @Option(parsing: .unconditional, help: "Total attempts, 1-10 (replaces the definition's retry strategy).")
     var retryAttempts: Int?
 
-    @Option(help: "Attempt time limit in seconds.")
+    @Option(parsing: .unconditional, help: "Attempt time limit in seconds (1 to one year).")
     var timeout: Int?
 
-    @Option(help: "vCPUs to hold while running.")
+    @Option(parsing: .unconditional, help: "vCPUs to hold while running (more than 0, at most 10000).")
     var vcpus: Double?
 
-    @Option(help: "Memory to hold while running, in MiB.")
+    @Option(parsing: .unconditional, help: "Memory to hold while running, in MiB (1 to 1073741824).")
     var memory: Int?
 
     @Argument(parsing: .postTerminator, help: "Command override, after --.")
@@ -77,10 +79,22 @@ struct Submit: ParsableCommand {
                 environment: env?.sorted { $0.key < $1.key }.map { KeyValuePair(name: $0.key, value: $0.value) },
                 vcpus: vcpus, memory: memory)
         }
-        let issues = Validator.validate(request)
+        let issues = Validator.validate(request).map { issue in
+            var issue = issue
+            issue.field = Self.flags.first { issue.field.hasPrefix($0.field) }?.flag ?? issue.field
+            return issue
+        }
         if !issues.isEmpty { throw DroverError.invalid(issues) }
         return request
     }
+
+    /// The flag that set each request field, so that problems name what the user typed.
+    static let flags: [(field: String, flag: String)] = [
+        ("jobName", "--name"), ("arrayProperties.size", "--array-size"), ("dependsOn", "--depends-on"),
+        ("retryStrategy.attempts", "--retry-attempts"), ("timeout.attemptDurationSeconds", "--timeout"),
+        ("containerOverrides.vcpus", "--vcpus"), ("containerOverrides.memory", "--memory"),
+        ("containerOverrides.environment", "--env"), ("containerOverrides.command", "the command after --"),
+    ]
 
     /// Parses `ID`, `ID:N_TO_N`, `SEQUENTIAL` and `ID:SEQUENTIAL` (child ids `PARENT:INDEX` allowed).
     static func parseDependency(_ text: String) throws(DroverError) -> [JobDependency] {

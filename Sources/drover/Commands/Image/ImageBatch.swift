@@ -21,11 +21,11 @@ struct ImageBatch: ParsableCommand {
     @Option(help: "Input folder (searched recursively) or a single file.") var input: String
     @Option(help: "Output folder.") var output: String
     @Flag(help: "Process files even when their outputs are up to date.") var force = false
-    @Option(help: "Files processed at once (default: the number of cores).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Files processed at once (default: the number of cores).") var jobs: Int?
     @Option(help: "JSON-lines report file ('-' for standard output).") var report: String?
-    @Option(help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX).")
+    @Option(parsing: .unconditional, help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX).")
     var shardIndex: Int?
-    @Option(help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE or DROVER_SHARD_COUNT).") var shardCount: Int?
+    @Option(parsing: .unconditional, help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE or DROVER_SHARD_COUNT).") var shardCount: Int?
     @Flag(help: "No progress bar or summary.") var quiet = false
 
     func run() throws {
@@ -81,7 +81,8 @@ struct ImageBatch: ParsableCommand {
         switch (index, count) {
         case (nil, nil): return nil
         case (let index?, let count?):
-            guard count >= 1, (0..<count).contains(index) else {
+            guard count >= 1 else { throw DroverError("the shard count must be at least 1 (got \(count))") }
+            guard (0..<count).contains(index) else {
                 throw DroverError("shard index \(index) is not between 0 and \(count - 1) (shard count \(count))")
             }
             return (index, count)

@@ -12,11 +12,11 @@ struct ImageResize: ParsableCommand {
 
     @Argument(help: "Input JPEG or PNG.") var input: String
     @Argument(help: "Output file.") var output: String
-    @Option(help: "Target width in pixels.") var width: Int?
-    @Option(help: "Target height in pixels.") var height: Int?
+    @Option(parsing: .unconditional, help: "Target width in pixels.") var width: Int?
+    @Option(parsing: .unconditional, help: "Target height in pixels.") var height: Int?
     @Option(help: "inside (fit in the box), cover (fill and crop) or exact.") var fit: String = "inside"
     @Flag(help: "Allow making the image larger.") var enlarge = false
-    @Option(help: "JPEG quality, 1-100.") var quality: Int = 82
+    @Option(parsing: .unconditional, help: "JPEG quality, 1-100.") var quality: Int = 82
     @Flag(inversion: .prefixedNo, help: "Apply the EXIF orientation.") var autoOrient = true
 
     func run() throws {
@@ -46,7 +46,7 @@ struct ImageOptimize: ParsableCommand {
 
     @Argument(help: "Input JPEG or PNG.") var input: String
     @Argument(help: "Output file (same format as the input when lossless).") var output: String
-    @Option(help: "Re-encode as JPEG at this quality (lossy).") var quality: Int?
+    @Option(parsing: .unconditional, help: "Re-encode as JPEG at this quality (lossy).") var quality: Int?
     @Flag(help: "Keep the ICC color profile.") var keepIcc = false
 
     func run() throws {
