@@ -17,6 +17,31 @@ extension Store {
         return logDirectory(ofJob: id) + "/" + name
     }
 
+    /// Reads an attempt's log from byte `offset` to its current end, handing it to `body` 64 KiB at a time, and
+    /// returns the offset reached: memory stays the same whatever the log's size. A log not written yet reads as
+    /// empty.
+    public func readLog(
+        ofJob id: String, attempt: Int, from offset: Int64, _ body: (UnsafeRawBufferPointer) throws(DroverError) -> Void
+    ) throws(DroverError) -> Int64 {
+        let path = logPath(ofJob: id, attempt: attempt)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return offset }
+        defer { close(descriptor) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 1)
+        defer { buffer.deallocate() }
+        var offset = offset
+        while true {
+            let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            if count == 0 { return offset }
+            guard count > 0 else {
+                if errno == EINTR { continue }
+                throw DroverError("cannot read \(path): \(String(cString: strerror(errno)))", exitCode: 1)
+            }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            offset += Int64(count)
+        }
+    }
+
     /// The last non-blank line of an attempt's log (read from its last 4 KiB), or nil.
     public func lastLogLine(ofJob id: String, attempt: Int) -> String? {
         guard let handle = FileHandle(forReadingAtPath: logPath(ofJob: id, attempt: attempt)) else { return nil }

@@ -46,16 +46,16 @@ struct Run: ParsableCommand {
         let previous = new ? [] : try store.unfinishedRun(runKey)
         if !previous.isEmpty {
             jobs = previous.map { SubmittedJob(jobId: $0.jobId, jobName: $0.jobName) }
-            Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
+            try Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
         } else {
-            for change in try store.apply(loaded).changes where !change.hasPrefix("unchanged") { Printer.note(change) }
+            for change in try store.apply(loaded).changes where !change.hasPrefix("unchanged") { try Printer.note(change) }
             let requests = loaded.jobs.map(\.value).map { request in
                 var request = request
                 if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
                 return request
             }
             jobs = try store.submit(requests, runKey: runKey)
-            for job in jobs { Printer.note("submitted \(job.jobName) as \(job.jobId)") }
+            for job in jobs { try Printer.note("submitted \(job.jobName) as \(job.jobId)") }
         }
         let ids = jobs.map(\.jobId)
         let started = Date()
@@ -73,7 +73,7 @@ struct Run: ParsableCommand {
             interrupted = engine.inbox.stopRequested
             withExtendedLifetime((lock, signals)) {}
         } else {
-            Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
+            try Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
             handedOff = true
             let inbox = Inbox()
             let signals = SignalHandlers { inbox.requestStop() }
@@ -87,9 +87,9 @@ struct Run: ParsableCommand {
         let records = try ids.compactMap { id throws(DroverError) in try store.job(id) }
         if interrupted {
             if handedOff {
-                Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
+                try? Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
             } else {
-                Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
+                try? Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
             }
             Foundation.exit(130)
         }

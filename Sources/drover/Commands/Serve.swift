@@ -30,14 +30,14 @@ struct Serve: ParsableCommand {
         let engine = Engine(store: store, options: options)
         let inbox = engine.inbox
         let signals = SignalHandlers { inbox.requestStop() }
-        Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
+        try Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
         var lastCheck = Date.distantPast
         try engine.run(holding: lock) {
             guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }
             lastCheck = Date()
             return try store.countActive() == 0
         }
-        Printer.note("drover engine stopped")
+        try Printer.note("drover engine stopped")
         withExtendedLifetime((lock, signals)) {}
     }
 }
