@@ -7,6 +7,14 @@ extension Store {
         logsRoot + "/" + JobID.split(id).parent
     }
 
+    /// Creates the log folder of top-level job `id` (children included) if needed, private (0700), and returns its path.
+    @discardableResult
+    public func makeLogDirectory(ofJob id: String) throws(DroverError) -> String {
+        let path = logDirectory(ofJob: id)
+        try PrivateFiles.makeFolder(path)
+        return path
+    }
+
     /// The log file of one attempt: `logs/JOB/attempt-N.log`, or `logs/PARENT/INDEX-attempt-N.log` for a child.
     ///
     /// Standard output and error go to this file while the attempt runs; a file that stayed empty
