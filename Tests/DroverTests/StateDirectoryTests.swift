@@ -3,7 +3,7 @@ import DroverStore
 import Foundation
 import Testing
 
-/// A state directory is private.
+/// A state directory is private and served by one engine at a time.
 struct StateDirectoryTests {
     static let jobFile = basicEnvironment() + """
         jobDefinitions:
@@ -29,7 +29,7 @@ struct StateDirectoryTests {
         // The engine still runs, so the database's -wal and -shm files exist.
         let state = sandbox.stateDir.path
         #expect(Self.mode(state) == 0o700)
-        for name in ["drover.sqlite", "drover.sqlite-wal", "drover.sqlite-shm"] {
+        for name in ["drover.sqlite", "drover.sqlite-wal", "drover.sqlite-shm", "engine.lock"] {
             #expect(Self.mode(state + "/" + name) == 0o600, "\(name)")
         }
         #expect(Self.mode(state + "/logs") == 0o700)
@@ -39,5 +39,21 @@ struct StateDirectoryTests {
             #expect(Self.mode(logs) == 0o700)
             #expect(Self.mode(logs + "/0-attempt-1.log") == 0o600)
         }
+    }
+
+    @Test func oneEngineEvenWhenItsLockFileIsDeleted() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("naps.yaml", Self.jobFile)
+        let first = try sandbox.serve()
+        let heartbeat = sandbox.stateDir.appendingPathComponent("engine.lock").path
+        try FileManager.default.removeItem(atPath: heartbeat)
+        // --exit-when-idle: were it to take the lock, it would end (with status 0) rather than serve forever.
+        let second = try sandbox.drover("serve", "--poll-interval", "0.05", "--exit-when-idle")
+        #expect(second.status == 1 && second.stderr.contains("another engine is already running"), "\(second.stderr)")
+        let run = try sandbox.drover("run", file, "--quiet")
+        #expect(run.status == 0 && run.stderr.contains("an engine is already running"), "\(run.stderr)")
+        try eventually(within: 10, "drover health after engine.lock was deleted") { try sandbox.drover("health").status == 0 }
+        #expect(FileManager.default.fileExists(atPath: heartbeat))
+        #expect(first.isRunning)
     }
 }
