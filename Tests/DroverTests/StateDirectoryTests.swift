@@ -3,7 +3,7 @@ import DroverStore
 import Foundation
 import Testing
 
-/// A state directory is private and served by one engine at a time.
+/// A state directory is private, served by one engine at a time, and a file run twice at once is submitted once.
 struct StateDirectoryTests {
     static let jobFile = basicEnvironment() + """
         jobDefinitions:
@@ -55,5 +55,26 @@ struct StateDirectoryTests {
         try eventually(within: 10, "drover health after engine.lock was deleted") { try sandbox.drover("health").status == 0 }
         #expect(FileManager.default.fileExists(atPath: heartbeat))
         #expect(first.isRunning)
+    }
+
+    @Test func twoRunsOfOneFileAtOnceSubmitItOnce() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("naps.yaml", Self.jobFile)
+        let runs = (0..<2).map { _ in sandbox.process(["run", file, "--quiet"]) }
+        for run in runs {
+            run.standardOutput = FileHandle.nullDevice
+            run.standardError = FileHandle.nullDevice
+            run.standardInput = FileHandle.nullDevice
+            try run.run()
+        }
+        for run in runs {
+            run.waitUntilExit()
+            #expect(run.terminationStatus == 0)
+        }
+        let listed = try sandbox.drover("jobs", "--all", "--output", "json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: [[String: Any]]])
+        #expect(json["jobSummaryList"]?.count == 1)
+        let id = try #require(json["jobSummaryList"]?.first?["jobId"] as? String)
+        #expect(try sandbox.store().jobs(JobFilter(all: true, arrayJobId: id)).map(\.status) == Array(repeating: .succeeded, count: 4))
     }
 }

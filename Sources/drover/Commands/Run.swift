@@ -42,19 +42,19 @@ struct Run: ParsableCommand {
         // Different parameters make a different run (they are part of the key that resumes a run).
         let text = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "") + overrides.sorted { $0.key < $1.key }.map { "\n\($0)=\($1)" }.joined()
         let runKey = Self.runKey(path: URL(fileURLWithPath: file).standardizedFileURL.path, text: text)
-        var jobs: [SubmittedJob]
-        let previous = new ? [] : try store.unfinishedRun(runKey)
-        if !previous.isEmpty {
+        let requests = loaded.jobs.map(\.value).map { request in
+            var request = request
+            if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
+            return request
+        }
+        let jobs: [SubmittedJob]
+        switch try store.startRun(loaded, requests: requests, runKey: runKey, resume: !new) {
+        case .resumed(let previous):
             jobs = previous.map { SubmittedJob(jobId: $0.jobId, jobName: $0.jobName) }
             try Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
-        } else {
-            for change in try store.apply(loaded).changes where !change.hasPrefix("unchanged") { try Printer.note(change) }
-            let requests = loaded.jobs.map(\.value).map { request in
-                var request = request
-                if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
-                return request
-            }
-            jobs = try store.submit(requests, runKey: runKey)
+        case .submitted(let applied, let submitted):
+            jobs = submitted
+            for change in applied.changes where !change.hasPrefix("unchanged") { try Printer.note(change) }
             for job in jobs { try Printer.note("submitted \(job.jobName) as \(job.jobId)") }
         }
         let ids = jobs.map(\.jobId)
