@@ -14,7 +14,8 @@ public final class Store: Sendable {
     /// `<state dir>/logs`.
     let logsRoot: String
     let pool: DatabasePool
-    let specs = Mutex<[String: JobSpec]>([:])
+    /// Resolved specs of recently used top-level jobs (bounded: a long-lived engine sees jobs without end).
+    let specs = Mutex(BoundedCache<String, JobSpec>(capacity: 256))
 
     /// Opens (creating when needed) the store in `directory`.
     public init(directory: URL) throws(DroverError) {
