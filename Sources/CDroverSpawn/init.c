@@ -28,8 +28,13 @@ static void serve_as_init(pid_t child, const sigset_t *all) {
     }
 }
 
+static int first_process;
+
+int drover_is_first_process(void) { return first_process; }
+
 void drover_init_if_pid1(void) {
     if (getpid() != 1) return;
+    first_process = 1;
     const char *off = getenv("DROVER_NO_INIT");
     if (off != NULL && *off != '\0' && strcmp(off, "0") != 0) return;
 

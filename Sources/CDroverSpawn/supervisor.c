@@ -671,6 +671,16 @@ int drover_supervisor_main(int argc, char **argv) {
     if (argc < 3 || strcmp(argv[1], "--drover-supervisor") != 0) return -1;
     // argv: drover --drover-supervisor RUN_DIR; fd 3 is the connection to the engine that started it.
     if (chdir(argv[2]) != 0) return 1;
+    // Hold nothing of the engine's but the connection: not its terminal, not its output files or pipes (whoever
+    // waits for the engine's output to end must not wait for the supervisor too).
+    syscall(SYS_close_range, 4u, ~0u, 0u);
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd >= 0) {
+        dup2(null_fd, 0);
+        dup2(null_fd, 1);
+        dup2(null_fd, 2);
+        if (null_fd > 3) close(null_fd);
+    }
     // The engine waits for this first process; the supervisor proper is its child, which no engine has to reap.
     pid_t first = fork();
     if (first < 0) return 1;
@@ -703,12 +713,6 @@ int drover_supervisor_main(int argc, char **argv) {
     for (int i = 0; i < MAX_CLIENTS; i++) clients[i].fd = -1;
     fcntl(3, F_SETFD, FD_CLOEXEC);
     clients[0].fd = 3;
-    // Stay off the way of the engine's terminal and working directory.
-    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null_fd >= 0) {
-        dup2(null_fd, 0);
-        dup2(null_fd, 1);
-    }
     long long next_check = monotonic_ms() + 2000;
 
     for (;;) {

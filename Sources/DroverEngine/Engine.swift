@@ -361,7 +361,7 @@ public final class Engine {
             switch PlacementDecision.decide(need: need, queue: queue, environments: names.compactMap { capacity.usage[$0] }) {
             case .place(let environment):
                 capacity.usage[environment]?.usedVcpus += need.vcpus
-                capacity.usage[environment]?.usedMemory += need.memory
+                capacity.usage[environment]?.usedMemory.add(saturating: need.memory)
                 return .start(environment: environment, instance: nil)
             case .wait(let reason): return .wait(reason)
             case .never(let reason): return .never(reason)
@@ -398,7 +398,7 @@ public final class Engine {
                     never = false
                     if usage.hasRoom(for: need) {
                         capacity.usage[name]?.usedVcpus += need.vcpus
-                        capacity.usage[name]?.usedMemory += need.memory
+                        capacity.usage[name]?.usedMemory.add(saturating: need.memory)
                         return .start(environment: name, instance: nil)
                     }
                     problems.append("\(name) uses \(PlacementDecision.format(usage.usedVcpus))/\(PlacementDecision.format(usage.maxVcpus)) vCPUs")
@@ -421,7 +421,7 @@ public final class Engine {
         }
         for attempt in running.values {
             usage[attempt.environment]?.usedVcpus += attempt.need.vcpus
-            usage[attempt.environment]?.usedMemory += attempt.need.memory
+            usage[attempt.environment]?.usedMemory.add(saturating: attempt.need.memory)
         }
         return usage
     }
@@ -446,9 +446,8 @@ public final class Engine {
             environment.append("AWS_BATCH_JOB_ARRAY_SIZE=\(size)")
         }
         environment += jobEnvironment(top: top, spec: spec)
-        let folder = store.logDirectory(ofJob: id)
-        if logFolders.insert(folder).inserted {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if logFolders.insert(store.logDirectory(ofJob: id)).inserted {
+            _ = try? store.makeLogDirectory(ofJob: id)
         }
         running[id]?.startedAt = Self.monotonic()
         running[id]?.launched = true

@@ -3,25 +3,35 @@ import Foundation
 
 /// The lock that makes one engine at a time run jobs from a state directory.
 ///
+/// The lock is a `flock` on the state directory itself, which no one can delete from under a running engine
+/// (a lock on a file would be lost with the file). Beside it, `engine.lock` holds the engine's pid and its
+/// modification time is the engine's heartbeat (``beat()``), which `drover health` reads; a deleted
+/// `engine.lock` is written again at the next beat.
+///
 /// Other `drover` commands (submit, jobs, cancel...) never need it; `drover run` without the lock
 /// submits and watches while the engine that holds it does the work.
 public final class EngineLock {
     let descriptor: Int32
+    let heartbeatPath: String
 
     /// Takes the lock, or returns nil when another live engine holds it.
     public init?(directory: URL) throws(DroverError) {
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = Self.lockPath(in: directory)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw DroverError("cannot open \(path): \(String(cString: strerror(errno)))", exitCode: 1) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            return nil
+        let fd = try Self.openDirectory(directory)
+        // A short retry: `isHeld` in another command takes the lock shared for an instant.
+        var tries = 0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            tries += 1
+            guard errno == EWOULDBLOCK || errno == EINTR, tries < 5 else {
+                close(fd)
+                return nil
+            }
+            usleep(20_000)
         }
-        ftruncate(fd, 0)
-        let text = "\(getpid())\n"
-        _ = text.withCString { write(fd, $0, strlen($0)) }
         descriptor = fd
+        heartbeatPath = Self.lockPath(in: directory)
+        let file = open(heartbeatPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        if file >= 0 { close(file) }
+        beat()
     }
 
     deinit {
@@ -29,14 +39,29 @@ public final class EngineLock {
         close(descriptor)
     }
 
-    /// The lock file of a state directory.
+    /// The heartbeat file of a state directory.
     static func lockPath(in directory: URL) -> String {
         directory.appendingPathComponent("engine.lock").path
     }
 
-    /// Marks the engine alive: sets the lock file's modification time to now (see ``status(directory:)``).
+    /// The state directory, opened for `flock`.
+    static func openDirectory(_ directory: URL) throws(DroverError) -> Int32 {
+        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw DroverError("cannot open the state directory \(directory.path): \(String(cString: strerror(errno)))", exitCode: 1)
+        }
+        return fd
+    }
+
+    /// Marks the engine alive: writes its pid into `engine.lock` (again, if the file was deleted) and sets the
+    /// file's modification time to now (see ``status(directory:)``).
     public func beat() {
-        futimens(descriptor, nil)
+        let file = open(heartbeatPath, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard file >= 0 else { return }
+        defer { close(file) }
+        let text = "\(getpid())\n"
+        _ = text.withCString { pwrite(file, $0, strlen($0), 0) }
+        futimens(file, nil)
     }
 
     /// What `drover health` reports about the engine of a state directory.
@@ -47,7 +72,8 @@ public final class EngineLock {
         public var heartbeatAge: Double
     }
 
-    /// The engine holding the lock of `directory`, or nil when none does.
+    /// The engine holding the lock of `directory`, or nil when none does (or it has not yet written its
+    /// heartbeat again after `engine.lock` was deleted).
     public static func status(directory: URL) -> Status? {
         guard isHeld(directory: directory) else { return nil }
         let path = lockPath(in: directory)
@@ -61,9 +87,7 @@ public final class EngineLock {
 
     /// Whether some engine holds the lock of `directory` right now.
     public static func isHeld(directory: URL) -> Bool {
-        let path = lockPath(in: directory)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard let fd = try? openDirectory(directory) else { return false }
         defer { close(fd) }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {
             flock(fd, LOCK_UN)

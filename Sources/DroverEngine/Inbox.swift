@@ -69,6 +69,6 @@ public final class Inbox: Sendable {
 
     /// Waits until something is posted or `seconds` pass.
     func wait(seconds: Double) {
-        _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(max(0, seconds) * 1e9)))
+        _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(min(max(0, seconds), 3600) * 1e9)))
     }
 }

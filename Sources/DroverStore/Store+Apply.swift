@@ -14,63 +14,66 @@ extension Store {
     /// Registering a definition whose content equals its latest revision adds no revision.
     @discardableResult
     public func apply(_ file: ResourceFile) throws(DroverError) -> ApplyResult {
-        try write { db in
-            let now = nowMillis()
-            var changes: [String] = []
-            var issues: [ValidationIssue] = []
-            for item in file.computeEnvironments {
-                let name = item.value.computeEnvironmentName
-                let existing = try String.fetchOne(db, sql: "SELECT document FROM compute_environment WHERE name = ?", arguments: [name])
-                let state = (item.value.state ?? .enabled).rawValue
-                if existing == nil {
-                    try db.execute(sql: "INSERT INTO compute_environment VALUES (?, ?, ?, ?, ?)", arguments: [name, state, item.document, now, now])
-                    changes.append("created compute environment \(name)")
-                } else if existing != item.document {
-                    try db.execute(sql: "UPDATE compute_environment SET state = ?, document = ?, updated_at = ? WHERE name = ?", arguments: [state, item.document, now, name])
-                    changes.append("updated compute environment \(name)")
-                } else {
-                    changes.append("unchanged compute environment \(name)")
-                }
+        try write { db in try apply(db, file) }
+    }
+
+    /// ``apply(_:)`` inside the caller's write transaction.
+    func apply(_ db: Database, _ file: ResourceFile) throws -> ApplyResult {
+        let now = nowMillis()
+        var changes: [String] = []
+        var issues: [ValidationIssue] = []
+        for item in file.computeEnvironments {
+            let name = item.value.computeEnvironmentName
+            let existing = try String.fetchOne(db, sql: "SELECT document FROM compute_environment WHERE name = ?", arguments: [name])
+            let state = (item.value.state ?? .enabled).rawValue
+            if existing == nil {
+                try db.execute(sql: "INSERT INTO compute_environment VALUES (?, ?, ?, ?, ?)", arguments: [name, state, item.document, now, now])
+                changes.append("created compute environment \(name)")
+            } else if existing != item.document {
+                try db.execute(sql: "UPDATE compute_environment SET state = ?, document = ?, updated_at = ? WHERE name = ?", arguments: [state, item.document, now, name])
+                changes.append("updated compute environment \(name)")
+            } else {
+                changes.append("unchanged compute environment \(name)")
             }
-            for item in file.jobQueues {
-                let name = item.value.jobQueueName
-                for environment in item.value.orderedEnvironmentNames {
-                    let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM compute_environment WHERE name = ?", arguments: [environment]) ?? false
-                    if !known {
-                        issues.append(ValidationIssue(location: item.location, field: "jobQueues: \(name).computeEnvironmentOrder",
-                            message: "unknown compute environment '\(environment)': declare it in this file or apply it first"))
-                    }
-                }
-                let existing = try String.fetchOne(db, sql: "SELECT document FROM job_queue WHERE name = ?", arguments: [name])
-                let state = (item.value.state ?? .enabled).rawValue
-                let priority = item.value.priority ?? 0
-                if existing == nil {
-                    try db.execute(sql: "INSERT INTO job_queue VALUES (?, ?, ?, ?, ?, ?)", arguments: [name, state, priority, item.document, now, now])
-                    changes.append("created job queue \(name)")
-                } else if existing != item.document {
-                    try db.execute(sql: "UPDATE job_queue SET state = ?, priority = ?, document = ?, updated_at = ? WHERE name = ?",
-                                   arguments: [state, priority, item.document, now, name])
-                    changes.append("updated job queue \(name)")
-                } else {
-                    changes.append("unchanged job queue \(name)")
-                }
-            }
-            for item in file.jobDefinitions {
-                let name = item.value.jobDefinitionName
-                let latest = try Row.fetchOne(db, sql: "SELECT revision, document FROM job_definition WHERE name = ? AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1", arguments: [name])
-                if let latest, (latest["document"] as String) == item.document {
-                    changes.append("unchanged job definition \(name):\(latest["revision"] as Int)")
-                    continue
-                }
-                let revision = (try Int.fetchOne(db, sql: "SELECT MAX(revision) FROM job_definition WHERE name = ?", arguments: [name]) ?? 0) + 1
-                try db.execute(sql: "INSERT INTO job_definition VALUES (?, ?, 'ACTIVE', ?, ?)", arguments: [name, revision, item.document, now])
-                changes.append("registered job definition \(name):\(revision)")
-            }
-            if !issues.isEmpty { throw DroverError.invalid(issues) }
-            // Capacity may have changed: let the scheduler look again at jobs it had given up on.
-            try db.execute(sql: "UPDATE job SET status_reason = NULL WHERE status = 'RUNNABLE' AND status_reason IS NOT NULL")
-            return ApplyResult(changes: changes)
         }
+        for item in file.jobQueues {
+            let name = item.value.jobQueueName
+            for environment in item.value.orderedEnvironmentNames {
+                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM compute_environment WHERE name = ?", arguments: [environment]) ?? false
+                if !known {
+                    issues.append(ValidationIssue(location: item.location, field: "jobQueues: \(name).computeEnvironmentOrder",
+                        message: "unknown compute environment '\(environment)': declare it in this file or apply it first"))
+                }
+            }
+            let existing = try String.fetchOne(db, sql: "SELECT document FROM job_queue WHERE name = ?", arguments: [name])
+            let state = (item.value.state ?? .enabled).rawValue
+            let priority = item.value.priority ?? 0
+            if existing == nil {
+                try db.execute(sql: "INSERT INTO job_queue VALUES (?, ?, ?, ?, ?, ?)", arguments: [name, state, priority, item.document, now, now])
+                changes.append("created job queue \(name)")
+            } else if existing != item.document {
+                try db.execute(sql: "UPDATE job_queue SET state = ?, priority = ?, document = ?, updated_at = ? WHERE name = ?",
+                               arguments: [state, priority, item.document, now, name])
+                changes.append("updated job queue \(name)")
+            } else {
+                changes.append("unchanged job queue \(name)")
+            }
+        }
+        for item in file.jobDefinitions {
+            let name = item.value.jobDefinitionName
+            let latest = try Row.fetchOne(db, sql: "SELECT revision, document FROM job_definition WHERE name = ? AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1", arguments: [name])
+            if let latest, (latest["document"] as String) == item.document {
+                changes.append("unchanged job definition \(name):\(latest["revision"] as Int)")
+                continue
+            }
+            let revision = (try Int.fetchOne(db, sql: "SELECT MAX(revision) FROM job_definition WHERE name = ?", arguments: [name]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO job_definition VALUES (?, ?, 'ACTIVE', ?, ?)", arguments: [name, revision, item.document, now])
+            changes.append("registered job definition \(name):\(revision)")
+        }
+        if !issues.isEmpty { throw DroverError.invalid(issues) }
+        // Capacity may have changed: let the scheduler look again at jobs it had given up on.
+        try db.execute(sql: "UPDATE job SET status_reason = NULL WHERE status = 'RUNNABLE' AND status_reason IS NOT NULL")
+        return ApplyResult(changes: changes)
     }
 
     /// All compute environments, by name.

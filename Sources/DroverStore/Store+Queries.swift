@@ -107,10 +107,13 @@ extension Store {
 
     /// Top-level jobs of an earlier `drover run` of the same file that have not all finished.
     public func unfinishedRun(_ runKey: String) throws(DroverError) -> [JobRecord] {
-        try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.jobColumns) FROM job WHERE run_key = ? ORDER BY seq", arguments: [runKey]).map(Self.record)
-            return rows.contains { !$0.status.isTerminal } ? rows : []
-        }
+        try read { db in try unfinishedRun(db, runKey) }
+    }
+
+    /// ``unfinishedRun(_:)`` inside the caller's transaction.
+    func unfinishedRun(_ db: Database, _ runKey: String) throws -> [JobRecord] {
+        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.jobColumns) FROM job WHERE run_key = ? ORDER BY seq", arguments: [runKey]).map(Self.record)
+        return rows.contains { !$0.status.isTerminal } ? rows : []
     }
 
     /// The stored document of a definition revision (`name:revision`), unknown fields included.

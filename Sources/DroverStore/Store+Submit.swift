@@ -26,64 +26,67 @@ extension Store {
     /// - Parameter runKey: groups the jobs of one `drover run` so that a later run can resume them.
     public func submit(_ requests: [SubmitJobRequest], runKey: String? = nil) throws(DroverError) -> [SubmittedJob] {
         let ordered = try Self.dependencyOrder(requests)
-        return try write { db in
-            let now = nowMillis()
-            var idsByName: [String: (id: String, size: Int?)] = [:]
-            var issues: [ValidationIssue] = []
-            var plans: [(SubmitJobRequest, JobSpec, String)] = []
-            for request in ordered {
-                let label = "job \(request.jobName)"
-                issues += Validator.validate(request).map { ValidationIssue(location: label, field: $0.field, message: $0.message) }
-                let queueName = ResourceName.fromArn(request.jobQueue)
-                let queueState = try String.fetchOne(db, sql: "SELECT state FROM job_queue WHERE name = ?", arguments: [queueName])
-                if queueState == nil {
-                    issues.append(ValidationIssue(location: label, field: "jobQueue", message: "unknown job queue '\(queueName)' (apply a file that declares it; `drover queues` lists them)"))
-                } else if queueState == ResourceState.disabled.rawValue {
-                    issues.append(ValidationIssue(location: label, field: "jobQueue", message: "job queue '\(queueName)' is DISABLED and accepts no new jobs"))
-                }
-                guard let (ref, definition) = try definition(db, request.jobDefinition) else {
-                    issues.append(ValidationIssue(location: label, field: "jobDefinition", message: "unknown job definition '\(request.jobDefinition)' (apply a file that declares it; `drover definitions` lists them)"))
-                    continue
-                }
-                var spec = JobSpec.resolve(request: request, definition: definition, definitionRef: ref)
-                if spec.command.isEmpty {
-                    issues.append(ValidationIssue(location: label, field: "containerProperties.command", message: "\(ref) has no command: give containerProperties.command or a command override"))
-                }
-                if let strategy = spec.retryStrategy {
-                    issues += Validator.validate(strategy, field: "retryStrategy").map { ValidationIssue(location: label, field: $0.field, message: $0.message) }
-                }
-                var resolved: [JobDependency] = []
-                for (index, dependency) in spec.dependsOn.enumerated() {
-                    var target = dependency.jobId
-                    if let name = dependency.jobName {
-                        guard let known = idsByName[name] else {
-                            issues.append(ValidationIssue(location: label, field: "dependsOn[\(index)].jobName", message: "no job named '\(name)' in this file"))
-                            continue
-                        }
-                        target = known.id
-                    }
-                    if let id = target {
-                        guard let size = try targetSize(db, id, pendingNames: idsByName) else {
-                            issues.append(ValidationIssue(location: label, field: "dependsOn[\(index)].jobId", message: "unknown job '\(id)'"))
-                            continue
-                        }
-                        if dependency.type == .nToN, size != spec.arraySize {
-                            issues.append(ValidationIssue(location: label, field: "dependsOn[\(index)]", message: "N_TO_N needs an array job of the same size (\(id) has size \(size.map(String.init) ?? "none"), this job \(spec.arraySize.map(String.init) ?? "none"))"))
-                        }
-                    }
-                    resolved.append(JobDependency(jobId: target, type: dependency.type))
-                }
-                spec.dependsOn = resolved
-                let id = JobID.make()
-                idsByName[request.jobName] = (id, spec.arraySize)
-                plans.append((request, spec, id))
+        return try write { db in try submit(db, ordered: ordered, runKey: runKey) }
+    }
+
+    /// ``submit(_:runKey:)`` inside the caller's write transaction, of requests in ``dependencyOrder(_:)``.
+    func submit(_ db: Database, ordered: [SubmitJobRequest], runKey: String?) throws -> [SubmittedJob] {
+        let now = nowMillis()
+        var idsByName: [String: (id: String, size: Int?)] = [:]
+        var issues: [ValidationIssue] = []
+        var plans: [(SubmitJobRequest, JobSpec, String)] = []
+        for request in ordered {
+            let label = "job \(request.jobName)"
+            issues += Validator.validate(request).map { ValidationIssue(location: label, field: $0.field, message: $0.message) }
+            let queueName = ResourceName.fromArn(request.jobQueue)
+            let queueState = try String.fetchOne(db, sql: "SELECT state FROM job_queue WHERE name = ?", arguments: [queueName])
+            if queueState == nil {
+                issues.append(ValidationIssue(location: label, field: "jobQueue", message: "unknown job queue '\(queueName)' (apply a file that declares it; `drover queues` lists them)"))
+            } else if queueState == ResourceState.disabled.rawValue {
+                issues.append(ValidationIssue(location: label, field: "jobQueue", message: "job queue '\(queueName)' is DISABLED and accepts no new jobs"))
             }
-            if !issues.isEmpty { throw DroverError.invalid(issues) }
-            for (_, spec, id) in plans {
-                try insert(db, id: id, spec: spec, runKey: runKey, now: now)
+            guard let (ref, definition) = try definition(db, request.jobDefinition) else {
+                issues.append(ValidationIssue(location: label, field: "jobDefinition", message: "unknown job definition '\(request.jobDefinition)' (apply a file that declares it; `drover definitions` lists them)"))
+                continue
             }
-            return plans.map { SubmittedJob(jobId: $0.2, jobName: $0.0.jobName) }
+            var spec = JobSpec.resolve(request: request, definition: definition, definitionRef: ref)
+            if spec.command.isEmpty {
+                issues.append(ValidationIssue(location: label, field: "containerProperties.command", message: "\(ref) has no command: give containerProperties.command or a command override"))
+            }
+            if let strategy = spec.retryStrategy {
+                issues += Validator.validate(strategy, field: "retryStrategy").map { ValidationIssue(location: label, field: $0.field, message: $0.message) }
+            }
+            var resolved: [JobDependency] = []
+            for (index, dependency) in spec.dependsOn.enumerated() {
+                var target = dependency.jobId
+                if let name = dependency.jobName {
+                    guard let known = idsByName[name] else {
+                        issues.append(ValidationIssue(location: label, field: "dependsOn[\(index)].jobName", message: "no job named '\(name)' in this file"))
+                        continue
+                    }
+                    target = known.id
+                }
+                if let id = target {
+                    guard let size = try targetSize(db, id, pendingNames: idsByName) else {
+                        issues.append(ValidationIssue(location: label, field: "dependsOn[\(index)].jobId", message: "unknown job '\(id)'"))
+                        continue
+                    }
+                    if dependency.type == .nToN, size != spec.arraySize {
+                        issues.append(ValidationIssue(location: label, field: "dependsOn[\(index)]", message: "N_TO_N needs an array job of the same size (\(id) has size \(size.map(String.init) ?? "none"), this job \(spec.arraySize.map(String.init) ?? "none"))"))
+                    }
+                }
+                resolved.append(JobDependency(jobId: target, type: dependency.type))
+            }
+            spec.dependsOn = resolved
+            let id = JobID.make()
+            idsByName[request.jobName] = (id, spec.arraySize)
+            plans.append((request, spec, id))
         }
+        if !issues.isEmpty { throw DroverError.invalid(issues) }
+        for (_, spec, id) in plans {
+            try insert(db, id: id, spec: spec, runKey: runKey, now: now)
+        }
+        return plans.map { SubmittedJob(jobId: $0.2, jobName: $0.0.jobName) }
     }
 
     /// Size of the job `id` depends on: `.some(nil)` for a single job, nil when it does not exist.

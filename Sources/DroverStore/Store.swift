@@ -14,20 +14,26 @@ public final class Store: Sendable {
     /// `<state dir>/logs`.
     let logsRoot: String
     let pool: DatabasePool
-    let specs = Mutex<[String: JobSpec]>([:])
+    /// Resolved specs of recently used top-level jobs (bounded: a long-lived engine sees jobs without end).
+    let specs = Mutex(BoundedCache<String, JobSpec>(capacity: 256))
 
     /// Opens (creating when needed) the store in `directory`.
     public init(directory: URL) throws(DroverError) {
         self.directory = directory
         self.logsRoot = directory.appendingPathComponent("logs").path
+        // Private whatever the umask: SQLite gives the -wal and -shm files the database file's mode.
+        try PrivateFiles.makeFolder(directory.path)
+        try? PrivateFiles.makeFolder(logsRoot)
+        let database = directory.appendingPathComponent("drover.sqlite").path
+        PrivateFiles.makeFile(database)
+        for path in [database + "-wal", database + "-shm"] { PrivateFiles.restrict(path, to: PrivateFiles.fileMode) }
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            pool = try DatabasePool(path: directory.appendingPathComponent("drover.sqlite").path, configuration: configuration)
+            pool = try DatabasePool(path: database, configuration: configuration)
             try Store.migrator.migrate(pool)
         } catch {
             throw DroverError("cannot open the state directory \(directory.path): \(error)", exitCode: 1)

@@ -26,14 +26,33 @@ struct Drover: ParsableCommand {
         }
         // As a container's PID 1, a small init stays behind to forward signals and reap orphaned processes.
         drover_init_if_pid1()
+        // A closed pipe is then an EPIPE that OutputFile reports, not a silent death. Jobs get SIGPIPE back: the
+        // spawner resets every signal to its default.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as DroverError {
-            FileHandle.standardError.write(Data("drover: \(error.message)\n".utf8))
-            Foundation.exit(error.exitCode)
+            try OutputFile.checkStandardStreams()
         } catch {
-            exit(withError: error)
+            fail(error)
         }
+    }
+
+    /// Reports `error` (help and version text to standard output) and exits with its status.
+    static func fail(_ error: any Error) -> Never {
+        let (message, code): (String, Int32) = if let error = error as? DroverError {
+            ("drover: \(error.message)", error.exitCode)
+        } else {
+            (fullMessage(for: error), exitCode(for: error).rawValue)
+        }
+        if !message.isEmpty {
+            do {
+                try (code == 0 ? OutputFile.standardOutput : OutputFile.standardError).write(message + "\n")
+            } catch {
+                try? OutputFile.standardError.write("drover: \(error.message)\n")
+                Foundation.exit(code == 0 ? 1 : code)
+            }
+        }
+        Foundation.exit(code)
     }
 }

@@ -65,8 +65,12 @@ struct ContainerTests {
         let id = try sandbox.submit("-q", "default", "-d", "orphans", "--array-size", "6")
         let store = try sandbox.store()
         try eventually(within: 30, "the array to finish") { try store.job(id)?.status == .succeeded }
-        // Each job left a `sleep` behind; once they end, the init has reaped them: only the engine is its child.
-        try eventually(within: 10, "the orphans to be reaped") { Self.children(of: initPid).count == 1 }
+        // Each job left a `sleep` behind; once they end they are reaped: only the engine and its job supervisor
+        // are left under the init, and no zombie.
+        try eventually(within: 10, "the orphans to be reaped") {
+            let names = Self.children(of: initPid).map { (try? String(contentsOfFile: "/proc/\($0)/stat", encoding: .utf8)) ?? "" }
+            return names.count == 2 && names.allSatisfy { $0.contains("(drover") && !$0.contains(") Z ") }
+        }
 
         kill(initPid, SIGTERM)
         unshare.waitUntilExit()

@@ -18,6 +18,10 @@ int drover_connect(const char *directory, const char *name);
 /// signal N killed it). Call it first thing in `main`, before any thread starts. Otherwise it returns at once.
 void drover_init_if_pid1(void);
 
+/// Whether `drover_init_if_pid1` found this process to be PID 1: drover is a container's first process, and nothing it
+/// starts outlives the container.
+int drover_is_first_process(void);
+
 /// Version of the engine–supervisor protocol. Frames are a 32-bit little-endian length and a payload: a type byte,
 /// then NUL-terminated fields.
 ///   engine → supervisor: 'H' hello (version); 'S' start (job, attempt, executable or "", working directory, log file,

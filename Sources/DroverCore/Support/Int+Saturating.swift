@@ -20,4 +20,9 @@ extension Int {
         guard overflow else { return sum }
         return other > 0 ? .max : .min
     }
+
+    /// Adds `other`, held at `Int.min`/`Int.max` instead of trapping on overflow.
+    public mutating func add(saturating other: Int) {
+        self = adding(saturating: other)
+    }
 }

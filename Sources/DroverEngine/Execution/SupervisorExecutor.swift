@@ -157,7 +157,7 @@ public final class SupervisorExecutor: Executor {
             return nil
         }
         let connection = SupervisorConnection(fd: fd, pid: supervisor)
-        connections[pid] = connection
+        connections[supervisor] = connection
         primary = connection
         startReading(connection)
         return connection

@@ -24,12 +24,12 @@ struct Apply: ParsableCommand {
         }
         let result = try global.store().apply(merged)
         if global.output == .json {
-            Printer.json(["changes": result.changes])
+            try Printer.json(["changes": result.changes])
         } else {
-            result.changes.forEach(Printer.out)
+            for change in result.changes { try Printer.out(change) }
         }
         if !merged.jobs.isEmpty {
-            Printer.note("note: \(merged.jobs.count) job(s) in the file were not submitted: use `drover run \(files[0])` or `drover submit`")
+            try Printer.note("note: \(merged.jobs.count) job(s) in the file were not submitted: use `drover run \(files[0])` or `drover submit`")
         }
     }
 }

@@ -14,9 +14,9 @@ struct Cancel: ParsableCommand {
 
     func run() throws {
         let result = try global.store().cancel(jobId, reason: reason)
-        report(result, verb: "cancelled", global: global, id: jobId)
+        try report(result, verb: "cancelled", global: global, id: jobId)
         if result.untouched > 0 && result.stopped == 0 {
-            Printer.note("note: cancel leaves STARTING, RUNNING and finished jobs alone; use `drover terminate \(jobId)` to stop a running job")
+            try Printer.note("note: cancel leaves STARTING, RUNNING and finished jobs alone; use `drover terminate \(jobId)` to stop a running job")
         }
     }
 }
@@ -34,21 +34,21 @@ struct Terminate: ParsableCommand {
     func run() throws {
         let store = try global.store()
         let result = try store.terminate(jobId, reason: reason)
-        report(result, verb: "terminated", global: global, id: jobId)
+        try report(result, verb: "terminated", global: global, id: jobId)
         if result.terminating > 0 && !EngineLock.isHeld(directory: global.directory) {
-            Printer.note("note: no engine is running; the running attempts will be stopped and recorded when `drover serve` or `drover run` starts")
+            try Printer.note("note: no engine is running; the running attempts will be stopped and recorded when `drover serve` or `drover run` starts")
         }
     }
 }
 
-func report(_ result: StopResult, verb: String, global: GlobalOptions, id: String) {
+func report(_ result: StopResult, verb: String, global: GlobalOptions, id: String) throws(DroverError) {
     if global.output == .json {
-        Printer.json(result)
+        try Printer.json(result)
     } else {
         var parts = ["\(id): \(result.stopped) \(verb)"]
         if result.terminating > 0 { parts.append("\(result.terminating) stopping") }
         if result.untouched > 0 { parts.append("\(result.untouched) left alone") }
-        Printer.out(parts.joined(separator: ", "))
+        try Printer.out(parts.joined(separator: ", "))
     }
 }
 

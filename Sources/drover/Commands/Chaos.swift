@@ -46,9 +46,9 @@ struct ExperimentOptions: ParsableArguments {
             Thread.sleep(forTimeInterval: 0.05)
             current = try store.experiment(experiment.id) ?? current
         }
-        if global.output == .json { return Printer.json(current) }
-        Printer.out("\(current.id): \(current.summary)")
-        Printer.out("\(current.state.rawValue.lowercased()): \(current.outcome ?? "waiting for the engine to pick it up")")
+        if global.output == .json { return try Printer.json(current) }
+        try Printer.out("\(current.id): \(current.summary)")
+        try Printer.out("\(current.state.rawValue.lowercased()): \(current.outcome ?? "waiting for the engine to pick it up")")
         if current.state == .failed || (experiment.instances != nil && current.targets.count < (experiment.instances?.count ?? 0)) {
             throw ExitCode(1)
         }
@@ -124,8 +124,8 @@ struct ChaosList: ParsableCommand {
 
     func run() throws {
         let experiments = try global.store().experiments()
-        if global.output == .json { return Printer.json(["experiments": experiments]) }
-        Printer.table(["ID", "STATE", "CREATED", "EXPERIMENT", "OUTCOME"], experiments.map {
+        if global.output == .json { return try Printer.json(["experiments": experiments]) }
+        try Printer.table(["ID", "STATE", "CREATED", "EXPERIMENT", "OUTCOME"], experiments.map {
             [$0.id, $0.state.rawValue, Printer.time($0.createdAt), $0.summary, $0.outcome ?? "-"]
         })
     }
@@ -133,8 +133,8 @@ struct ChaosList: ParsableCommand {
 
 /// `drover describe exp-…`.
 enum ExperimentDetail {
-    static func print(_ experiment: Experiment, format: OutputFormat) {
-        if format == .json { return Printer.json(experiment) }
+    static func print(_ experiment: Experiment, format: OutputFormat) throws(DroverError) {
+        if format == .json { return try Printer.json(experiment) }
         var lines: [(String, String)] = [
             ("Experiment", experiment.id), ("Action", experiment.summary), ("State", experiment.state.rawValue),
             ("Created", Printer.time(experiment.createdAt)),
@@ -143,6 +143,6 @@ enum ExperimentDetail {
         if let ended = experiment.endedAt { lines.append(("Ended", Printer.time(ended))) }
         if !experiment.targets.isEmpty { lines.append(("Instances", experiment.targets.joined(separator: ", "))) }
         if let outcome = experiment.outcome { lines.append(("Outcome", outcome)) }
-        Printer.fields(lines)
+        try Printer.fields(lines)
     }
 }

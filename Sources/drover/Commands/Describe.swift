@@ -14,12 +14,12 @@ struct Describe: ParsableCommand {
     func run() throws {
         let store = try global.store()
         if jobId.hasPrefix("exp-"), let experiment = try store.experiment(jobId) {
-            return ExperimentDetail.print(experiment, format: global.output)
+            return try ExperimentDetail.print(experiment, format: global.output)
         }
         guard let record = try store.job(jobId) else { throw DroverError.unknownJob(jobId) }
         let detail = try JobDetail.make(record, store: store)
         if global.output == .json {
-            Printer.json(detail)
+            try Printer.json(detail)
             return
         }
         var lines: [(String, String)] = [
@@ -69,12 +69,12 @@ struct Describe: ParsableCommand {
         if let document = try store.definitionDocument(record.jobDefinition), let extra = Self.extraFields(document) {
             lines.append(("Kept fields", extra))
         }
-        Printer.fields(lines)
+        try Printer.fields(lines)
         if !detail.attempts.isEmpty {
-            Printer.out("")
+            try Printer.out("")
             let simulated = detail.attempts.contains { $0.instanceId != nil }
             let header = ["ATTEMPT", "ENVIRONMENT"] + (simulated ? ["INSTANCE", "COST"] : []) + ["STARTED", "STOPPED", "EXIT", "REASON", "LOG"]
-            Printer.table(header, detail.attempts.enumerated().map { index, attempt in
+            try Printer.table(header, detail.attempts.enumerated().map { index, attempt in
                 var reason = [attempt.statusReason, attempt.container.reason].compactMap { $0 }.joined(separator: "; ")
                 if let experiment = attempt.interruptedBy { reason += " (experiment \(experiment))" }
                 let instance = simulated ? [attempt.instanceId ?? "-", attempt.cost.map(CostReport.dollars) ?? "-"] : []

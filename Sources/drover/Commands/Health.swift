@@ -38,8 +38,8 @@ struct Health: ParsableCommand {
             throw DroverError("unhealthy: the engine on \(path) runs, but its store does not open: \(error.message)", exitCode: 1)
         }
         let report = Report(healthy: true, stateDirectory: path, pid: status.pid, heartbeatAgeSeconds: status.heartbeatAge, activeJobs: active)
-        if global.output == .json { return Printer.json(report) }
-        print("healthy: engine \(pid) on \(path), alive \(String(format: "%.1f", status.heartbeatAge)) s ago, \(active) active job\(active == 1 ? "" : "s")")
+        if global.output == .json { return try Printer.json(report) }
+        try Printer.out("healthy: engine \(pid) on \(path), alive \(String(format: "%.1f", status.heartbeatAge)) s ago, \(active) active job\(active == 1 ? "" : "s")")
     }
 
     /// The JSON form of a healthy report.

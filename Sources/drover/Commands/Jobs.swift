@@ -38,18 +38,18 @@ struct Jobs: ParsableCommand {
         let store = try global.store()
         let records = try store.jobs(JobFilter(queue: queue, statuses: statuses, all: all || array != nil && statuses.isEmpty, arrayJobId: array, limit: limit))
         if global.output == .json {
-            Printer.json(["jobSummaryList": records])
+            try Printer.json(["jobSummaryList": records])
             return
         }
-        Printer.table(["JOB ID", "NAME", "QUEUE", "STATUS", "ATTEMPTS", "CREATED", "DETAIL"], records.map { record in
+        try Printer.table(["JOB ID", "NAME", "QUEUE", "STATUS", "ATTEMPTS", "CREATED", "DETAIL"], records.map { record in
             let detail = record.arraySize != nil ? ProgressDisplay.progress(record, store: store) : (record.statusReason ?? "")
             return [record.jobId, record.jobName, record.jobQueue, record.status.rawValue, String(record.attempts), Printer.time(record.createdAt), detail]
         })
         if records.isEmpty && !all && statuses.isEmpty {
-            Printer.note("no unfinished jobs (use --all to list finished ones)")
+            try Printer.note("no unfinished jobs (use --all to list finished ones)")
         }
         if try store.countActive() > 0 && !EngineLock.isHeld(directory: global.directory) {
-            Printer.note("note: no engine is running on \(global.directory.path): start `drover serve` (or `drover run`) to run RUNNABLE jobs")
+            try Printer.note("note: no engine is running on \(global.directory.path): start `drover serve` (or `drover run`) to run RUNNABLE jobs")
         }
     }
 }

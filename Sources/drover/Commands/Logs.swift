@@ -20,7 +20,7 @@ struct Logs: ParsableCommand {
             throw DroverError("\(jobId) is an array job of \(size) children: name one child, for example `drover logs \(jobId):0`")
         }
         if follow && record.attempts == 0 {
-            Printer.note("\(jobId) is \(record.status.rawValue) and has not started; waiting for its first attempt")
+            try Printer.note("\(jobId) is \(record.status.rawValue) and has not started; waiting for its first attempt")
             while let current = try store.job(jobId), current.attempts == 0, !current.status.isTerminal {
                 Thread.sleep(forTimeInterval: 0.2)
             }
@@ -33,27 +33,21 @@ struct Logs: ParsableCommand {
         guard number <= latest else {
             throw DroverError("\(jobId) has \(latest) attempt\(latest == 1 ? "" : "s"); there is no attempt \(number)")
         }
-        let path = store.logPath(ofJob: jobId, attempt: number)
-        var offset: UInt64 = 0
-        offset = Self.copy(path, from: offset)
+        // Streamed in pieces: a log of any size is printed in the same small memory.
+        func copy(from offset: Int64) throws(DroverError) -> Int64 {
+            try store.readLog(ofJob: jobId, attempt: number, from: offset) { bytes throws(DroverError) in
+                try OutputFile.standardOutput.write(bytes)
+            }
+        }
+        var offset = try copy(from: 0)
         guard follow else { return }
         while true {
             let current = try store.job(jobId)
             let stillRunning = current.map { $0.attempts == number && !$0.status.isTerminal && $0.status != .runnable } ?? false
-            offset = Self.copy(path, from: offset)
+            offset = try copy(from: offset)
             if !stillRunning { break }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        _ = Self.copy(path, from: offset)
-    }
-
-    /// Copies the file from `offset` to standard output; returns the new offset.
-    static func copy(_ path: String, from offset: UInt64) -> UInt64 {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return offset }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        let data = handle.readDataToEndOfFile()
-        FileHandle.standardOutput.write(data)
-        return offset + UInt64(data.count)
+        _ = try copy(from: offset)
     }
 }

@@ -10,8 +10,8 @@ struct Queues: ParsableCommand {
 
     func run() throws {
         let queues = try global.store().jobQueues()
-        if global.output == .json { return Printer.json(["jobQueues": queues]) }
-        Printer.table(["NAME", "PRIORITY", "STATE", "COMPUTE ENVIRONMENTS"], queues.map {
+        if global.output == .json { return try Printer.json(["jobQueues": queues]) }
+        try Printer.table(["NAME", "PRIORITY", "STATE", "COMPUTE ENVIRONMENTS"], queues.map {
             [$0.jobQueueName, String($0.priority ?? 0), ($0.state ?? .enabled).rawValue, $0.orderedEnvironmentNames.joined(separator: " → ")]
         })
     }
@@ -26,8 +26,8 @@ struct Environments: ParsableCommand {
         let store = try global.store()
         let environments = try store.computeEnvironments()
         let usage = Dictionary(try store.instanceUsage().map { ($0.environment, $0) }, uniquingKeysWith: { $1 })
-        if global.output == .json { return Printer.json(["computeEnvironments": environments]) }
-        Printer.table(["NAME", "TYPE", "STATE", "MAX VCPUS", "INSTANCES", "INSTANCE-HOURS", "INSTANCE COST"], environments.map {
+        if global.output == .json { return try Printer.json(["computeEnvironments": environments]) }
+        try Printer.table(["NAME", "TYPE", "STATE", "MAX VCPUS", "INSTANCES", "INSTANCE-HOURS", "INSTANCE COST"], environments.map {
             let simulated = usage[$0.computeEnvironmentName]
             return [$0.computeEnvironmentName, $0.computeResources?.type ?? "EC2", ($0.state ?? .enabled).rawValue, String(Int($0.maxvCpus)),
                     simulated.map { "\($0.instances) (\($0.interrupted) reclaimed, \($0.live) up)" } ?? ($0.isSimulated ? "0" : "local"),
@@ -43,8 +43,8 @@ struct Definitions: ParsableCommand {
 
     func run() throws {
         let definitions = try global.store().jobDefinitions()
-        if global.output == .json { return Printer.json(["jobDefinitions": definitions.map(\.definition)]) }
-        Printer.table(["DEFINITION", "COMMAND", "RETRY", "TIMEOUT"], definitions.map { item in
+        if global.output == .json { return try Printer.json(["jobDefinitions": definitions.map(\.definition)]) }
+        try Printer.table(["DEFINITION", "COMMAND", "RETRY", "TIMEOUT"], definitions.map { item in
             [item.ref, (item.definition.containerProperties?.command ?? []).joined(separator: " "),
              String(item.definition.retryStrategy?.attempts ?? 1), item.definition.timeout?.attemptDurationSeconds.map { "\($0)s" } ?? "-"]
         })

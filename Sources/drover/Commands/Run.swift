@@ -43,20 +43,20 @@ struct Run: ParsableCommand {
         // Different parameters make a different run (they are part of the key that resumes a run).
         let text = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "") + overrides.sorted { $0.key < $1.key }.map { "\n\($0)=\($1)" }.joined()
         let runKey = Self.runKey(path: URL(fileURLWithPath: file).standardizedFileURL.path, text: text)
-        var jobs: [SubmittedJob]
-        let previous = new ? [] : try store.unfinishedRun(runKey)
-        if !previous.isEmpty {
+        let requests = loaded.jobs.map(\.value).map { request in
+            var request = request
+            if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
+            return request
+        }
+        let jobs: [SubmittedJob]
+        switch try store.startRun(loaded, requests: requests, runKey: runKey, resume: !new) {
+        case .resumed(let previous):
             jobs = previous.map { SubmittedJob(jobId: $0.jobId, jobName: $0.jobName) }
-            Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
-        } else {
-            for change in try store.apply(loaded).changes where !change.hasPrefix("unchanged") { Printer.note(change) }
-            let requests = loaded.jobs.map(\.value).map { request in
-                var request = request
-                if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
-                return request
-            }
-            jobs = try store.submit(requests, runKey: runKey)
-            for job in jobs { Printer.note("submitted \(job.jobName) as \(job.jobId)") }
+            try Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
+        case .submitted(let applied, let submitted):
+            jobs = submitted
+            for change in applied.changes where !change.hasPrefix("unchanged") { try Printer.note(change) }
+            for job in jobs { try Printer.note("submitted \(job.jobName) as \(job.jobId)") }
         }
         let ids = jobs.map(\.jobId)
         let started = Date()
@@ -77,7 +77,7 @@ struct Run: ParsableCommand {
             stopMode = engine.inbox.stopMode
             withExtendedLifetime((lock, signals)) {}
         } else {
-            Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
+            try Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
             handedOff = true
             let inbox = Inbox()
             let signals = SignalHandlers { _ in inbox.requestStop() }
@@ -91,11 +91,11 @@ struct Run: ParsableCommand {
         let records = try ids.compactMap { id throws(DroverError) in try store.job(id) }
         if interrupted {
             if handedOff {
-                Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
+                try? Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
             } else if stopMode == .stopJobs {
-                Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
+                try? Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
             } else {
-                Printer.note("stopped: running jobs go on under their supervisor; run `drover run \(file)` again to follow and finish them")
+                try? Printer.note("stopped: running jobs go on under their supervisor; run `drover run \(file)` again to follow and finish them")
             }
             Foundation.exit(130)
         }

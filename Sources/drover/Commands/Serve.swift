@@ -1,3 +1,4 @@
+import CDroverSpawn
 import ArgumentParser
 import DroverCore
 import DroverEngine
@@ -35,15 +36,18 @@ struct Serve: ParsableCommand {
         options.pollInterval = max(0.01, pollInterval)
         let engine = Engine(store: store, options: options)
         let inbox = engine.inbox
-        let signals = SignalHandlers { _ in inbox.requestStop(.detach) }
-        Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
+        // A container's first process takes everything with it when it ends: there, stop the jobs
+        // and put them back in their queue rather than leave them to a supervisor about to die.
+        let mode: Inbox.StopMode = drover_is_first_process() != 0 ? .stopJobs : .detach
+        let signals = SignalHandlers { _ in inbox.requestStop(mode) }
+        try Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
         var lastCheck = Date.distantPast
         try engine.run(holding: lock) {
             guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }
             lastCheck = Date()
             return try store.countActive() == 0
         }
-        Printer.note("drover engine stopped")
+        try Printer.note("drover engine stopped")
         withExtendedLifetime((lock, signals)) {}
     }
 }

@@ -57,9 +57,9 @@ struct Submit: ParsableCommand {
         let request = try makeRequest()
         let submitted = try global.store().submit([request])
         if global.output == .json {
-            Printer.json(submitted.map { ["jobId": $0.jobId, "jobName": $0.jobName, "jobArn": "arn:aws:batch:local:000000000000:job/\($0.jobId)"] }[0])
+            try Printer.json(submitted.map { ["jobId": $0.jobId, "jobName": $0.jobName, "jobArn": "arn:aws:batch:local:000000000000:job/\($0.jobId)"] }[0])
         } else {
-            Printer.out(submitted[0].jobId)
+            try Printer.out(submitted[0].jobId)
         }
     }
 

@@ -1,10 +1,11 @@
 import DroverCore
 import Foundation
 
-/// Writes tables and JSON to standard output, messages to standard error.
+/// Writes tables and JSON to standard output, messages to standard error (through ``OutputFile``, so a
+/// closed pipe or a full disk is an error).
 enum Printer {
     /// Prints rows as aligned columns under a header.
-    static func table(_ header: [String], _ rows: [[String]]) {
+    static func table(_ header: [String], _ rows: [[String]]) throws(DroverError) {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -18,33 +19,33 @@ enum Printer {
         }
         var text = line(header) + "\n"
         for row in rows { text += line(row) + "\n" }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try OutputFile.standardOutput.write(text)
     }
 
     /// Prints a value as pretty JSON with sorted keys.
-    static func json<T: Encodable>(_ value: T) {
+    static func json<T: Encodable>(_ value: T) throws(DroverError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("null".utf8)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        try OutputFile.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
     }
 
     /// Prints a line to standard output.
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    static func out(_ text: String) throws(DroverError) {
+        try OutputFile.standardOutput.write(text + "\n")
     }
 
     /// Prints a line to standard error.
-    static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    static func note(_ text: String) throws(DroverError) {
+        try OutputFile.standardError.write(text + "\n")
     }
 
     /// `Key:   value` lines with the values aligned.
-    static func fields(_ lines: [(String, String)]) {
+    static func fields(_ lines: [(String, String)]) throws(DroverError) {
         let width = lines.map(\.0.count).max() ?? 0
-        for (key, value) in lines {
-            out((key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value)
-        }
+        try OutputFile.standardOutput.write(lines.map { key, value in
+            (key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value + "\n"
+        }.joined())
     }
 
     /// Epoch milliseconds as local `YYYY-MM-DD HH:MM:SS`.

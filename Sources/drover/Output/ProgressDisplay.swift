@@ -4,7 +4,8 @@ import Foundation
 import Synchronization
 
 /// The live progress of `drover run`: one line per job, redrawn in place on a terminal, printed
-/// when it changes (at most every few seconds) otherwise. Written to standard error.
+/// when it changes (at most every few seconds) otherwise. Written to standard error; a failed write is
+/// remembered by ``OutputFile`` and fails the command at its end.
 final class ProgressDisplay: Sendable {
     let store: Store
     let jobs: [SubmittedJob]
@@ -32,10 +33,10 @@ final class ProgressDisplay: Sendable {
                 if interactive {
                     var output = drawn > 0 ? "\u{1B}[\(drawn)A" : ""
                     output += lines.map { "\u{1B}[2K" + $0 }.joined(separator: "\n") + "\n"
-                    FileHandle.standardError.write(Data(output.utf8))
+                    try? OutputFile.standardError.write(output)
                     drawn = lines.count
                 } else if text != previous && (last || Date().timeIntervalSince(lastPrint) >= 2) {
-                    FileHandle.standardError.write(Data((text + "\n").utf8))
+                    try? OutputFile.standardError.write(text + "\n")
                     previous = text
                     lastPrint = Date()
                 }

@@ -7,7 +7,7 @@ enum Summary {
     static func print(_ records: [JobRecord], store: Store, elapsed: Double, format: OutputFormat,
                       simulation: (seed: UInt64, timeScale: Double)? = nil) throws(DroverError) {
         if format == .json {
-            Printer.json(try records.map { record throws(DroverError) in try JobDetail.make(record, store: store) })
+            try Printer.json(try records.map { record throws(DroverError) in try JobDetail.make(record, store: store) })
             return
         }
         var rows: [[String]] = []
@@ -23,26 +23,26 @@ enum Summary {
             let duration = record.stoppedAt.map { Printer.duration(Double($0 - record.createdAt) / 1000) } ?? "-"
             rows.append([record.jobName, record.jobId, record.status.rawValue, duration, detail])
         }
-        Printer.note("")
-        Printer.table(["NAME", "JOB ID", "STATUS", "TIME", "DETAIL"], rows)
+        try Printer.note("")
+        try Printer.table(["NAME", "JOB ID", "STATUS", "TIME", "DETAIL"], rows)
         var costs: [CostSummary] = []
         for record in records {
             if let cost = try store.costSummary(ofJob: record.jobId) { costs.append(cost) }
         }
         if !costs.isEmpty {
             let total = costs.reduce(CostSummary.zero, +)
-            Printer.out("cost \(CostReport.cost(total)); \(CostReport.interruptions(total))")
+            try Printer.out("cost \(CostReport.cost(total)); \(CostReport.interruptions(total))")
             if let simulation {
                 let scale = simulation.timeScale == 1 ? "" : ", --time-scale \(PlacementDecision.format(simulation.timeScale))"
-                Printer.out("simulated \(Printer.duration(elapsed * simulation.timeScale)) with --seed \(simulation.seed)\(scale)")
+                try Printer.out("simulated \(Printer.duration(elapsed * simulation.timeScale)) with --seed \(simulation.seed)\(scale)")
             }
         }
         let failed = records.filter { $0.status == .failed }
         if failed.isEmpty {
-            Printer.out("all \(records.count) job\(records.count == 1 ? "" : "s") succeeded in \(Printer.duration(elapsed))")
+            try Printer.out("all \(records.count) job\(records.count == 1 ? "" : "s") succeeded in \(Printer.duration(elapsed))")
         } else {
-            Printer.out("\(failed.count) of \(records.count) job\(records.count == 1 ? "" : "s") failed; see `drover describe \(failed[0].jobId)` and `drover logs \(failed[0].jobId)`")
-            if let line = try firstFailure(failed[0], store: store) { Printer.out(line) }
+            try Printer.out("\(failed.count) of \(records.count) job\(records.count == 1 ? "" : "s") failed; see `drover describe \(failed[0].jobId)` and `drover logs \(failed[0].jobId)`")
+            if let line = try firstFailure(failed[0], store: store) { try Printer.out(line) }
         }
     }
 

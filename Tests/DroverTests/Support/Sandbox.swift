@@ -56,13 +56,18 @@ final class Sandbox {
         return url.path
     }
 
-    func process(_ arguments: [String], environment: [String: String] = [:]) -> Process {
+    /// `drover ARGUMENTS --state-dir DIR`, not started; with `umask`, run under that umask (through /bin/sh).
+    func process(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         // `drover image` has no state directory; `drover chaos` takes it after its subcommand.
         let position = arguments.first == "chaos" ? 2 : 1
         process.arguments = arguments.first == "image" ? arguments
             : Array(arguments.prefix(position)) + ["--state-dir", stateDir.path] + arguments.dropFirst(position)
+        if let umask {
+            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", Self.binary] + (process.arguments ?? [])
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        }
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env["DROVER_STATE_DIR"] = nil
@@ -79,8 +84,8 @@ final class Sandbox {
 
     /// Runs `drover ARGUMENTS --state-dir DIR` to completion.
     @discardableResult
-    func drover(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = process(arguments, environment: environment)
+    func drover(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil) throws -> Result {
+        let process = process(arguments, environment: environment, umask: umask)
         let out = root.appendingPathComponent("out-\(UUID().uuidString)")
         let err = root.appendingPathComponent("err-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -105,8 +110,8 @@ final class Sandbox {
 
     /// Starts `drover serve` in the background; it is killed when the sandbox goes away.
     @discardableResult
-    func serve(_ options: [String] = [], environment: [String: String] = [:]) throws -> Process {
-        let process = process(["serve", "--poll-interval", "0.05"] + options, environment: environment)
+    func serve(_ options: [String] = [], environment: [String: String] = [:], umask: String? = nil) throws -> Process {
+        let process = process(["serve", "--poll-interval", "0.05"] + options, environment: environment, umask: umask)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice

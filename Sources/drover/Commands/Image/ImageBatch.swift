@@ -56,7 +56,7 @@ struct ImageBatch: ParsableCommand {
             progress.update(counts, last: result)
         }
         progress.finish()
-        sink.close()
+        try sink.close()
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
             let shardText = shard.map { " (shard \($0.index) of \($0.count), \(files.count) of \(all.count) files)" } ?? ""
@@ -66,8 +66,8 @@ struct ImageBatch: ParsableCommand {
                 "bytes: \(ImageProgress.size(totals.bytesIn)) in, \(ImageProgress.size(totals.bytesOut)) out",
             ]
             if reportPath != "-" { lines.append("report: \(reportPath)") }
-            let out = reportPath == "-" ? FileHandle.standardError : FileHandle.standardOutput
-            out.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            let out = reportPath == "-" ? OutputFile.standardError : OutputFile.standardOutput
+            try out.write(lines.joined(separator: "\n") + "\n")
         }
         if totals.failed > 0 { throw ExitCode(1) }
     }

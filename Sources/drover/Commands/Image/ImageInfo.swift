@@ -15,6 +15,7 @@ struct ImageInfo: ParsableCommand {
     func run() throws {
         var failed = 0
         for path in files {
+            let line: String
             do throws(ImageError) {
                 let reader = try ImageReader(bytes: try FileBytes(path: path))
                 let header = reader.header
@@ -27,11 +28,12 @@ struct ImageInfo: ParsableCommand {
                 if header.progressive { facts.append("progressive") }
                 if header.interlaced { facts.append("interlaced") }
                 if let icc = reader.color.icc { facts.append("ICC \(icc.count) bytes") }
-                print("\(path): \(facts.joined(separator: ", ")): ok")
+                line = "\(path): \(facts.joined(separator: ", ")): ok"
             } catch {
                 failed += 1
-                print("\(path): \(error)")
+                line = "\(path): \(error)"
             }
+            try Printer.out(line)
         }
         if failed > 0 { throw ExitCode(1) }
     }

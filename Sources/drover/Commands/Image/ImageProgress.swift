@@ -46,8 +46,10 @@ final class ImageProgress: Sendable {
         write(String(format: "\r\u{1B}[K[%@] %d/%d files · %d failed · %.1f files/s · ETA %.0f s", bar, counts.done, total, counts.failed, rate, remaining))
     }
 
+    /// Progress is drawn from the workers' callback, where nothing can be thrown: a failed write is remembered by
+    /// ``OutputFile`` and fails the command at its end.
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        try? OutputFile.standardError.write(text)
     }
 
     /// A byte count for people: 1.2 MB.

@@ -86,9 +86,9 @@ enum SingleFile {
             let line = "\(output): \(written.width)x\(written.height), \(result.bytesIn) -> \(written.bytes) bytes"
             // Written into a pipe or device (`/dev/stdout`), the line goes to stderr so the image stays whole.
             if AtomicFile.stream(output) != nil {
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                try Printer.note(line)
             } else {
-                print(line)
+                try Printer.out(line)
             }
         }
     }

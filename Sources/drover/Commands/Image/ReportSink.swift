@@ -3,12 +3,14 @@ import DroverImaging
 import Foundation
 
 /// Writes the JSON-lines report, one line per file as it finishes (so a killed run still has its lines).
+///
+/// A line that cannot be written (a full disk, a closed pipe) is remembered; ``close()`` throws it.
 final class ReportSink: Sendable {
-    private let handle: FileHandle
+    private let file: OutputFile
 
     init(path: String) throws(DroverError) {
         if path == "-" {
-            handle = FileHandle.standardOutput
+            file = OutputFile.standardOutput
             return
         }
         let folder = (path as NSString).deletingLastPathComponent
@@ -17,7 +19,7 @@ final class ReportSink: Sendable {
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.failure("cannot write \(path)", errno) }
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        file = OutputFile(descriptor: descriptor, name: "--report \(path)")
     }
 
     /// `mkdir -p`: nil, or the errno of the first folder that could not be made.
@@ -39,15 +41,20 @@ final class ReportSink: Sendable {
         return DroverError(message, exitCode: 1)
     }
 
+    /// Appends the line of one file; a failure is kept for ``close()`` (this runs in the workers' callback).
     func write(_ result: FileResult) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard var line = try? encoder.encode(result) else { return }
-        line.append(UInt8(ascii: "\n"))
-        handle.write(line)
+        guard let line = try? encoder.encode(result) else { return }
+        try? file.write(String(decoding: line, as: UTF8.self) + "\n")
     }
 
-    func close() {
-        if handle !== FileHandle.standardOutput { try? handle.close() }
+    /// Closes the report, throwing the first line that could not be written.
+    func close() throws(DroverError) {
+        if file === OutputFile.standardOutput {
+            if let error = file.error { throw error }
+            return
+        }
+        try file.close()
     }
 }
