@@ -51,8 +51,22 @@ typedef struct {
     long long tree_until;// monotonic ms until which the exit waits for the rest of the tree
     char cause[48];
     char cgroup[32];     // name of its cgroup under the supervisor's, "" without cgroups
+    int cgroup_procs, cgroup_events;
     char *log;
+    int queued;          // waiting for room in its group
+    unsigned long long seq;  // order of arrival
+    char *request;       // the start frame, kept while queued
+    size_t request_length;
+    int group;           // index in groups, -1 for none
+    long long need_cpu, need_memory;
 } entry_t;
+
+/// A compute environment's room: attempts of a group start, in order of arrival, while they fit.
+typedef struct {
+    char name[128];
+    long long capacity_cpu, capacity_memory;
+    long long used_cpu, used_memory;
+} group_t;
 
 typedef struct {
     int fd;
@@ -65,11 +79,24 @@ typedef struct {
 
 static entry_t *entries;
 static size_t entry_count, entry_cap;
+static group_t *groups;
+static size_t group_count, group_cap;
+static unsigned long long arrivals;
+static int holding;  // while set, freed room starts nothing (queued attempts are being dropped)
 static client_t clients[MAX_CLIENTS];
 static int listen_fd = -1, journal_fd = -1, cgroup_fd = -1;
 static char cgroup_base[PATH_MAX];
 static char socket_name[64], journal_name[64];
 static unsigned long cgroup_seq;
+
+/// Job cgroups are reused once empty: making and removing one per attempt costs more than the attempt of a short job.
+typedef struct {
+    char name[32];
+    int procs;   // cgroup.procs, open for writing
+    int events;  // cgroup.events, open for reading
+} cgroup_slot_t;
+static cgroup_slot_t *free_cgroups;
+static size_t free_cgroup_count, free_cgroup_cap;
 static volatile int child_errno;
 
 static long long monotonic_ms(void) {
@@ -196,11 +223,11 @@ static void signal_tree(entry_t *entry, int signal) {
 /// Whether anything of an ended attempt's tree is still alive (its cgroup, or its process group).
 static int tree_alive(entry_t *entry) {
     if (entry->cgroup[0] != '\0' && cgroup_fd >= 0) {
-        if (unlinkat(cgroup_fd, entry->cgroup, AT_REMOVEDIR) == 0 || errno == ENOENT) {
-            entry->cgroup[0] = '\0';
-            return 0;
-        }
-        return 1;
+        char text[128];
+        ssize_t length = entry->cgroup_events >= 0 ? pread(entry->cgroup_events, text, sizeof text - 1, 0) : -1;
+        if (length < 0) return 0;
+        text[length] = '\0';
+        return strstr(text, "populated 1") != NULL;
     }
     return entry->pid > 0 && kill(-entry->pid, 0) == 0;
 }
@@ -271,7 +298,7 @@ static entry_t *find_entry(const char *job, long attempt) {
 
 static entry_t *find_running(const char *job) {
     for (size_t i = 0; i < entry_count; i++) {
-        if (entries[i].running && strcmp(entries[i].job, job) == 0) return &entries[i];
+        if ((entries[i].running || entries[i].queued) && strcmp(entries[i].job, job) == 0) return &entries[i];
     }
     return NULL;
 }
@@ -282,20 +309,50 @@ static entry_t *add_entry(const char *job, long attempt) {
     memset(entry, 0, sizeof *entry);
     entry->job = strdup(job);
     entry->attempt = attempt;
+    entry->group = -1;
+    entry->seq = ++arrivals;
+    entry->cgroup_procs = entry->cgroup_events = -1;
     return entry;
 }
 
 static void remove_entry(entry_t *entry) {
     free(entry->job);
     free(entry->log);
+    free(entry->request);
     size_t index = (size_t)(entry - entries);
     entries[index] = entries[--entry_count];
 }
 
 /// Journals and sends an ended attempt's exit (once its tree is gone or waited for long enough).
+static void pump(int group);
+
 static void report(entry_t *entry) {
     if (entry->reported) return;
     entry->reported = 1;
+    int group = entry->group;
+    if (group >= 0 && !entry->queued) {
+        groups[group].used_cpu -= entry->need_cpu;
+        groups[group].used_memory -= entry->need_memory;
+    }
+    entry->queued = 0;
+    entry->group = -1;
+    free(entry->request);
+    entry->request = NULL;
+    if (entry->cgroup[0] != '\0') {
+        if (!tree_alive(entry)) {
+            free_cgroups = grow(free_cgroups, &free_cgroup_cap, free_cgroup_count + 1, sizeof *free_cgroups);
+            cgroup_slot_t *slot = &free_cgroups[free_cgroup_count++];
+            snprintf(slot->name, sizeof slot->name, "%s", entry->cgroup);
+            slot->procs = entry->cgroup_procs;
+            slot->events = entry->cgroup_events;
+        } else {
+            // Still not empty after the wait: leave it to be removed when the supervisor ends.
+            if (entry->cgroup_procs >= 0) close(entry->cgroup_procs);
+            if (entry->cgroup_events >= 0) close(entry->cgroup_events);
+        }
+        entry->cgroup[0] = '\0';
+        entry->cgroup_procs = entry->cgroup_events = -1;
+    }
     if (entry->log != NULL) {
         struct stat info;
         if (stat(entry->log, &info) == 0 && info.st_size == 0) unlink(entry->log);
@@ -303,6 +360,14 @@ static void report(entry_t *entry) {
     journal("X %ld %d %lld %s %s\n", entry->attempt, entry->status, entry->ended_ms,
             entry->cause[0] ? entry->cause : "-", entry->job);
     send_exited(NULL, entry);
+    if (group >= 0) pump(group);
+}
+
+/// Ends a queued attempt that never started (an engine stopped it, or a new engine took over).
+static void drop_queued(entry_t *entry) {
+    entry->ended_ms = epoch_ms();
+    snprintf(entry->cause, sizeof entry->cause, "unstarted");
+    report(entry);
 }
 
 static void ended(entry_t *entry, int status) {
@@ -312,12 +377,13 @@ static void ended(entry_t *entry, int status) {
     entry->kill_at = 0;
     entry->deadline = 0;
     // The job is over: the rest of its tree goes with it.
-    signal_tree(entry, SIGKILL);
+    if (entry->cgroup[0] == '\0' || tree_alive(entry)) signal_tree(entry, SIGKILL);
     sweep_orphans();
     entry->tree_until = monotonic_ms() + TREE_WAIT_MS;
     if (!tree_alive(entry)) report(entry);
 }
 
+static void fail_start(const char *job, long attempt, const char *cause) __attribute__((unused));
 static void fail_start(const char *job, long attempt, const char *cause) {
     entry_t *entry = add_entry(job, attempt);
     entry->status = 127 << 8;
@@ -360,30 +426,88 @@ static char **read_list(char **cursor, char *end, long count) {
     return list;
 }
 
-/// Spawn frame: job, attempt, executable ("" to search the job's PATH), working directory, log file, timeout ms
-/// (0: none), grace ms, argument count, arguments..., environment count, variables...
-static void start_attempt(char *payload, size_t length) {
+/// Start frame: job, attempt, executable ("" to search the job's PATH), working directory, log file, timeout ms
+/// (0: none), grace ms, group ("" for none), group capacity in milli-vCPUs and MiB, the attempt's need in milli-vCPUs and
+/// MiB, argument count, arguments..., environment count, variables... Queued until its group has room.
+static void enqueue(char *payload, size_t length) {
     fields_t f;
-    split_fields(payload, length, &f, 7);
-    if (f.count < 7) return;
-    const char *job = f.fields[0], *executable = f.fields[2], *directory = f.fields[3], *log = f.fields[4];
+    split_fields(payload, length, &f, 12);
+    if (f.count < 12) return;
+    const char *job = f.fields[0];
     long attempt = atol(f.fields[1]);
+    if (find_entry(job, attempt) != NULL) return;
+    if (find_running(job) != NULL) {
+        // Never two copies of one job at once, whatever an engine asks.
+        fail_start(job, attempt, "refused");
+        return;
+    }
+    entry_t *entry = add_entry(job, attempt);
+    entry->queued = 1;
+    entry->request = malloc(length);
+    if (entry->request == NULL) abort();
+    memcpy(entry->request, payload, length);
+    entry->request_length = length;
+    entry->need_cpu = atoll(f.fields[10]);
+    entry->need_memory = atoll(f.fields[11]);
+    if (f.fields[7][0] != '\0') {
+        int found = -1;
+        for (size_t i = 0; i < group_count && found < 0; i++) if (strcmp(groups[i].name, f.fields[7]) == 0) found = (int)i;
+        if (found < 0) {
+            groups = grow(groups, &group_cap, group_count + 1, sizeof *groups);
+            found = (int)group_count++;
+            memset(&groups[found], 0, sizeof groups[found]);
+            snprintf(groups[found].name, sizeof groups[found].name, "%s", f.fields[7]);
+        }
+        groups[found].capacity_cpu = atoll(f.fields[8]);
+        groups[found].capacity_memory = atoll(f.fields[9]);
+        entry->group = found;
+    }
+    pump(entry->group);
+}
+
+static void spawn(entry_t *entry);
+
+/// Starts the oldest queued attempts of `group` (-1: those of no group) while they fit.
+static void pump(int group) {
+    while (!holding) {
+        entry_t *head = NULL;
+        for (size_t i = 0; i < entry_count; i++) {
+            if (entries[i].queued && entries[i].group == group && (head == NULL || entries[i].seq < head->seq)) head = &entries[i];
+        }
+        if (head == NULL) return;
+        if (group >= 0) {
+            group_t *room = &groups[group];
+            int empty = room->used_cpu == 0 && room->used_memory == 0;
+            if (!empty && (room->used_cpu + head->need_cpu > room->capacity_cpu ||
+                           room->used_memory + head->need_memory > room->capacity_memory)) return;
+            room->used_cpu += head->need_cpu;
+            room->used_memory += head->need_memory;
+        }
+        head->queued = 0;
+        spawn(head);
+    }
+}
+
+/// Starts a dequeued attempt: on failure its exit is reported at once.
+static void spawn(entry_t *entry) {
+    fields_t f;
+    split_fields(entry->request, entry->request_length, &f, 12);
+    const char *executable = f.fields[2], *directory = f.fields[3], *log = f.fields[4];
     long long timeout = atoll(f.fields[5]), grace = atoll(f.fields[6]);
     char *cursor = f.rest;
-    if (cursor >= f.end) return;
-    long argc = atol(cursor);
-    cursor += strlen(cursor) + 1;
+    long argc = cursor < f.end ? atol(cursor) : 0;
+    if (cursor < f.end) cursor += strlen(cursor) + 1;
     char **argv = read_list(&cursor, f.end, argc);
-    if (argv == NULL || argc < 1 || cursor >= f.end) { free(argv); return; }
-    long envc = atol(cursor);
-    cursor += strlen(cursor) + 1;
+    long envc = cursor < f.end ? atol(cursor) : -1;
+    if (cursor < f.end) cursor += strlen(cursor) + 1;
     char **envp = read_list(&cursor, f.end, envc);
-    if (envp == NULL) { free(argv); return; }
-
-    if (find_entry(job, attempt) != NULL || find_running(job) != NULL) {
-        // Never two copies of one job at once, whatever an engine asks.
-        if (find_entry(job, attempt) == NULL) fail_start(job, attempt, "refused");
-        free(argv); free(envp);
+    if (argv == NULL || envp == NULL || argc < 1) {
+        free(argv);
+        free(envp);
+        entry->status = 127 << 8;
+        entry->ended_ms = epoch_ms();
+        snprintf(entry->cause, sizeof entry->cause, "exec:%d", EINVAL);
+        report(entry);
         return;
     }
 
@@ -403,76 +527,92 @@ static void start_attempt(char *payload, size_t length) {
         free(copy);
     }
 
+    char cause[48] = "";
     int log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (log_fd < 0) {
-        char cause[48];
-        snprintf(cause, sizeof cause, "log:%d", errno);
-        fail_start(job, attempt, cause);
-        for (int i = 0; i < candidate_count; i++) free(candidates[i]);
-        free(argv); free(envp);
-        return;
-    }
+    if (log_fd < 0) snprintf(cause, sizeof cause, "log:%d", errno);
     char cgroup[32] = "";
-    int cgroup_procs = -1;
-    if (cgroup_fd >= 0) {
-        snprintf(cgroup, sizeof cgroup, "j%lu", ++cgroup_seq);
-        char procs[64];
-        snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup);
-        if (mkdirat(cgroup_fd, cgroup, 0755) == 0) {
-            cgroup_procs = openat(cgroup_fd, procs, O_WRONLY | O_CLOEXEC);
-        }
-        if (cgroup_procs < 0) {
-            unlinkat(cgroup_fd, cgroup, AT_REMOVEDIR);
-            cgroup[0] = '\0';
+    int cgroup_procs = -1, cgroup_events = -1;
+    if (log_fd >= 0 && cgroup_fd >= 0) {
+        if (free_cgroup_count > 0) {
+            cgroup_slot_t *slot = &free_cgroups[--free_cgroup_count];
+            snprintf(cgroup, sizeof cgroup, "%s", slot->name);
+            cgroup_procs = slot->procs;
+            cgroup_events = slot->events;
+        } else {
+            snprintf(cgroup, sizeof cgroup, "j%lu", ++cgroup_seq);
+            char path[64];
+            if (mkdirat(cgroup_fd, cgroup, 0755) == 0) {
+                snprintf(path, sizeof path, "%s/cgroup.procs", cgroup);
+                cgroup_procs = openat(cgroup_fd, path, O_WRONLY | O_CLOEXEC);
+                snprintf(path, sizeof path, "%s/cgroup.events", cgroup);
+                cgroup_events = openat(cgroup_fd, path, O_RDONLY | O_CLOEXEC);
+            }
+            if (cgroup_procs < 0 || cgroup_events < 0) {
+                if (cgroup_procs >= 0) close(cgroup_procs);
+                if (cgroup_events >= 0) close(cgroup_events);
+                cgroup_procs = cgroup_events = -1;
+                unlinkat(cgroup_fd, cgroup, AT_REMOVEDIR);
+                cgroup[0] = '\0';
+            }
         }
     }
-    pid_t parent = getpid();
-    child_errno = 0;
-    pid_t pid = vfork();
-    if (pid == 0) {
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        if (cgroup_procs >= 0 && write(cgroup_procs, "0", 1) != 1) { /* runs outside a cgroup */ }
-        sigset_t none;
-        sigemptyset(&none);
-        int null_fd = open("/dev/null", O_RDONLY);
-        if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0) {
-            child_errno = errno ? errno : EIO;
+    pid_t pid = -1;
+    if (log_fd >= 0) {
+        pid_t parent = getpid();
+        child_errno = 0;
+        pid = vfork();
+        if (pid == 0) {
+            setpgid(0, 0);
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(127);
+            if (cgroup_procs >= 0 && write(cgroup_procs, "0", 1) != 1) { /* runs outside a cgroup */ }
+            sigset_t none;
+            sigemptyset(&none);
+            int null_fd = open("/dev/null", O_RDONLY);
+            if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0) {
+                child_errno = errno ? errno : EIO;
+                _exit(127);
+            }
+            syscall(SYS_close_range, 3u, ~0u, 0u);
+            if (directory[0] != '\0' && chdir(directory) != 0) {
+                child_errno = errno;
+                _exit(127);
+            }
+            sigprocmask(SIG_SETMASK, &none, NULL);
+            int first_error = ENOENT;
+            for (int i = 0; i < candidate_count; i++) {
+                execve(candidates[i], argv, envp);
+                if (errno != ENOENT && first_error == ENOENT) first_error = errno;
+            }
+            child_errno = first_error;
             _exit(127);
         }
-        syscall(SYS_close_range, 3u, ~0u, 0u);
-        if (directory[0] != '\0' && chdir(directory) != 0) {
-            child_errno = errno;
-            _exit(127);
+        int spawn_errno = pid < 0 ? errno : child_errno;
+        if (pid > 0 && spawn_errno != 0) {
+            int status;
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         }
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        int first_error = ENOENT;
-        for (int i = 0; i < candidate_count; i++) {
-            execve(candidates[i], argv, envp);
-            if (errno != ENOENT && first_error == ENOENT) first_error = errno;
+        if (pid < 0 || spawn_errno != 0) {
+            snprintf(cause, sizeof cause, "%s:%d", pid < 0 ? "fork" : "exec", spawn_errno);
+            pid = -1;
         }
-        child_errno = first_error;
-        _exit(127);
+        close(log_fd);
     }
-    int spawn_errno = pid < 0 ? errno : child_errno;
-    close(log_fd);
-    if (cgroup_procs >= 0) close(cgroup_procs);
     for (int i = 0; i < candidate_count; i++) free(candidates[i]);
     free(argv);
     free(envp);
-    if (pid > 0 && spawn_errno != 0) {
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    }
-    if (pid < 0 || spawn_errno != 0) {
-        if (cgroup[0]) unlinkat(cgroup_fd, cgroup, AT_REMOVEDIR);
-        char cause[48];
-        snprintf(cause, sizeof cause, "%s:%d", pid < 0 ? "fork" : "exec", spawn_errno);
-        fail_start(job, attempt, cause);
+    if (pid < 0) {
+        if (cgroup[0]) {
+            close(cgroup_procs);
+            close(cgroup_events);
+            unlinkat(cgroup_fd, cgroup, AT_REMOVEDIR);
+        }
+        entry->status = 127 << 8;
+        entry->ended_ms = epoch_ms();
+        snprintf(entry->cause, sizeof entry->cause, "%s", cause);
+        report(entry);
         return;
     }
-    entry_t *entry = add_entry(job, attempt);
     entry->pid = pid;
     entry->running = 1;
     entry->started_ms = epoch_ms();
@@ -480,7 +620,11 @@ static void start_attempt(char *payload, size_t length) {
     entry->log = strdup(log);
     if (timeout > 0) entry->deadline = monotonic_ms() + timeout;
     snprintf(entry->cgroup, sizeof entry->cgroup, "%s", cgroup);
-    journal("R %ld %d %lld %s %s\n", attempt, (int)pid, entry->started_ms, cgroup[0] ? cgroup : "-", job);
+    entry->cgroup_procs = cgroup_procs;
+    entry->cgroup_events = cgroup_events;
+    free(entry->request);
+    entry->request = NULL;
+    journal("R %ld %d %lld %s %s\n", entry->attempt, (int)pid, entry->started_ms, cgroup[0] ? cgroup : "-", entry->job);
     send_started(NULL, entry);
 }
 
@@ -492,6 +636,10 @@ static void signal_attempt(char *payload, size_t length) {
     split_fields(payload, length, &f, 4);
     if (f.count < 4) return;
     entry_t *entry = find_entry(f.fields[0], atol(f.fields[1]));
+    if (entry != NULL && entry->queued) {
+        drop_queued(entry);
+        return;
+    }
     if (entry == NULL || !entry->running) return;
     int number = atoi(f.fields[2]);
     long long after = atoll(f.fields[3]);
@@ -516,6 +664,12 @@ static void acknowledge(char *payload, size_t length) {
 
 /// Hello: everything running and every exit not yet acknowledged, then the supervisor's own hello.
 static void hello(client_t *client) {
+    // Attempts queued by an engine that is gone never start: the new engine decides again.
+    holding = 1;
+    for (size_t i = 0; i < entry_count; i++) {
+        if (entries[i].queued) drop_queued(&entries[i]);
+    }
+    holding = 0;
     client->hello = 1;
     for (size_t i = 0; i < entry_count; i++) {
         entry_t *entry = &entries[i];
@@ -535,7 +689,7 @@ static void handle_frame(client_t *client, char *payload, size_t length) {
     payload++;
     length--;
     switch (type) {
-    case 'S': start_attempt(payload, length); break;
+    case 'S': enqueue(payload, length); break;
     case 'K': signal_attempt(payload, length); break;
     case 'A': acknowledge(payload, length); break;
     case 'H': hello(client); break;
@@ -654,6 +808,17 @@ static int any_work(void) {
     return 0;
 }
 
+/// Removes the job cgroups and the supervisor's own (what is still populated stays: the kernel refuses).
+static void remove_cgroups(void) {
+    if (cgroup_fd < 0) return;
+    for (unsigned long i = 1; i <= cgroup_seq; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "j%lu", i);
+        unlinkat(cgroup_fd, name, AT_REMOVEDIR);
+    }
+    rmdir(cgroup_base);
+}
+
 static void finish_and_exit(int code) {
     int keep_journal = 0;
     for (size_t i = 0; i < entry_count; i++) keep_journal |= entries[i].reported;
@@ -663,7 +828,7 @@ static void finish_and_exit(int code) {
     }
     if (!keep_journal) unlink(journal_name);
     unlink(socket_name);
-    if (cgroup_fd >= 0) rmdir(cgroup_base);
+    remove_cgroups();
     _exit(code);
 }
 
@@ -732,7 +897,7 @@ int drover_supervisor_main(int argc, char **argv) {
                 entry->kill_at = 0;
                 signal_tree(entry, SIGKILL);
             }
-            if (!entry->running && !entry->reported) {
+            if (!entry->running && !entry->reported && !entry->queued) {
                 if (!tree_alive(entry) || now >= entry->tree_until) report(entry);
                 else if (now + 10 < wake) wake = now + 10;
             }
@@ -746,6 +911,14 @@ int drover_supervisor_main(int argc, char **argv) {
             struct stat info;
             if (journal_fd >= 0 && fstat(journal_fd, &info) == 0 && info.st_nlink == 0) {
                 for (size_t i = 0; i < entry_count; i++) if (entries[i].running) signal_tree(&entries[i], SIGKILL);
+                long long until = monotonic_ms() + 1000;
+                while (monotonic_ms() < until) {
+                    int status;
+                    pid_t done = waitpid(-1, &status, WNOHANG);
+                    if (done < 0) break;
+                    if (done == 0) usleep(10000);
+                }
+                remove_cgroups();
                 _exit(0);
             }
         }
@@ -784,6 +957,10 @@ int drover_supervisor_main(int argc, char **argv) {
             }
             if (terminate) {
                 // Asked to go: the jobs go first, and their exits are kept in the journal.
+                holding = 1;
+                for (size_t i = 0; i < entry_count; i++) {
+                    if (entries[i].queued) drop_queued(&entries[i]);
+                }
                 for (size_t i = 0; i < entry_count; i++) {
                     if (entries[i].running) {
                         snprintf(entries[i].cause, sizeof entries[i].cause, "supervisor");

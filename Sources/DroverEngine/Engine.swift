@@ -38,6 +38,9 @@ public final class Engine {
     /// Jobs claimed but not yet written: the store still shows them RUNNABLE, so the scheduler must
     /// not pick them again. Their processes start once the claim is written.
     var unrecorded: Set<String> = []
+    /// Written claims waiting to start, oldest first: a claim made ahead starts the moment a
+    /// running attempt of its environment ends, without waiting for a write.
+    var ready: [String] = []
     /// Monotonic second of the last memory check.
     var lastMemoryCheck = 0.0
     let baseEnvironment: [String: String]
@@ -84,6 +87,7 @@ public final class Engine {
             if absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
             var batch = EngineBatch()
             batch.finished = handle(inbox.drain())
+            launchReady()
             batch.instances = apply(simulator.advance(monotonic: now), now: now)
             if now - lastPoll >= options.pollInterval {
                 lastPoll = now
@@ -131,7 +135,7 @@ public final class Engine {
             for id in report.claims {
                 unrecorded.remove(id)
                 if report.accepted.contains(id) {
-                    if !stopping { start(id) }
+                    ready.append(id)
                 } else {
                     running[id] = nil
                 }
@@ -139,7 +143,17 @@ public final class Engine {
             if !report.finished.isEmpty { executor.acknowledge(report.finished) }
             if report.becameRunnable || report.accepted.count < report.claims.count { markDirty() }
         }
+        launchReady()
         return !reports.isEmpty
+    }
+
+    /// Hands the written claims to the executor, in the order they were claimed. Claims made ahead
+    /// (see ``place(_:queue:environments:capacity:now:)``) wait there for a running attempt of their
+    /// environment to end, and start the moment one does.
+    func launchReady() {
+        guard !ready.isEmpty, !stopping else { return }
+        for id in ready where running[id]?.launched == false { start(id) }
+        ready.removeAll(keepingCapacity: true)
     }
 
     /// Notes started processes and turns exits into finished attempts.
@@ -195,6 +209,13 @@ public final class Engine {
     /// machine was at fault).
     static func outcome(of exit: ProcessExit, stop: RunningAttempt.StopKind?) -> (AttemptOutcome, counts: Bool)? {
         var outcome: AttemptOutcome
+        if exit.neverStarted {
+            if case .terminate(let reason)? = stop {
+                return (AttemptOutcome(kind: .terminated, exitCode: nil, reason: nil, statusReason: reason), true)
+            }
+            return (AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil,
+                                   statusReason: "Stopped before it started; the job will run again"), false)
+        }
         if let error = exit.launchError {
             if exit.transient {
                 return (AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)",
@@ -288,7 +309,8 @@ public final class Engine {
     func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String)]) {
         var claims: [(job: RunnableJob, environment: String)] = []
         var reasons: [(id: String, reason: String)] = []
-        var capacity = Capacity(usage: currentUsage(), hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count)
+        var capacity = Capacity(usage: currentUsage(), ahead: aheadUsage(),
+                                hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count)
         simulator.beginPass()
         let now = simulator.simulated(Self.monotonic())
         for route in routes {
@@ -338,8 +360,10 @@ public final class Engine {
 
     /// What is free in one scheduling pass.
     struct Capacity {
-        /// Local environments' limits and use.
+        /// Local environments' limits and use (claims included).
         var usage: [String: EnvironmentUsage]
+        /// Local environments' claims made ahead: at most one environment's worth each.
+        var ahead: [String: EnvironmentUsage]
         /// Processes that may still start on simulated environments.
         var hostSlots: Int
     }
@@ -363,7 +387,16 @@ public final class Engine {
                 capacity.usage[environment]?.usedVcpus += need.vcpus
                 capacity.usage[environment]?.usedMemory.add(saturating: need.memory)
                 return .start(environment: environment, instance: nil)
-            case .wait(let reason): return .wait(reason)
+            case .wait(let reason):
+                // Full: claim ahead, so that the claim is written before a slot frees and the job
+                // starts the moment one does.
+                for name in names where environments[name]?.isEnabled == true {
+                    guard let usage = capacity.usage[name], usage.canEverHold(need), capacity.ahead[name]?.hasRoom(for: need) == true else { continue }
+                    capacity.ahead[name]?.usedVcpus += need.vcpus
+                    capacity.ahead[name]?.usedMemory.add(saturating: need.memory)
+                    return .start(environment: name, instance: nil)
+                }
+                return .wait(reason)
             case .never(let reason): return .never(reason)
             }
         }
@@ -414,12 +447,27 @@ public final class Engine {
     }
 
     /// Each known environment's limits and what running attempts hold on it.
-    func currentUsage() -> [String: EnvironmentUsage] {
+    func currentUsage(launchedOnly: Bool = false) -> [String: EnvironmentUsage] {
         var usage: [String: EnvironmentUsage] = [:]
         for (name, environment) in environments where simulator.fleets[name] == nil {
             usage[name] = EnvironmentUsage(name: name, enabled: environment.isEnabled, maxVcpus: environment.maxvCpus, maxMemory: options.memoryMiB)
         }
-        for attempt in running.values {
+        for attempt in running.values where attempt.launched || !launchedOnly {
+            usage[attempt.environment]?.usedVcpus += attempt.need.vcpus
+            usage[attempt.environment]?.usedMemory.add(saturating: attempt.need.memory)
+        }
+        return usage
+    }
+
+    /// What claims whose processes have not started hold of each local environment, against a
+    /// budget of one environment's worth.
+    func aheadUsage() -> [String: EnvironmentUsage] {
+        var usage = currentUsage()
+        for name in usage.keys {
+            usage[name]?.usedVcpus = 0
+            usage[name]?.usedMemory = 0
+        }
+        for attempt in running.values where attempt.pid == nil && attempt.instance == nil {
             usage[attempt.environment]?.usedVcpus += attempt.need.vcpus
             usage[attempt.environment]?.usedMemory.add(saturating: attempt.need.memory)
         }
@@ -454,12 +502,19 @@ public final class Engine {
         executor.launch(AttemptLaunch(key: claimed.key, executable: executable(spec.command.first ?? ""), command: spec.command,
                                       environment: environment, workingDirectory: workingDirectory,
                                       logPath: store.logPath(ofJob: id, attempt: attempt),
-                                      timeoutSeconds: spec.attemptDurationSeconds.map(Double.init), graceSeconds: options.killGraceSeconds))
+                                      timeoutSeconds: spec.attemptDurationSeconds.map(Double.init), graceSeconds: options.killGraceSeconds,
+                                      room: room(of: claimed), need: claimed.need))
         if let stopKind = claimed.stopKind {
             // Asked to stop while its claim was being written.
             running[id]?.termSentAt = nil
             stop(id, kind: stopKind, now: Self.monotonic())
         }
+    }
+
+    /// The local environment whose room an attempt takes (nil on a simulated instance).
+    func room(of attempt: RunningAttempt) -> (name: String, capacity: ResourceNeed)? {
+        guard attempt.instance == nil, let environment = environments[attempt.environment], simulator.fleets[attempt.environment] == nil else { return nil }
+        return (attempt.environment, ResourceNeed(vcpus: environment.maxvCpus, memory: options.memoryMiB))
     }
 
     /// Where PATH finds `name`, remembered until the next refresh (so each start tries one file,

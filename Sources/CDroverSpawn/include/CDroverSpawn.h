@@ -24,11 +24,14 @@ int drover_is_first_process(void);
 
 /// Version of the engine–supervisor protocol. Frames are a 32-bit little-endian length and a payload: a type byte,
 /// then NUL-terminated fields.
-///   engine → supervisor: 'H' hello (version); 'S' start (job, attempt, executable or "", working directory, log file,
-///   timeout ms or 0, grace ms, argument count, arguments..., variable count, variables...); 'K' signal (job, attempt,
-///   signal number, ms until SIGKILL or -1); 'A' acknowledge an exit (job, attempt).
+///   engine → supervisor: 'H' hello (version; attempts still queued are dropped as "unstarted"); 'S' start (job,
+///   attempt, executable or "", working directory, log file, timeout ms or 0, grace ms, group or "", the group's
+///   capacity in milli-vCPUs and MiB, the attempt's need in milli-vCPUs and MiB, argument count, arguments..., variable
+///   count, variables...): queued until its group has room, oldest first; 'K' signal (job, attempt, signal number, ms
+///   until SIGKILL or -1; a queued attempt is dropped instead); 'A' acknowledge an exit (job, attempt).
 ///   supervisor → engine: 'R' running (job, attempt, pid, started epoch ms); 'X' exited (job, attempt, raw wait
-///   status, ended epoch ms, cause: "" or "timeout", "supervisor", "refused", "log:ERRNO", "exec:ERRNO", "fork:ERRNO");
+///   status, ended epoch ms, cause: "" or "timeout", "supervisor", "unstarted", "refused", "log:ERRNO", "exec:ERRNO",
+///   "fork:ERRNO");
 ///   'H' hello (version, pid, "cgroup" or "subreaper"), sent after the state of every attempt it holds.
 /// Journal lines (supervisor-PID.journal in the run folder): "R attempt pid started cgroup|- job",
 /// "X attempt status ended cause|- job", "A attempt job".

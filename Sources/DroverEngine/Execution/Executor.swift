@@ -32,10 +32,18 @@ public struct AttemptLaunch: Sendable {
     public var timeoutSeconds: Double?
     /// Seconds between SIGTERM and SIGKILL.
     public var graceSeconds: Double
+    /// The local compute environment it runs on, whose room the executor shares out: attempts of
+    /// one environment start in the order handed over while they fit. Nil: start at once.
+    public var room: (name: String, capacity: ResourceNeed)?
+    /// What the attempt holds of its environment.
+    public var need: ResourceNeed
 
     /// Creates a launch request.
     public init(key: AttemptKey, executable: String?, command: [String], environment: [String], workingDirectory: String,
-                logPath: String, timeoutSeconds: Double?, graceSeconds: Double) {
+                logPath: String, timeoutSeconds: Double?, graceSeconds: Double,
+                room: (name: String, capacity: ResourceNeed)? = nil, need: ResourceNeed = ResourceNeed(vcpus: 0, memory: 0)) {
+        self.room = room
+        self.need = need
         self.key = key
         self.executable = executable
         self.command = command
@@ -64,6 +72,8 @@ public struct ProcessExit: Sendable, Equatable {
     public var timedOut = false
     /// Its supervisor is gone and took the process with it: nobody knows how it would have ended.
     public var lost = false
+    /// It was stopped before it started (it waited for room): nothing ran.
+    public var neverStarted = false
     /// When it ended, when known.
     public var endedAt: EpochMillis?
 
@@ -118,7 +128,8 @@ public protocol Executor: AnyObject {
     /// Connects (starting what runs processes when needed) and reports the attempts that earlier
     /// engines left running or that ended unrecorded.
     func attach(inbox: Inbox) throws(DroverError) -> InheritedAttempts
-    /// Starts an attempt; `started` and `exited` events follow.
+    /// Starts an attempt, at once or (with an environment) when its environment has room;
+    /// `started` and `exited` events follow. An attempt stopped before it started ends `neverStarted`.
     func launch(_ launch: AttemptLaunch)
     /// Sends `signal` to the attempt's processes; with `killAfter`, SIGKILL follows that many
     /// seconds later unless it has ended.

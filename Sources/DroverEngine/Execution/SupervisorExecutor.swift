@@ -84,7 +84,9 @@ public final class SupervisorExecutor: Executor {
         programs.names.withLock { $0[launch.key] = launch.command.first ?? "" }
         var fields = [launch.key.jobId, "\(launch.key.attempt)", launch.executable ?? "", launch.workingDirectory, launch.logPath,
                       "\(launch.timeoutSeconds.map { max(1, Int(($0 * 1000).rounded())) } ?? 0)",
-                      "\(Int((launch.graceSeconds * 1000).rounded()))", "\(launch.command.count)"]
+                      "\(Int((launch.graceSeconds * 1000).rounded()))",
+                      launch.room?.name ?? "", Self.milli(launch.room?.capacity.vcpus ?? 0), "\(launch.room?.capacity.memory ?? 0)",
+                      Self.milli(launch.need.vcpus), "\(launch.need.memory)", "\(launch.command.count)"]
         fields += launch.command
         fields.append("\(launch.environment.count)")
         fields += launch.environment
@@ -197,8 +199,9 @@ public final class SupervisorExecutor: Executor {
             exits.append(exit)
         }
         for key in keys ?? [] where !exits.contains(where: { $0.key == key }) {
-            var exit = ProcessExit(key: key)
-            exit.lost = true
+            // Handed over but never started: nothing ran.
+            var exit = ProcessExit(key: key, launchError: "its supervisor ended before it started")
+            exit.neverStarted = true
             exits.append(exit)
         }
         if let base = journal.cgroupBase {
@@ -227,6 +230,11 @@ public final class SupervisorExecutor: Executor {
         default:
             return nil
         }
+    }
+
+    /// Thousandths of `value`, as a decimal integer (saturating).
+    static func milli(_ value: Double) -> String {
+        "\(Int(saturating: (value * 1000).rounded()))"
     }
 
     static func supervisorPid(_ name: String, suffix: String) -> Int32? {

@@ -52,6 +52,9 @@ struct SupervisorJournal {
             exit.timedOut = true
         case "supervisor":
             exit.lost = true
+        case "unstarted":
+            exit = ProcessExit(key: key, launchError: "stopped before it started", endedAt: endedAt)
+            exit.neverStarted = true
         case "refused":
             exit = ProcessExit(key: key, launchError: "another copy of this job is still running", endedAt: endedAt)
             exit.transient = true
