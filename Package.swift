@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverTests",
-            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging"],
+            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -29,7 +29,7 @@ public final class Store: Sendable {
         for path in [database + "-wal", database + "-shm"] { PrivateFiles.restrict(path, to: PrivateFiles.fileMode) }
         do {
             var configuration = Configuration()
-            configuration.busyMode = .timeout(30)
+            configuration.busyMode = .timeout(Self.busyTimeout)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
@@ -39,6 +39,14 @@ public final class Store: Sendable {
             throw DroverError("cannot open the state directory \(directory.path): \(error)", exitCode: 1)
         }
     }
+
+    /// Seconds a write waits for another process's write lock before it fails (the engine then
+    /// retries it): `DROVER_BUSY_TIMEOUT_SECONDS`, default 30.
+    static let busyTimeout: Double = {
+        guard let text = ProcessInfo.processInfo.environment["DROVER_BUSY_TIMEOUT_SECONDS"], let value = Double(text),
+              value.isFinite, value >= 0 else { return 30 }
+        return min(value, 3600)
+    }()
 
     /// The file holding the database.
     public var databasePath: String { directory.appendingPathComponent("drover.sqlite").path }

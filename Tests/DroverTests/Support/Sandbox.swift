@@ -108,14 +108,23 @@ final class Sandbox {
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
+    /// Where the standard error of every `drover serve` of this sandbox goes.
+    var serveLogURL: URL { root.appendingPathComponent("serve.log") }
+
+    /// What the `drover serve` processes of this sandbox wrote to standard error so far.
+    var serveLog: String { (try? String(contentsOf: serveLogURL, encoding: .utf8)) ?? "" }
+
     /// Starts `drover serve` in the background; it is killed when the sandbox goes away.
     @discardableResult
     func serve(_ options: [String] = [], environment: [String: String] = [:], umask: String? = nil) throws -> Process {
         let process = process(["serve", "--poll-interval", "0.05"] + options, environment: environment, umask: umask)
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: serveLogURL.path) {
+            _ = FileManager.default.createFile(atPath: serveLogURL.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: serveLogURL)
+        log.seekToEndOfFile()
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
         servers.append(process)

@@ -1,0 +1,228 @@
+import DroverCore
+@testable import DroverEngine
+import DroverStore
+import Foundation
+import Testing
+
+/// The engine in-process, with a fake executor: claims are written before attempts start, what a
+/// restart finds is adopted or recorded as it really ended, and outcomes map to AWS's states.
+struct EngineTests {
+    /// A store in a temporary folder with one queue `q` in front of environment `local`.
+    static func store(maxvCpus: Int = 2) throws -> (Store, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-engine-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("setup.yaml")
+        try (basicEnvironment(maxvCpus: maxvCpus) + """
+            jobDefinitions:
+              - jobDefinitionName: work
+                containerProperties: {command: [work], vcpus: 1}
+                retryStrategy: {attempts: 2}
+
+            """).write(to: file, atomically: true, encoding: .utf8)
+        let store = try Store(directory: folder.appendingPathComponent("state"))
+        _ = try store.apply(try DocumentLoader.load(path: file.path))
+        return (store, folder)
+    }
+
+    static func submit(_ store: Store, arraySize: Int? = nil) throws -> String {
+        try store.submit([SubmitJobRequest(jobName: "work", jobQueue: "default", jobDefinition: "work", arraySize: arraySize)])[0].jobId
+    }
+
+    /// Runs the engine until every job is finished (or `seconds` pass, then stops it).
+    static func runToEnd(_ engine: Engine, _ store: Store, seconds: Double = 30) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        try engine.run { try store.countActive() == 0 || Date() > deadline }
+    }
+
+    // MARK: - Outcomes
+
+    @Test(arguments: [
+        (ProcessExit(key: key, exitCode: 0), nil, JobStatus.succeeded, true, Reasons.containerExited),
+        (ProcessExit(key: key, exitCode: 3), nil, .failed, true, Reasons.containerExited),
+        (ProcessExit(key: key, signal: SIGKILL), nil, .failed, true, Reasons.containerExited),
+        (timedOut(ProcessExit(key: key, signal: SIGTERM)), nil, .failed, true, Reasons.timeout),
+        (lost(ProcessExit(key: key)), nil, .failed, true, Reasons.engineRestarted),
+        (ProcessExit(key: key, signal: SIGTERM), .terminate(reason: "Operator stopped it"), .failed, true, "Operator stopped it"),
+        (ProcessExit(key: key, signal: SIGTERM), .interrupted(instance: "i-0123", experiment: nil), .failed, true, Reasons.hostTerminated(instance: "i-0123")),
+        (ProcessExit(key: key, exitCode: 0), .interrupted(instance: "i-0123", experiment: nil), .succeeded, true, Reasons.containerExited),
+        (ProcessExit(key: key, signal: SIGTERM), .shutdown, .runnable, false, "Stopped when the engine shut down; the job will run again"),
+        (neverStarted(ProcessExit(key: key)), nil, .runnable, false, "Stopped before it started; the job will run again"),
+        (neverStarted(ProcessExit(key: key)), .terminate(reason: "Operator stopped it"), .failed, true, "Operator stopped it"),
+        (transient(ProcessExit(key: key, launchError: "cannot open the log file: No space left on device")), nil, .runnable, false,
+         "Task failed to start; the job will be started again"),
+        (ProcessExit(key: key, launchError: "cannot run 'nope': No such file or directory"), nil, .failed, true, "Task failed to start"),
+    ] as [(ProcessExit, RunningAttempt.StopKind?, JobStatus, Bool, String)])
+    func outcomes(exit: ProcessExit, stop: RunningAttempt.StopKind?, status: JobStatus, counts: Bool, reason: String) throws {
+        let (outcome, counted) = try #require(Engine.outcome(of: exit, stop: stop))
+        #expect(counted == counts)
+        #expect(outcome.statusReason == reason)
+        if counts {
+            // With one attempt allowed, the retry rules give the final state.
+            let decision = RetryDecision.decide(strategy: nil, outcome: outcome, attemptsUsed: 1, interruptionsUsed: 0)
+            #expect((decision == .succeed ? JobStatus.succeeded : .failed) == status)
+        }
+    }
+
+    static let key = AttemptKey(jobId: "j", attempt: 1)
+    static func timedOut(_ exit: ProcessExit) -> ProcessExit { var exit = exit; exit.timedOut = true; return exit }
+    static func lost(_ exit: ProcessExit) -> ProcessExit { var exit = exit; exit.lost = true; return exit }
+    static func neverStarted(_ exit: ProcessExit) -> ProcessExit { var exit = exit; exit.neverStarted = true; return exit }
+    static func transient(_ exit: ProcessExit) -> ProcessExit { var exit = exit; exit.transient = true; return exit }
+
+    // MARK: - Claims
+
+    @Test func everyAttemptIsClaimedInTheStoreBeforeItStarts() throws {
+        let (store, folder) = try Self.store(maxvCpus: 4)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.submit(store, arraySize: 200)
+        let executor = FakeExecutor()
+        var unclaimed: [String] = []
+        executor.onLaunch = { launch in
+            let job = try? store.job(launch.key.jobId)
+            if job?.status != .starting || job?.attempts != launch.key.attempt { unclaimed.append("\(launch.key.jobId): \(String(describing: job?.status))") }
+        }
+        let engine = Engine(store: store, executor: executor)
+        try Self.runToEnd(engine, store)
+        #expect(unclaimed.isEmpty, "started before their claim was written: \(unclaimed.prefix(5))")
+        #expect(try store.job(id)?.status == .succeeded)
+        #expect(executor.launches.count == 200)
+        #expect(Set(executor.launches.map(\.key.jobId)).count == 200, "no job started twice")
+        #expect(Set(executor.acknowledged.map(\.jobId)).count == 200, "every exit acknowledged once written")
+    }
+
+    @Test func aCancelRacingTheEngineNeverCancelsAStartedJob() throws {
+        let (store, folder) = try Self.store(maxvCpus: 4)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.submit(store, arraySize: 300)
+        let executor = FakeExecutor()
+        executor.onLaunch = { _ in
+            if executor.launches.count == 40 { _ = try? store.cancel(id, reason: Reasons.cancelledByUser) }
+        }
+        try Self.runToEnd(Engine(store: store, executor: executor), store)
+        let launched = Set(executor.launches.map(\.key.jobId))
+        var cancelled = 0
+        for index in 0..<300 {
+            let child = try #require(try store.job("\(id):\(index)"))
+            if child.statusReason == Reasons.cancelledByUser {
+                cancelled += 1
+                #expect(!launched.contains(child.jobId) && child.attempts == 0, "\(child.jobId) recorded cancelled but started")
+            } else {
+                #expect(launched.contains(child.jobId) && child.status == .succeeded)
+            }
+        }
+        #expect(cancelled > 200)
+    }
+
+    @Test func capacityHoldsWhileAttemptsRun() throws {
+        let (store, folder) = try Self.store(maxvCpus: 3)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try Self.submit(store, arraySize: 10)
+        let executor = FakeExecutor()
+        executor.script = { _ in .hang }
+        let engine = Engine(store: store, executor: executor)
+        try engine.run { try executor.launches.count >= 6 || store.jobs(JobFilter(statuses: [.starting])).count >= 3 }
+        // Three run, three more are claimed ahead (STARTING) and wait in the executor for room.
+        #expect(executor.launches.count == 6)
+        #expect(executor.launches.allSatisfy { $0.room?.capacity.vcpus == 3 && $0.need.vcpus == 1 })
+    }
+
+    // MARK: - Taking over
+
+    /// A job left in `status` (its attempt 1 claimed, with or without a process) by an engine that died.
+    static func orphan(_ store: Store, running: Bool) throws -> String {
+        let id = try submit(store)
+        var batch = EngineBatch()
+        batch.claims = [(RunnableJob(id: id, attempts: 0), "local")]
+        if running { batch.started = [(id, 1, 4242, nowMillis())] }
+        _ = try store.commit(batch)
+        return id
+    }
+
+    @Test func aRunningAttemptThatOutlivedItsEngineIsAdoptedNotStartedAgain() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.orphan(store, running: true)
+        let executor = FakeExecutor()
+        let key = AttemptKey(jobId: id, attempt: 1)
+        executor.inherited.running[key] = (4242, nowMillis())
+        let engine = Engine(store: store, executor: executor)
+        var ended = false
+        try engine.run {
+            if !ended, engine.running[id]?.launched == true {
+                ended = true
+                executor.finish(key, ProcessExit(key: key, exitCode: 5, endedAt: nowMillis()))
+            }
+            return try store.countActive() == 0
+        }
+        #expect(executor.launches.isEmpty)
+        let job = try #require(try store.job(id))
+        // Exit 5 with attempts: 2 → retried once; the retry is a launch of attempt 2.
+        #expect(try store.attempts(id).first?.exitCode == 5)
+        #expect(job.status == .succeeded && job.attempts == 2)
+    }
+
+    @Test(arguments: [true, false])
+    func anExitThatHappenedWhileNoEngineRanIsRecorded(running: Bool) throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.orphan(store, running: running)
+        let executor = FakeExecutor()
+        let key = AttemptKey(jobId: id, attempt: 1)
+        executor.inherited.exits[key] = ProcessExit(key: key, exitCode: 0, endedAt: 1_700_000_000_000)
+        try Self.runToEnd(Engine(store: store, executor: executor), store)
+        let job = try #require(try store.job(id))
+        #expect(job.status == .succeeded && job.attempts == 1)
+        #expect(job.stoppedAt == 1_700_000_000_000, "the real end time")
+        #expect(executor.launches.isEmpty)
+        #expect(executor.acknowledged.contains(key))
+    }
+
+    @Test func aClaimWhoseProcessNeverStartedGoesBackUncounted() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.orphan(store, running: false)
+        let executor = FakeExecutor()
+        try Self.runToEnd(Engine(store: store, executor: executor), store)
+        #expect(executor.launches.map(\.key) == [AttemptKey(jobId: id, attempt: 1)], "started again as attempt 1")
+        #expect(try store.job(id)?.status == .succeeded)
+    }
+
+    @Test func anAttemptLostWithItsSupervisorIsReclaimedAndRecorded() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.orphan(store, running: true)
+        let executor = FakeExecutor()
+        try Self.runToEnd(Engine(store: store, executor: executor), store)
+        #expect(executor.reclaimed == [AttemptKey(jobId: id, attempt: 1)], "whatever was left of it is killed first")
+        let attempts = try store.attempts(id)
+        #expect(attempts.first?.statusReason == Reasons.engineRestarted)
+        #expect(try store.job(id)?.status == .succeeded && attempts.count == 2, "retried per its rules")
+    }
+
+    @Test func aProcessTheStoreDoesNotExpectIsKilled() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let executor = FakeExecutor()
+        let stray = AttemptKey(jobId: "gone", attempt: 3)
+        executor.inherited.running[stray] = (777, nowMillis())
+        try Self.runToEnd(Engine(store: store, executor: executor), store)
+        #expect(executor.signals.contains { $0.0 == stray && $0.1 == SIGKILL })
+    }
+
+    @Test func aTransientStartFailureDoesNotUseAnAttempt() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.submit(store)
+        let executor = FakeExecutor()
+        var failures = 0
+        executor.script = { _ in
+            failures += 1
+            return failures <= 3 ? .cannotStart("cannot open the log file: No space left on device", transient: true) : .exit(0)
+        }
+        try Self.runToEnd(Engine(store: store, executor: executor), store)
+        let job = try #require(try store.job(id))
+        #expect(job.status == .succeeded)
+        #expect(job.attempts == 1, "three failures to start cost no attempt")
+        #expect(executor.launches.count == 4)
+    }
+}
