@@ -108,14 +108,19 @@ final class Sandbox {
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
-    /// Starts `drover serve` in the background; it is killed when the sandbox goes away.
+    /// Where `serve` writes the standard error of every engine it starts, one after the other.
+    var serveLog: URL { FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log") }
+
+    /// Starts `drover serve` in the background; it is killed when the sandbox goes away. Its
+    /// standard error goes to the end of ``serveLog``.
     @discardableResult
     func serve(_ options: [String] = [], environment: [String: String] = [:], umask: String? = nil) throws -> Process {
         let process = process(["serve", "--poll-interval", "0.05"] + options, environment: environment, umask: umask)
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("drover-serve-\(root.lastPathComponent).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: serveLog.path) { _ = FileManager.default.createFile(atPath: serveLog.path, contents: nil) }
+        let log = try FileHandle(forWritingTo: serveLog)
+        try log.seekToEnd()
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
         servers.append(process)
