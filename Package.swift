@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -36,7 +37,7 @@ let package = Package(
         .target(name: "CDroverSpawn"),
         .target(
             name: "DroverEngine",
-            dependencies: ["DroverCore", "DroverStore", "CDroverSpawn"],
+            dependencies: ["DroverCore", "DroverStore", "CDroverSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
@@ -52,6 +53,7 @@ let package = Package(
             dependencies: [
                 "DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "CDroverSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

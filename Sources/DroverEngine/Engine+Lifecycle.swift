@@ -1,6 +1,7 @@
 import DroverCore
 import DroverStore
 import Foundation
+import Logging
 
 extension Engine {
     /// Takes over from the engines before this one. Attempts the store shows STARTING or RUNNING
@@ -21,6 +22,7 @@ extension Engine {
             let stop = orphan.terminateReason.map { RunningAttempt.StopKind.terminate(reason: $0) }
             if let exit = inherited.exits[key] {
                 if let (outcome, counted) = Self.outcome(of: exit, stop: stop) {
+                    logEnded(key, outcome: outcome, counts: counted, environment: orphan.environment, found: true)
                     batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: exit.endedAt ?? now, counts: counted))
                 }
                 counts.recorded += 1
@@ -43,6 +45,7 @@ extension Engine {
                 executor.reclaim(key, pid: orphan.pid)
                 let outcome = orphan.terminateReason.map { AttemptOutcome(kind: .terminated, exitCode: nil, reason: nil, statusReason: $0) }
                     ?? AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
+                logEnded(key, outcome: outcome, counts: true, environment: orphan.environment, found: true)
                 batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: now))
                 counts.lost += 1
             }
@@ -50,7 +53,7 @@ extension Engine {
         // A process the store does not expect (its job moved on) must not run on unsupervised; an
         // exit nobody waits for is let go.
         for key in inherited.running.keys where !known.contains(key) {
-            options.log("stopping \(key.jobId) attempt \(key.attempt): the store does not expect it to run")
+            options.logger.warning("killing attempt \(key.attempt) of \(key.jobId): the store does not expect it to run", metadata: Self.metadata(key))
             executor.signal(key, SIGKILL, killAfter: nil)
         }
         executor.acknowledge(inherited.exits.keys.filter { !known.contains($0) })
@@ -60,8 +63,13 @@ extension Engine {
             _ = absorb(inbox.drainRecorded())
         }
         if counts != (0, 0, 0, 0) {
-            options.log("taking over: \(counts.adopted) running attempt(s) adopted, \(counts.recorded) ended while no engine ran, "
-                + "\(counts.requeued) claimed but never started (back in their queue), \(counts.lost) lost with their supervisor")
+            options.logger.info("""
+                taking over: \(counts.adopted) running attempt(s) adopted, \(counts.recorded) ended while no engine ran, \
+                \(counts.requeued) claimed but never started (back in their queue), \(counts.lost) lost with their supervisor
+                """, metadata: [
+                    "adopted": .stringConvertible(counts.adopted), "recorded": .stringConvertible(counts.recorded),
+                    "requeued": .stringConvertible(counts.requeued), "lost": .stringConvertible(counts.lost),
+                ])
         }
         try store.endSimulation(reason: "the engine stopped")
     }
@@ -75,6 +83,7 @@ extension Engine {
         let start = Self.monotonic()
         let grace = min(options.killGraceSeconds, 10)
         if mode == .stopJobs {
+            logStoppingJobs(grace: grace)
             for id in running.keys { stop(id, kind: .shutdown, now: start, killAfter: grace) }
         }
         var batch = EngineBatch()
@@ -104,7 +113,7 @@ extension Engine {
             recorder.record(release)
         }
         let left = running.values.filter(\.launched).count
-        if left > 0 { options.log("stopping with \(left) attempt(s) still running: their supervisor keeps them, the next engine adopts them") }
         executor.detach()
+        logStopped(mode, left: left)
     }
 }

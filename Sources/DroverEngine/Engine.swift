@@ -1,6 +1,7 @@
 import DroverCore
 import DroverStore
 import Foundation
+import Logging
 
 /// Runs the jobs of one state directory: places RUNNABLE jobs on compute environments by queue
 /// priority and environment order as capacity allows, starts them as local processes, enforces
@@ -69,7 +70,8 @@ public final class Engine {
     /// next engine adopts them) or stopped and put back to RUNNABLE (`.stopJobs`). With `lock`, the
     /// engine marks itself alive on it every second (what `drover health` checks).
     public func run(holding lock: EngineLock? = nil, until done: () throws -> Bool = { false }) throws(DroverError) {
-        let recorder = Recorder(store: store, inbox: inbox, log: options.log)
+        logStarted()
+        let recorder = Recorder(store: store, inbox: inbox, logger: options.logger)
         defer { recorder.close() }
         try recover(recorder: recorder)
         simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
@@ -114,7 +116,7 @@ public final class Engine {
             if !batch.isEmpty { recorder.record(batch) }
             if recorder.isIdle && inbox.pendingRecords == 0 {
                 let checkTime = Self.monotonic()
-                if running.isEmpty || (finishedSinceCheck && checkTime - lastDoneCheck >= 0.05) {
+                if running.isEmpty || (finishedSinceCheck && checkTime - lastDoneCheck >= 0.05) || checkTime - lastDoneCheck >= options.pollInterval {
                     lastDoneCheck = checkTime
                     finishedSinceCheck = false
                     if (try? done()) == true { break }
@@ -168,7 +170,8 @@ public final class Engine {
             case .exited(let exit):
                 if let attempt = finished(exit) { finishedAttempts.append(attempt) }
             case .connectionLost(let connection):
-                options.log("the job supervisor (pid \(connection)) is gone; recording how its attempts ended")
+                options.logger.warning("the job supervisor (pid \(connection)) is gone; recording how its attempts ended",
+                                       metadata: ["supervisorPid": .stringConvertible(connection)])
                 for exit in executor.lost(connection) {
                     if let attempt = finished(exit) { finishedAttempts.append(attempt) }
                 }
@@ -194,12 +197,19 @@ public final class Engine {
         if exit.transient {
             startBackoff = min(5, max(0.05, startBackoff * 2))
             startsPausedUntil = now + startBackoff
-            options.log("cannot start \(exit.key.jobId) attempt \(exit.key.attempt): \(exit.launchError ?? "unknown error"); "
-                + "it goes back to its queue, new starts wait \(String(format: "%.2f", startBackoff)) s")
+            var metadata = Self.metadata(exit.key)
+            metadata["reason"] = .string(exit.launchError ?? "unknown error")
+            metadata["backoffSeconds"] = .stringConvertible(startBackoff)
+            let wait = String(format: "%.2f", startBackoff)
+            options.logger.warning("""
+                cannot start attempt \(exit.key.attempt) of \(exit.key.jobId): \(exit.launchError ?? "unknown error"); \
+                it goes back to its queue, new starts wait \(wait) s
+                """, metadata: metadata)
         } else if exit.launchError == nil {
             startBackoff = 0
         }
         guard let (outcome, counts) = Self.outcome(of: exit, stop: attempt.stopKind) else { return nil }
+        if !exit.transient { logEnded(exit.key, outcome: outcome, counts: counts, environment: attempt.environment) }
         return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? nowMillis(),
                                counts: counts, usage: usage)
     }
@@ -499,6 +509,13 @@ public final class Engine {
         }
         running[id]?.startedAt = Self.monotonic()
         running[id]?.launched = true
+        if options.logger.logLevel <= .debug {
+            var metadata = Self.metadata(claimed.key)
+            metadata["queue"] = .string(spec.jobQueue)
+            metadata["environment"] = .string(claimed.environment)
+            if let instance = claimed.instance { metadata["instance"] = .string(instance.id) }
+            options.logger.debug("starting attempt \(attempt) of \(id) on \(claimed.environment)", metadata: metadata)
+        }
         executor.launch(AttemptLaunch(key: claimed.key, executable: executable(spec.command.first ?? ""), command: spec.command,
                                       environment: environment, workingDirectory: workingDirectory,
                                       logPath: store.logPath(ofJob: id, attempt: attempt),

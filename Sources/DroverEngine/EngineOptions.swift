@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Settings of an ``Engine``, with defaults suited to a workstation.
 public struct EngineOptions: Sendable {
@@ -16,9 +17,10 @@ public struct EngineOptions: Sendable {
     /// Processes that may run at once on simulated environments (their instances are make-believe,
     /// this machine's cores are not). Default: the number of cores.
     public var hostSlots: Int = ProcessInfo.processInfo.activeProcessorCount
-    /// Where the engine says what it does (start and stop, adopted jobs, ended attempts, waits on
-    /// the store). Default: nowhere.
-    public var log: @Sendable (String) -> Void = { _ in }
+    /// Where the engine says what it does: start and stop (info), attempts adopted at start and
+    /// each attempt's end (info), retries (info), starts (debug), waits on the store, a lost
+    /// supervisor and failed starts (warning). Default: a logger that discards everything.
+    public var logger = Logger(label: "drover.engine", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Creates options from defaults and the environment.
     public init() {

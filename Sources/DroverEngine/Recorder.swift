@@ -1,6 +1,7 @@
 import DroverCore
 import DroverStore
 import Foundation
+import Logging
 import Synchronization
 
 /// What the recorder wrote, reported back to the engine loop.
@@ -20,8 +21,8 @@ struct Recorded: Sendable {
 /// (group commit).
 ///
 /// A write that fails (a full disk, a database locked past its busy timeout) is retried with
-/// backoff, from 50 ms up to 5 s, and said in the log once; nothing is dropped and the engine goes
-/// on supervising its jobs meanwhile.
+/// backoff, from 50 ms up to 5 s, and said in the log once (warning); nothing is dropped and the
+/// engine goes on supervising its jobs meanwhile. Retries the store decided on are logged (info).
 final class Recorder: Sendable {
     private struct State {
         var pending = EngineBatch()
@@ -34,12 +35,12 @@ final class Recorder: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let store: Store
     private let inbox: Inbox
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
 
-    init(store: Store, inbox: Inbox, log: @escaping @Sendable (String) -> Void) {
+    init(store: Store, inbox: Inbox, logger: Logger) {
         self.store = store
         self.inbox = inbox
-        self.log = log
+        self.logger = logger
         Thread.detachNewThread { [self] in
             loop()
             done.signal()
@@ -92,7 +93,10 @@ final class Recorder: Sendable {
             }
             do {
                 let result = try store.commit(batch)
-                if failing != nil { log("the store takes writes again") }
+                if let failing {
+                    logger.notice("the store takes writes again", metadata: ["error": .string(failing)])
+                }
+                logDecisions(batch, result)
                 failing = nil
                 backoff = 0
                 var report = Recorded(claims: batch.claims.map(\.job.id))
@@ -103,7 +107,8 @@ final class Recorder: Sendable {
                 inbox.post(report)
             } catch {
                 if failing != error.message {
-                    log("cannot write to the store (\(error.message)); running jobs go on, and the write is retried until it succeeds")
+                    logger.warning("cannot write to the store (\(error.message)); running jobs go on, and the write is retried until it succeeds",
+                                   metadata: ["error": .string(error.message), "stateDir": .string(store.directory.path)])
                     failing = error.message
                 }
                 backoff = min(5, max(0.05, backoff * 2))
@@ -118,6 +123,25 @@ final class Recorder: Sendable {
                 // with its supervisor.
                 if closed && backoff >= 5 { return }
                 Thread.sleep(forTimeInterval: backoff)
+            }
+        }
+    }
+}
+
+extension Recorder {
+    /// Says what the store decided for each written attempt end: a retry (info: the job is
+    /// RUNNABLE again and its next attempt starts when there is room) or the job's end (debug).
+    private func logDecisions(_ batch: EngineBatch, _ result: BatchResult) {
+        for item in batch.finished where item.counts {
+            guard let decision = result.decisions[item.id] else { continue }
+            var metadata = Engine.metadata(AttemptKey(jobId: item.id, attempt: item.attempt))
+            metadata["status"] = .string(decision.rawValue)
+            if decision == .runnable {
+                metadata["nextAttempt"] = .stringConvertible(item.attempt + 1)
+                logger.info("job \(item.id) will be retried: attempt \(item.attempt) ended with \(Engine.summary(of: item.outcome))",
+                            metadata: metadata)
+            } else {
+                logger.debug("job \(item.id) \(decision.rawValue) after attempt \(item.attempt)", metadata: metadata)
             }
         }
     }

@@ -118,6 +118,9 @@ public struct BatchResult: Sendable {
     public var claimed: [RunnableJob] = []
     /// Whether some job became RUNNABLE (a retry or a released dependency).
     public var becameRunnable = false
+    /// What each written attempt end moved its job to, by job id: SUCCEEDED, FAILED, or RUNNABLE
+    /// (a retry, or an attempt that does not count). Ends the store ignored are left out.
+    public var decisions: [String: JobStatus] = [:]
 }
 
 /// A job found STARTING or RUNNING when an engine starts: its previous engine died.
@@ -205,6 +208,7 @@ extension Store {
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
                 guard let decision = try finish(db, item) else { continue }
+                result.decisions[item.id] = decision
                 if decision.isTerminal { finishedJobs.append((item.id, decision)) }
                 if decision == .runnable { result.becameRunnable = true }
             }

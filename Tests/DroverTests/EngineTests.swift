@@ -120,9 +120,11 @@ struct EngineTests {
         let executor = FakeExecutor()
         executor.script = { _ in .hang }
         let engine = Engine(store: store, executor: executor)
-        try engine.run { try executor.launches.count >= 6 || store.jobs(JobFilter(statuses: [.starting])).count >= 3 }
+        let deadline = Date().addingTimeInterval(5)
+        try engine.run { Date() > deadline || executor.launches.count > 6 }
         // Three run, three more are claimed ahead (STARTING) and wait in the executor for room.
         #expect(executor.launches.count == 6)
+        #expect(executor.running.count == 3)
         #expect(executor.launches.allSatisfy { $0.room?.capacity.vcpus == 3 && $0.need.vcpus == 1 })
     }
 
@@ -154,9 +156,9 @@ struct EngineTests {
             }
             return try store.countActive() == 0
         }
-        #expect(executor.launches.isEmpty)
+        // Exit 5 with attempts: 2 → retried once: the only launch is attempt 2.
+        #expect(executor.launches.map(\.key) == [AttemptKey(jobId: id, attempt: 2)])
         let job = try #require(try store.job(id))
-        // Exit 5 with attempts: 2 → retried once; the retry is a launch of attempt 2.
         #expect(try store.attempts(id).first?.exitCode == 5)
         #expect(job.status == .succeeded && job.attempts == 2)
     }

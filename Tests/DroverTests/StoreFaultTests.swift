@@ -27,10 +27,16 @@ struct StoreFaultTests {
         let engine = try sandbox.serve()
         try eventually(within: 60, "some children to finish") { (try store.childSummary(id).counts[.succeeded] ?? 0) >= 30 }
 
-        // Fill the disk: nothing new can be claimed; what runs ends; the engine waits, alive.
+        // Fill the disk, the database's write-ahead log emptied first so that the next writes need
+        // room: nothing new can be claimed; what runs ends; the engine waits, alive, and says why.
+        let database = try DatabaseQueue(path: sandbox.stateDir.appendingPathComponent("drover.sqlite").path)
+        try eventually(within: 10, "the write-ahead log to be emptied") {
+            try database.inDatabase { try Row.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)")?[0] as Int? == 0 }
+        }
         let filler = sandbox.stateDir.appendingPathComponent("filler").path
         let written = Self.fill(filler)
         #expect(written > 0)
+        try eventually(within: 30, "the engine to say it waits for the store") { sandbox.serveLog.contains("cannot write to the store") }
         try eventually(within: 30, "the running children to end and none to start") { SupervisionTests.processes(of: "\(id):").isEmpty }
         #expect(engine.isRunning, "the engine rides out the full disk")
         #expect(try store.childSummary(id).counts[.failed, default: 0] == 0)
@@ -57,6 +63,7 @@ struct StoreFaultTests {
         let other = try DatabaseQueue(path: sandbox.stateDir.appendingPathComponent("drover.sqlite").path)
         try other.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN IMMEDIATE")
+            try eventually(within: 30, "the engine to say it waits for the store") { sandbox.serveLog.contains("cannot write to the store") }
             try eventually(within: 30, "the running children to end and none to start") { SupervisionTests.processes(of: "\(id):").isEmpty }
             #expect(engine.isRunning, "the engine rides out the locked database")
             try db.execute(sql: "COMMIT")

@@ -30,6 +30,8 @@ struct Run: ParsableCommand {
     @Option(name: [.customShort("p"), .customLong("parameter")], help: "Parameter k=v for Ref::k in every job of the file (repeatable).")
     var parameters: [String] = []
 
+    @OptionGroup(title: "Engine log (none unless --log-level is given)") var log: LogOptions
+
     @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
 
     func run() throws {
@@ -37,7 +39,8 @@ struct Run: ParsableCommand {
         guard !loaded.jobs.isEmpty else {
             throw DroverError("\(file): declares no jobs to run (add a `jobs:` section, or use `drover apply` for resources only)")
         }
-        let options = try simulation.engineOptions(file: loaded.simulation)
+        var options = try simulation.engineOptions(file: loaded.simulation)
+        options.logger = log.logger(defaultLevel: nil)
         let store = try global.store()
         let overrides = try Submit.pairs(parameters, option: "--parameter") ?? [:]
         // Different parameters make a different run (they are part of the key that resumes a run).

@@ -4,6 +4,7 @@ import DroverCore
 import DroverEngine
 import DroverStore
 import Foundation
+import Logging
 
 /// `drover serve`: the long-lived engine.
 struct Serve: ParsableCommand {
@@ -11,13 +12,16 @@ struct Serve: ParsableCommand {
         abstract: "Run the engine until stopped, picking up jobs submitted by other drover commands.",
         discussion: """
             SIGINT, SIGTERM or SIGHUP stop it; running jobs go on under their supervisor and the next engine \
-            (a newer drover binary too) adopts them and records how they ended.
+            (a newer drover binary too) adopts them and records how they ended. It logs what it does to standard \
+            error (--log-level, --log-format).
             """)
 
     @OptionGroup var global: GlobalOptions
 
     @Option(parsing: .unconditional, help: "Seconds between looks for new work and requests from other processes (at most 60).")
     var pollInterval: Double = 0.2
+
+    @OptionGroup(title: "Engine log") var log: LogOptions
 
     @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
 
@@ -34,20 +38,19 @@ struct Serve: ParsableCommand {
         }
         var options = try simulation.engineOptions()
         options.pollInterval = max(0.01, pollInterval)
+        options.logger = log.logger(defaultLevel: .info)
         let engine = Engine(store: store, options: options)
         let inbox = engine.inbox
         // A container's first process takes everything with it when it ends: there, stop the jobs
         // and put them back in their queue rather than leave them to a supervisor about to die.
         let mode: Inbox.StopMode = drover_is_first_process() != 0 ? .stopJobs : .detach
         let signals = SignalHandlers { _ in inbox.requestStop(mode) }
-        try Printer.note("drover engine serving \(global.directory.path) (pid \(getpid()), simulation seed \(engine.seed)); Ctrl-C to stop")
         var lastCheck = Date.distantPast
         try engine.run(holding: lock) {
             guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }
             lastCheck = Date()
             return try store.countActive() == 0
         }
-        try Printer.note("drover engine stopped")
         withExtendedLifetime((lock, signals)) {}
     }
 }

@@ -27,6 +27,10 @@ final class FakeExecutor: Executor {
     private(set) var running: Set<AttemptKey> = []
     private var inbox = Inbox()
     private var nextPid: Int32 = 10_000
+    /// Launches waiting for room in their environment, as the supervisor keeps them.
+    private var queued: [AttemptLaunch] = []
+    private var used: [String: Double] = [:]
+    private var holding: [AttemptKey: (String, Double)] = [:]
 
     func attach(inbox: Inbox) throws(DroverError) -> InheritedAttempts {
         self.inbox = inbox
@@ -37,20 +41,45 @@ final class FakeExecutor: Executor {
     func launch(_ launch: AttemptLaunch) {
         launches.append(launch)
         onLaunch(launch)
+        queued.append(launch)
+        pump()
+    }
+
+    /// Starts queued launches, oldest first, while their environment has room.
+    private func pump() {
+        while let next = queued.first {
+            if let room = next.room {
+                let taken = used[room.name, default: 0]
+                guard taken == 0 || taken + next.need.vcpus <= room.capacity.vcpus + 1e-9 else { return }
+                used[room.name] = taken + next.need.vcpus
+                holding[next.key] = (room.name, next.need.vcpus)
+            }
+            queued.removeFirst()
+            run(next)
+        }
+    }
+
+    private func release(_ key: AttemptKey) {
+        running.remove(key)
+        if let (name, vcpus) = holding.removeValue(forKey: key) { used[name, default: 0] -= vcpus }
+    }
+
+    private func run(_ launch: AttemptLaunch) {
         let key = launch.key
         switch script(launch) {
         case .cannotStart(let error, let transient):
             var exit = ProcessExit(key: key, launchError: error)
             exit.transient = transient
+            release(key)
             inbox.post(.exited(exit))
         case .exit(let code):
             start(key)
+            release(key)
             inbox.post(.exited(ProcessExit(key: key, exitCode: code, endedAt: nowMillis())))
-            running.remove(key)
         case .signal(let number):
             start(key)
+            release(key)
             inbox.post(.exited(ProcessExit(key: key, signal: number, endedAt: nowMillis())))
-            running.remove(key)
         case .hang:
             start(key)
         }
@@ -64,15 +93,22 @@ final class FakeExecutor: Executor {
 
     /// Ends a hanging (or inherited) attempt.
     func finish(_ key: AttemptKey, _ exit: ProcessExit) {
-        running.remove(key)
+        release(key)
         inbox.post(.exited(exit))
+        pump()
     }
 
     func signal(_ key: AttemptKey, _ signal: Int32, killAfter: Double?) {
         signals.append((key, signal))
-        if running.contains(key), signal == SIGTERM || signal == SIGKILL {
-            running.remove(key)
+        if let index = queued.firstIndex(where: { $0.key == key }) {
+            queued.remove(at: index)
+            var exit = ProcessExit(key: key, launchError: "stopped before it started")
+            exit.neverStarted = true
+            inbox.post(.exited(exit))
+        } else if running.contains(key), signal == SIGTERM || signal == SIGKILL {
+            release(key)
             inbox.post(.exited(ProcessExit(key: key, signal: signal, endedAt: nowMillis())))
+            pump()
         }
     }
 
