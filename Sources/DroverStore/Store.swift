@@ -27,16 +27,37 @@ public final class Store: Sendable {
         let database = directory.appendingPathComponent("drover.sqlite").path
         PrivateFiles.makeFile(database)
         for path in [database + "-wal", database + "-shm"] { PrivateFiles.restrict(path, to: PrivateFiles.fileMode) }
-        do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(Self.busyTimeout)
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        // Switching a new database to WAL mode does not wait for the lock of another process doing
+        // the same (two `drover run` at once on a new state directory): try again for a while.
+        // Two processes opening a new state directory at once must not both create its tables: the
+        // database file's flock (apart from SQLite's own locks) keeps them one at a time.
+        let guardFile = open(database, O_RDONLY | O_CLOEXEC)
+        if guardFile >= 0 { flock(guardFile, LOCK_EX) }
+        defer {
+            if guardFile >= 0 {
+                flock(guardFile, LOCK_UN)
+                close(guardFile)
             }
-            pool = try DatabasePool(path: database, configuration: configuration)
-            try Store.migrator.migrate(pool)
-        } catch {
-            throw DroverError("cannot open the state directory \(directory.path): \(error)", exitCode: 1)
+        }
+        let deadline = Date().addingTimeInterval(Self.busyTimeout)
+        var delay = 0.005
+        while true {
+            do {
+                let pool = try DatabasePool(path: database, configuration: configuration)
+                try Store.migrator.migrate(pool)
+                self.pool = pool
+                return
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && Date() < deadline {
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 0.2)
+            } catch {
+                throw DroverError("cannot open the state directory \(directory.path): \(error)", exitCode: 1)
+            }
         }
     }
 
