@@ -14,8 +14,9 @@ public final class Store: Sendable {
     /// `<state dir>/logs`.
     let logsRoot: String
     let pool: DatabasePool
-    /// Resolved specs of recently used top-level jobs (bounded: a long-lived engine sees jobs without end).
-    let specs = Mutex(BoundedCache<String, JobSpec>(capacity: 256))
+    /// Resolved specs of recently used top-level jobs (bounded in number and size: a long-lived engine
+    /// sees jobs without end, some with megabytes of parameters).
+    let specs = Mutex(BoundedCache<String, JobSpec>(capacity: 256, costLimit: 16 << 20))
 
     /// Opens (creating when needed) the store in `directory`.
     public init(directory: URL) throws(DroverError) {
@@ -171,7 +172,8 @@ public final class Store: Sendable {
             throw DroverError.unknownJob(id)
         }
         let spec = try JSONDecoder().decode(JobSpec.self, from: Data(text.utf8))
-        specs.withLock { $0[id] = spec }
+        // Its stored text's length stands for its size: large parameters make a large spec.
+        specs.withLock { $0.insert(spec, for: id, cost: text.utf8.count) }
         return spec
     }
 

@@ -72,4 +72,45 @@ struct MemoryTests {
             #expect(peak > 0 && peak < 50 << 20, "drover logs \(options): peak \(peak >> 20) MiB")
         }
     }
+
+    @Test func boundedCacheHoldsItsCostLimit() {
+        var cache = BoundedCache<String, Int>(capacity: 100, costLimit: 10)
+        cache.insert(1, for: "a", cost: 4)
+        cache.insert(2, for: "b", cost: 4)
+        cache.insert(3, for: "c", cost: 4)
+        #expect(cache["a"] == nil && cache["b"] == 2 && cache["c"] == 3 && cache.totalCost == 8)
+        cache.insert(4, for: "huge", cost: 11)
+        #expect(cache["huge"] == nil && cache.count == 2, "a value over the limit is not kept")
+    }
+
+    @Test func theEngineStaysSmallOverManyJobsWithLargeParameters() throws {
+        let sandbox = try Sandbox()
+        let store = try sandbox.store()
+        try store.apply(try DocumentLoader.parse(text: basicEnvironment(maxvCpus: 4) + """
+            jobDefinitions:
+              - jobDefinitionName: work
+                containerProperties: {command: [true], vcpus: 1}
+            """, path: "env.yaml"))
+        let big = String(repeating: "p", count: 512 << 10)
+        for batch in 0..<6 {
+            _ = try store.submit((0..<50).map {
+                var request = SubmitJobRequest(jobName: "job\(batch)-\($0)", jobQueue: "default", jobDefinition: "work")
+                request.parameters = ["payload": big]
+                return request
+            })
+        }
+        let serve = sandbox.process(["serve", "--exit-when-idle", "--log-level", "error"])
+        serve.standardOutput = FileHandle.nullDevice
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        var peak = 0
+        while serve.isRunning {
+            peak = max(peak, Self.peakMemory(serve.processIdentifier) ?? 0)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(serve.terminationStatus == 0)
+        #expect(try store.jobs(JobFilter(statuses: [.succeeded])).count == 300)
+        // 300 specs of 512 KiB each: 150 MiB if they were all kept.
+        #expect(peak > 0 && peak < 100 << 20, "engine peak \(peak >> 20) MiB")
+    }
 }
