@@ -35,9 +35,11 @@ public final class Store: Sendable {
         }
         // Switching a new database to WAL mode does not wait for the lock of another process doing
         // the same (two `drover run` at once on a new state directory): try again for a while.
-        // Two processes opening a new state directory at once must not both create its tables: the
-        // database file's flock (apart from SQLite's own locks) keeps them one at a time.
-        let guardFile = open(database, O_RDONLY | O_CLOEXEC)
+        // Two processes opening a new state directory at once must not both create its tables: a flock
+        // on `store.lock` keeps them one at a time. Not on the database file: closing any descriptor of
+        // it drops the process's SQLite locks on it, and another process closing its last connection
+        // would then delete the WAL from under this one's.
+        let guardFile = open(directory.appendingPathComponent("store.lock").path, O_RDONLY | O_CREAT | O_CLOEXEC, PrivateFiles.fileMode)
         if guardFile >= 0 { flock(guardFile, LOCK_EX) }
         defer {
             if guardFile >= 0 {

@@ -55,6 +55,25 @@ struct StateDirectoryTests {
         #expect(first.isRunning)
     }
 
+    /// Another process opening and closing the store leaves a running engine's WAL in place (were it
+    /// deleted, the engine would go on in a log no one else sees, and never see new jobs).
+    @Test func anotherProcessClosingTheStoreLeavesTheEnginesLog() throws {
+        let sandbox = try Sandbox()
+        let engine = try sandbox.serve()
+        let wal = sandbox.stateDir.appendingPathComponent("drover.sqlite-wal").path
+        #expect(try sandbox.drover("jobs", "--all").status == 0)
+        #expect(FileManager.default.fileExists(atPath: wal))
+        try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + """
+            jobDefinitions:
+              - {jobDefinitionName: quick, containerProperties: {command: ["true"]}}
+            """))
+        let id = try sandbox.submit("-q", "default", "-d", "quick")
+        try eventually(within: 20, "the engine to run a job submitted after it started") {
+            try sandbox.store().job(id)?.status == .succeeded
+        }
+        #expect(engine.isRunning)
+    }
+
     @Test func twoRunsOfOneFileAtOnceSubmitItOnce() throws {
         let sandbox = try Sandbox()
         let file = try sandbox.write("naps.yaml", Self.jobFile)

@@ -8,13 +8,16 @@ public enum DocumentLoader {
 
     /// Reads and decodes the file at `path`, then validates what it declares.
     public static func load(path: String) throws(DroverError) -> ResourceFile {
-        let text: String
+        try parse(text: try read(path: path), path: path)
+    }
+
+    /// The text of the file at `path` (what ``load(path:)`` decodes).
+    public static func read(path: String) throws(DroverError) -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw DroverError("\(path): cannot read the file (\(error.localizedDescription))")
         }
-        return try parse(text: text, path: path)
     }
 
     /// Decodes `text` as the content of the file `path`, then validates it.

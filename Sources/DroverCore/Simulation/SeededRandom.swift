@@ -12,9 +12,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// Starts a sequence of its own for `name` under `seed` (one per compute environment).
     public init(seed: UInt64, stream name: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        state = seed ^ hash
+        state = seed ^ FNV1a.hash(name)
     }
 
     public mutating func next() -> UInt64 {

@@ -35,85 +35,47 @@ struct Run: ParsableCommand {
     @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
 
     func run() throws {
-        let loaded = try DocumentLoader.load(path: file)
-        guard !loaded.jobs.isEmpty else {
-            throw DroverError("\(file): declares no jobs to run (add a `jobs:` section, or use `drover apply` for resources only)")
-        }
+        let text = try DocumentLoader.read(path: file)
+        let loaded = try DocumentLoader.parse(text: text, path: file)
         var options = try simulation.engineOptions(file: loaded.simulation)
         options.logger = log.logger(defaultLevel: nil)
         let store = try global.store()
-        let overrides = try Submit.pairs(parameters, option: "--parameter") ?? [:]
-        // Different parameters make a different run (they are part of the key that resumes a run).
-        let text = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "") + overrides.sorted { $0.key < $1.key }.map { "\n\($0)=\($1)" }.joined()
-        let runKey = Self.runKey(path: URL(fileURLWithPath: file).standardizedFileURL.path, text: text)
-        let requests = loaded.jobs.map(\.value).map { request in
-            var request = request
-            if !overrides.isEmpty { request.parameters = (request.parameters ?? [:]).merging(overrides) { $1 } }
-            return request
-        }
-        let jobs: [SubmittedJob]
-        switch try store.startRun(loaded, requests: requests, runKey: runKey, resume: !new) {
+        let session = try RunSession(store: store, file: loaded, path: file, text: text,
+                                     parameters: try Submit.pairs(parameters, option: "--parameter") ?? [:],
+                                     new: new, options: options)
+        let start = try session.start()
+        switch start {
         case .resumed(let previous):
-            jobs = previous.map { SubmittedJob(jobId: $0.jobId, jobName: $0.jobName) }
             try Printer.note("resuming the unfinished run of \(file) from \(Printer.time(previous[0].createdAt)) (use --new to submit afresh)")
         case .submitted(let applied, let submitted):
-            jobs = submitted
             for change in applied.changes where !change.hasPrefix("unchanged") { try Printer.note(change) }
-            for job in jobs { try Printer.note("submitted \(job.jobName) as \(job.jobId)") }
+            for job in submitted { try Printer.note("submitted \(job.jobName) as \(job.jobId)") }
         }
-        let ids = jobs.map(\.jobId)
         let started = Date()
-        let display = ProgressDisplay(store: store, jobs: jobs, enabled: !quiet && global.output == .table)
+        let display = ProgressDisplay(store: store, jobs: start.jobs, enabled: !quiet && global.output == .table)
         display.start()
-        let interrupted: Bool
-        var stopMode: Inbox.StopMode?
-        var handedOff = false
-        var seed: UInt64?
-        if let lock = try EngineLock(directory: global.directory) {
-            let engine = Engine(store: store, options: options)
-            seed = engine.seed
-            let inbox = engine.inbox
-            // Ctrl-C stops the run's work; a closed terminal or SIGTERM leaves running jobs to their supervisor.
-            let signals = SignalHandlers { inbox.requestStop($0 == SIGINT ? .stopJobs : .detach) }
-            try engine.run(holding: lock) { try store.statuses(ids).values.allSatisfy(\.isTerminal) }
-            interrupted = engine.inbox.stopRequested
-            stopMode = engine.inbox.stopMode
-            withExtendedLifetime((lock, signals)) {}
-        } else {
+        // Ctrl-C stops the run's work; a closed terminal or SIGTERM leaves running jobs to their supervisor.
+        // Watching another engine's work, any of them only stops the watch.
+        let inbox = session.inbox
+        let signals = SignalHandlers { inbox.requestStop($0 == SIGINT ? .stopJobs : .detach) }
+        let outcome = try session.follow(start) { () throws(DroverError) in
             try Printer.note("an engine is already running on \(global.directory.path): handing the jobs to it")
-            handedOff = true
-            let inbox = Inbox()
-            let signals = SignalHandlers { _ in inbox.requestStop() }
-            while !inbox.stopRequested, try !store.statuses(ids).values.allSatisfy(\.isTerminal) {
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-            interrupted = inbox.stopRequested
-            withExtendedLifetime(signals) {}
         }
+        withExtendedLifetime(signals) {}
         display.stop()
-        let records = try ids.compactMap { id throws(DroverError) in try store.job(id) }
-        if interrupted {
-            if handedOff {
+        if case .interrupted(let mode) = outcome.ending {
+            if outcome.handedOff {
                 try? Printer.note("stopped watching: the jobs go on in the running engine (`drover jobs` shows them)")
-            } else if stopMode == .stopJobs {
+            } else if mode == .stopJobs {
                 try? Printer.note("interrupted: unfinished jobs are back in their queues; run `drover run \(file)` again to resume")
             } else {
                 try? Printer.note("stopped: running jobs go on under their supervisor; run `drover run \(file)` again to follow and finish them")
             }
             Foundation.exit(130)
         }
-        try Summary.print(records, store: store, elapsed: Date().timeIntervalSince(started), format: global.output,
-                          simulation: seed.map { ($0, options.timeScale) })
-        if records.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
-    }
-
-    /// Identifies a run of a given file content, so an interrupted run can be resumed.
-    static func runKey(path: String, text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (path + "\u{0}" + text).utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        try Summary.print(outcome.jobs, store: store, elapsed: Date().timeIntervalSince(started), format: global.output,
+                          simulation: outcome.seed.map { ($0, options.timeScale) })
+        if outcome.anyFailed { throw ExitCode(1) }
     }
 }
 
