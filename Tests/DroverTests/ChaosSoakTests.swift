@@ -53,6 +53,20 @@ struct ChaosSoakTests {
             let seen = lines[index] ?? []
             #expect(seen.map(\.kind) == ["start", "end"] && seen[0].at <= seen[1].at, "child \(index) ran once, start then end: \(seen)")
         }
+        // maxvCpus held across every restart: never more than 16 children at once.
+        var events: [(at: Int, change: Int)] = []
+        for marks in lines.values {
+            for mark in marks { events.append((mark.at, mark.kind == "start" ? 1 : -1)) }
+        }
+        // Ends before starts at the same instant.
+        events.sort { $0.at != $1.at ? $0.at < $1.at : $0.change < $1.change }
+        var concurrent = 0
+        var most = 0
+        for (_, change) in events {
+            concurrent += change
+            most = max(most, concurrent)
+        }
+        #expect(most <= 16, "at most maxvCpus children ran at once, saw \(most)")
         try eventually(within: 10, "no process of the array to be left") { SupervisionTests.processes(of: "\(id):").isEmpty }
     }
 }
