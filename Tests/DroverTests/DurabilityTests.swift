@@ -69,6 +69,34 @@ struct DurabilityTests {
         #expect(try sandbox.drover("logs", id).stdout == "done\n")
     }
 
+    @Test func anUpgradeKeepsRunningJobsRunning() throws {
+        let sandbox = try Sandbox()
+        try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: until-released
+                containerProperties: {command: [sh, -c, "while [ ! -e release ]; do sleep 0.02; done"], vcpus: 1}
+            """))
+        // The "old" binary: a copy that is removed once its engine stops, as a package upgrade replaces it.
+        let old = sandbox.root.appendingPathComponent("drover-old").path
+        try FileManager.default.copyItem(atPath: Sandbox.binary, toPath: old)
+        let id = try sandbox.submit("-q", "default", "-d", "until-released", "--array-size", "3")
+        let engine = sandbox.process(["serve", "--poll-interval", "0.05"])
+        engine.executableURL = URL(fileURLWithPath: old)
+        engine.standardOutput = FileHandle.nullDevice
+        engine.standardError = FileHandle.nullDevice
+        try engine.run()
+        let store = try sandbox.store()
+        try eventually(within: 30, "two children to run") { try store.childSummary(id).counts[.running] == 2 }
+        kill(engine.processIdentifier, SIGTERM)
+        engine.waitUntilExit()
+        try FileManager.default.removeItem(atPath: old)
+        try sandbox.serve()
+        try sandbox.write("release", "")
+        try eventually(within: 30, "the array to finish") { try store.job(id)?.status.isTerminal == true }
+        #expect(try store.job(id)?.status == .succeeded)
+        for index in 0..<3 { #expect(try store.attempts("\(id):\(index)").count == 1, "child \(index) ran once, through the upgrade") }
+    }
+
     @Test func killingEngineAndSupervisorEndsTheAttemptWithNothingLeft() throws {
         let sandbox = try Sandbox()
         try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + Self.definitions))
