@@ -316,10 +316,10 @@ public final class Engine {
     /// Picks what to start now: queues by priority, FIFO within a queue, first environment with
     /// room. A job waiting for a simulated instance to start does not hold up the jobs behind it,
     /// so that a fleet scales up for all of them at once; nor does a job that can never run until
-    /// its queue's environments change (its reason is recorded).
-    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String)]) {
+    /// its queue's environments change (it is recorded blocked, with its reason).
+    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String, blocks: Bool)]) {
         var claims: [(job: RunnableJob, environment: String)] = []
-        var reasons: [(id: String, reason: String)] = []
+        var reasons: [(id: String, reason: String, blocks: Bool)] = []
         var capacity = PlacementCapacity(usage: currentUsage(), ahead: aheadUsage(),
                                          hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count,
                                          hostSlotLimit: options.hostSlots)
@@ -357,7 +357,7 @@ public final class Engine {
                 case .placeAhead(let environment):
                     placed = (environment, nil)
                 case .never(let reason):
-                    reasons.append((job.id, reason))
+                    reasons.append((job.id, reason, blocks: true))
                     buffer.remove(at: index)
                 case .waitForInstance:
                     index += 1
