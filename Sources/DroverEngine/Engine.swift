@@ -15,6 +15,8 @@ public final class Engine {
     /// Stop requests and process exits.
     public let inbox: Inbox
     let options: EngineOptions
+    /// Where the engine reads the time (``EngineOptions/clock``).
+    var clock: any EngineClock { options.clock }
     /// Runs the attempts (local processes under a supervisor that outlives the engine).
     let executor: any Executor
     var running: [String: RunningAttempt] = [:]
@@ -59,7 +61,7 @@ public final class Engine {
         self.inbox = inbox
         self.executor = executor ?? SupervisorExecutor(stateDirectory: store.directory)
         self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
-        self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
+        self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: options.clock.monotonicSeconds())
     }
 
     /// The seed of the spot simulation (print it so a run can be reproduced with `--seed`).
@@ -74,14 +76,14 @@ public final class Engine {
         let recorder = Recorder(store: store, inbox: inbox, logger: options.logger)
         defer { recorder.close() }
         try recover(recorder: recorder)
-        simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
+        simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: clock.monotonicSeconds())
         try refresh()
-        var lastPoll = Self.monotonic()
+        var lastPoll = clock.monotonicSeconds()
         var lastDoneCheck = 0.0
         var finishedSinceCheck = false
         var lastBeat = -Double.infinity
         while !inbox.stopRequested {
-            let now = Self.monotonic()
+            let now = clock.monotonicSeconds()
             if let lock, now - lastBeat >= 1 {
                 lock.beat()
                 lastBeat = now
@@ -115,14 +117,14 @@ public final class Engine {
             pendingStarts.removeAll()
             if !batch.isEmpty { recorder.record(batch) }
             if recorder.isIdle && inbox.pendingRecords == 0 {
-                let checkTime = Self.monotonic()
+                let checkTime = clock.monotonicSeconds()
                 if running.isEmpty || (finishedSinceCheck && checkTime - lastDoneCheck >= 0.05) || checkTime - lastDoneCheck >= options.pollInterval {
                     lastDoneCheck = checkTime
                     finishedSinceCheck = false
                     if (try? done()) == true { break }
                 }
             }
-            inbox.wait(seconds: min(nextWake(now: Self.monotonic(), lastPoll: lastPoll), 5))
+            inbox.wait(seconds: min(nextWake(now: clock.monotonicSeconds(), lastPoll: lastPoll), 5))
         }
         try shutdown(recorder: recorder)
     }
@@ -184,7 +186,7 @@ public final class Engine {
     func finished(_ exit: ProcessExit) -> FinishedAttempt? {
         guard let attempt = running[exit.key.jobId], attempt.attempt == exit.key.attempt, attempt.launched else { return nil }
         running[exit.key.jobId] = nil
-        let now = Self.monotonic()
+        let now = clock.monotonicSeconds()
         var usage: AttemptUsage?
         if let instance = attempt.instance {
             let simulatedNow = simulator.simulated(now)
@@ -210,7 +212,7 @@ public final class Engine {
         }
         guard let (outcome, counts) = Self.outcome(of: exit, stop: attempt.stopKind) else { return nil }
         if !exit.transient { logEnded(exit.key, outcome: outcome, counts: counts, environment: attempt.environment) }
-        return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? nowMillis(),
+        return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? clock.epochMillis(),
                                counts: counts, usage: usage)
     }
 
@@ -324,7 +326,7 @@ public final class Engine {
                                          hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count,
                                          hostSlotLimit: options.hostSlots)
         simulator.beginPass()
-        let now = simulator.simulated(Self.monotonic())
+        let now = simulator.simulated(clock.monotonicSeconds())
         for route in routes {
             var buffer = buffers[route.name] ?? []
             var index = 0
@@ -439,7 +441,7 @@ public final class Engine {
         if logFolders.insert(store.logDirectory(ofJob: id)).inserted {
             _ = try? store.makeLogDirectory(ofJob: id)
         }
-        running[id]?.startedAt = Self.monotonic()
+        running[id]?.startedAt = clock.monotonicSeconds()
         running[id]?.launched = true
         if options.logger.logLevel <= .debug {
             var metadata = Self.metadata(claimed.key)
@@ -456,7 +458,7 @@ public final class Engine {
         if let stopKind = claimed.stopKind {
             // Asked to stop while its claim was being written.
             running[id]?.termSentAt = nil
-            stop(id, kind: stopKind, now: Self.monotonic())
+            stop(id, kind: stopKind, now: clock.monotonicSeconds())
         }
     }
 
@@ -496,10 +498,5 @@ public final class Engine {
         if let event = simulator.nextEvent() { wake = min(wake, event) }
         if startsPausedUntil > now { wake = min(wake, startsPausedUntil) }
         return max(0, wake - now)
-    }
-
-    /// Monotonic clock in seconds.
-    static func monotonic() -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
     }
 }
