@@ -14,8 +14,8 @@ extension Engine {
         var batch = EngineBatch()
         var known: Set<AttemptKey> = []
         var counts = (adopted: 0, recorded: 0, requeued: 0, lost: 0)
-        let now = nowMillis()
-        let monotonicNow = Self.monotonic()
+        let now = clock.epochMillis()
+        let monotonicNow = clock.monotonicSeconds()
         for orphan in try store.orphans() {
             let key = AttemptKey(jobId: orphan.id, attempt: orphan.attempt)
             known.insert(key)
@@ -80,7 +80,7 @@ extension Engine {
     func shutdown(recorder: Recorder) throws(DroverError) {
         let mode = inbox.stopMode ?? .detach
         stopping = true
-        let start = Self.monotonic()
+        let start = clock.monotonicSeconds()
         let grace = min(options.killGraceSeconds, 10)
         if mode == .stopJobs {
             logStoppingJobs(grace: grace)
@@ -90,7 +90,7 @@ extension Engine {
         batch.instances = (try? stopSimulation(now: start)) ?? []
         while mode == .stopJobs && running.values.contains(where: \.launched) {
             batch.finished += handle(inbox.drain())
-            if Self.monotonic() - start > grace + 10 { break }
+            if clock.monotonicSeconds() - start > grace + 10 { break }
             inbox.wait(seconds: 0.05)
         }
         batch.finished += handle(inbox.drain())
@@ -108,7 +108,7 @@ extension Engine {
                 running[attempt.id] = nil
                 let outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil,
                                              statusReason: "Engine stopped before the job started; it will run again")
-                release.finished.append(FinishedAttempt(id: attempt.id, attempt: attempt.attempt, outcome: outcome, at: nowMillis(), counts: false))
+                release.finished.append(FinishedAttempt(id: attempt.id, attempt: attempt.attempt, outcome: outcome, at: clock.epochMillis(), counts: false))
             }
             recorder.record(release)
         }

@@ -9,7 +9,7 @@ extension Engine {
     func apply(_ events: [FleetEvent], now: Double) -> [InstanceRecord] {
         var records: [InstanceRecord] = []
         for event in events {
-            records.append(simulator.record(event, now: now))
+            records.append(simulator.record(event, now: now, wallNow: clock.epochMillis()))
             let instance = event.instance
             switch event.kind {
             case .notice:
@@ -47,7 +47,7 @@ extension Engine {
     func runExperiments(now: Double) throws(DroverError) -> [InstanceRecord] {
         let simulatedNow = simulator.simulated(now)
         for var experiment in try store.experiments(states: [.pending]) {
-            experiment.startedAt = nowMillis()
+            experiment.startedAt = clock.epochMillis()
             guard let fleet = simulator.fleets[experiment.computeEnvironment] else {
                 try end(&experiment, state: .failed, outcome: "\(experiment.computeEnvironment) is not a simulated environment: give it computeResources.type EC2 or SPOT and instanceTypes")
                 continue
@@ -125,7 +125,7 @@ extension Engine {
     func end(_ experiment: inout Experiment, state: Experiment.State, outcome: String, now: Double? = nil) throws(DroverError) {
         experiment.state = state
         experiment.outcome = outcome
-        experiment.endedAt = nowMillis()
+        experiment.endedAt = clock.epochMillis()
         if experiment.action == .capacity, let now {
             simulator.fleets[experiment.computeEnvironment]?.endShortages(of: experiment.id, now: now)
         }

@@ -15,6 +15,8 @@ public final class Engine {
     /// Stop requests and process exits.
     public let inbox: Inbox
     let options: EngineOptions
+    /// Where the engine reads the time (``EngineOptions/clock``).
+    var clock: any EngineClock { options.clock }
     /// Runs the attempts (local processes under a supervisor that outlives the engine).
     let executor: any Executor
     var running: [String: RunningAttempt] = [:]
@@ -59,7 +61,7 @@ public final class Engine {
         self.inbox = inbox
         self.executor = executor ?? SupervisorExecutor(stateDirectory: store.directory)
         self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
-        self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
+        self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: options.clock.monotonicSeconds())
     }
 
     /// The seed of the spot simulation (print it so a run can be reproduced with `--seed`).
@@ -74,14 +76,14 @@ public final class Engine {
         let recorder = Recorder(store: store, inbox: inbox, logger: options.logger)
         defer { recorder.close() }
         try recover(recorder: recorder)
-        simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: Self.monotonic())
+        simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: clock.monotonicSeconds())
         try refresh()
-        var lastPoll = Self.monotonic()
+        var lastPoll = clock.monotonicSeconds()
         var lastDoneCheck = 0.0
         var finishedSinceCheck = false
         var lastBeat = -Double.infinity
         while !inbox.stopRequested {
-            let now = Self.monotonic()
+            let now = clock.monotonicSeconds()
             if let lock, now - lastBeat >= 1 {
                 lock.beat()
                 lastBeat = now
@@ -115,14 +117,14 @@ public final class Engine {
             pendingStarts.removeAll()
             if !batch.isEmpty { recorder.record(batch) }
             if recorder.isIdle && inbox.pendingRecords == 0 {
-                let checkTime = Self.monotonic()
+                let checkTime = clock.monotonicSeconds()
                 if running.isEmpty || (finishedSinceCheck && checkTime - lastDoneCheck >= 0.05) || checkTime - lastDoneCheck >= options.pollInterval {
                     lastDoneCheck = checkTime
                     finishedSinceCheck = false
                     if (try? done()) == true { break }
                 }
             }
-            inbox.wait(seconds: min(nextWake(now: Self.monotonic(), lastPoll: lastPoll), 5))
+            inbox.wait(seconds: min(nextWake(now: clock.monotonicSeconds(), lastPoll: lastPoll), 5))
         }
         try shutdown(recorder: recorder)
     }
@@ -150,7 +152,7 @@ public final class Engine {
     }
 
     /// Hands the written claims to the executor, in the order they were claimed. Claims made ahead
-    /// (see ``place(_:queue:environments:capacity:now:)``) wait there for a running attempt of their
+    /// (see ``PlacementDecision/placeAhead(environment:)``) wait there for a running attempt of their
     /// environment to end, and start the moment one does.
     func launchReady() {
         guard !ready.isEmpty, !stopping else { return }
@@ -184,7 +186,7 @@ public final class Engine {
     func finished(_ exit: ProcessExit) -> FinishedAttempt? {
         guard let attempt = running[exit.key.jobId], attempt.attempt == exit.key.attempt, attempt.launched else { return nil }
         running[exit.key.jobId] = nil
-        let now = Self.monotonic()
+        let now = clock.monotonicSeconds()
         var usage: AttemptUsage?
         if let instance = attempt.instance {
             let simulatedNow = simulator.simulated(now)
@@ -210,7 +212,7 @@ public final class Engine {
         }
         guard let (outcome, counts) = Self.outcome(of: exit, stop: attempt.stopKind) else { return nil }
         if !exit.transient { logEnded(exit.key, outcome: outcome, counts: counts, environment: attempt.environment) }
-        return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? nowMillis(),
+        return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? clock.epochMillis(),
                                counts: counts, usage: usage)
     }
 
@@ -315,14 +317,16 @@ public final class Engine {
 
     /// Picks what to start now: queues by priority, FIFO within a queue, first environment with
     /// room. A job waiting for a simulated instance to start does not hold up the jobs behind it,
-    /// so that a fleet scales up for all of them at once.
-    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String)]) {
+    /// so that a fleet scales up for all of them at once; nor does a job that can never run until
+    /// its queue's environments change (it is recorded blocked, with its reason).
+    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String, blocks: Bool)]) {
         var claims: [(job: RunnableJob, environment: String)] = []
-        var reasons: [(id: String, reason: String)] = []
-        var capacity = Capacity(usage: currentUsage(), ahead: aheadUsage(),
-                                hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count)
+        var reasons: [(id: String, reason: String, blocks: Bool)] = []
+        var capacity = PlacementCapacity(usage: currentUsage(), ahead: aheadUsage(),
+                                         hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count,
+                                         hostSlotLimit: options.hostSlots)
         simulator.beginPass()
-        let now = simulator.simulated(Self.monotonic())
+        let now = simulator.simulated(clock.monotonicSeconds())
         for route in routes {
             var buffer = buffers[route.name] ?? []
             var index = 0
@@ -348,19 +352,25 @@ public final class Engine {
                 let need = ResourceNeed(vcpus: spec.vcpus, memory: spec.memory)
                 let floor = min(job.environmentFloor, max(0, route.environments.count - 1))
                 let names = Array(route.environments.dropFirst(floor))
+                var placed: (environment: String, instance: SimulatedInstance?)?
                 switch place(need, queue: route.name, environments: names, capacity: &capacity, now: now) {
-                case .start(let environment, let instance):
-                    claims.append((job, environment))
-                    running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: environment, need: need, instance: instance)
-                    buffer.remove(at: index)
+                case .place(let environment, let instance):
+                    placed = (environment, instance.flatMap { id in simulator.fleets[environment]?.instances.first { $0.id == id } })
+                case .placeAhead(let environment):
+                    placed = (environment, nil)
                 case .never(let reason):
-                    reasons.append((job.id, reason))
+                    reasons.append((job.id, reason, blocks: true))
                     buffer.remove(at: index)
                 case .waitForInstance:
                     index += 1
-                case .wait(let reason):
-                    if reason.hasPrefix("MISCONFIGURATION") { reasons.append((job.id, reason)) }
+                case .wait:
                     break scan
+                }
+                if let placed {
+                    claims.append((job, placed.environment))
+                    running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: placed.environment, need: need,
+                                                     instance: placed.instance)
+                    buffer.remove(at: index)
                 }
             }
             buffers[route.name] = buffer
@@ -368,103 +378,28 @@ public final class Engine {
         return (claims, reasons.filter { reason in !claims.contains { $0.job.id == reason.id } })
     }
 
-    /// What is free in one scheduling pass.
-    struct Capacity {
-        /// Local environments' limits and use (claims included).
-        var usage: [String: EnvironmentUsage]
-        /// Local environments' claims made ahead: at most one environment's worth each.
-        var ahead: [String: EnvironmentUsage]
-        /// Processes that may still start on simulated environments.
-        var hostSlots: Int
-    }
-
-    /// Where one job goes in a scheduling pass.
-    enum Placement {
-        case start(environment: String, instance: SimulatedInstance?)
-        /// A simulated instance is starting for it.
-        case waitForInstance
-        case wait(String)
-        case never(String)
-    }
-
-    /// Tries the queue's environments in order: a local one with room, or a simulated one with an
-    /// instance that has room (or one starting for the job). An environment that cannot take the
-    /// job now (spot capacity short, at maxvCpus) passes it to the next.
-    func place(_ need: ResourceNeed, queue: String, environments names: [String], capacity: inout Capacity, now: Double) -> Placement {
-        guard names.contains(where: { simulator.fleets[$0] != nil }) else {
-            switch PlacementDecision.decide(need: need, queue: queue, environments: names.compactMap { capacity.usage[$0] }) {
-            case .place(let environment):
-                capacity.usage[environment]?.usedVcpus += need.vcpus
-                capacity.usage[environment]?.usedMemory.add(saturating: need.memory)
-                return .start(environment: environment, instance: nil)
-            case .wait(let reason):
-                // Full: claim ahead, so that the claim is written before a slot frees and the job
-                // starts the moment one does.
-                for name in names where environments[name]?.isEnabled == true {
-                    guard let usage = capacity.usage[name], usage.canEverHold(need), capacity.ahead[name]?.hasRoom(for: need) == true else { continue }
-                    capacity.ahead[name]?.usedVcpus += need.vcpus
-                    capacity.ahead[name]?.usedMemory.add(saturating: need.memory)
-                    return .start(environment: name, instance: nil)
-                }
-                return .wait(reason)
-            case .never(let reason): return .never(reason)
-            }
+    /// Places one job with ``PlacementDecision/decide(need:queue:environments:capacity:offer:)``
+    /// over the queue's known environments: simulated ones are asked through their fleet (which
+    /// launches an instance when one is needed); local ones are judged from `capacity`.
+    func place(_ need: ResourceNeed, queue: String, environments names: [String], capacity: inout PlacementCapacity,
+               now: Double) -> PlacementDecision {
+        let candidates = names.compactMap { name -> PlacementEnvironment? in
+            guard let environment = environments[name] else { return nil }
+            return PlacementEnvironment(name: name, enabled: environment.isEnabled, kind: simulator.fleets[name] == nil ? .local : .fleet)
         }
-        var problems: [String] = []
-        var never = true
-        for name in names {
-            guard let environment = environments[name] else { continue }
-            guard environment.isEnabled else {
-                never = false
-                problems.append("\(name) is DISABLED")
-                continue
-            }
-            if simulator.fleets[name] != nil {
-                guard capacity.hostSlots > 0 else {
-                    return .wait("CAPACITY:HOST_SLOTS - all \(options.hostSlots) local process slots are busy")
-                }
-                switch simulator.fleets[name]!.place(need, now: now) {
-                case .instance(let id):
-                    capacity.hostSlots -= 1
-                    return .start(environment: name, instance: simulator.fleets[name]!.instances.first { $0.id == id })
-                case .pending:
-                    capacity.hostSlots -= 1
-                    return .waitForInstance
-                case .unavailable(let reason):
-                    never = false
-                    problems.append(reason)
-                case .never(let reason):
-                    problems.append(reason)
-                }
-            } else if let usage = capacity.usage[name] {
-                if usage.canEverHold(need) {
-                    never = false
-                    if usage.hasRoom(for: need) {
-                        capacity.usage[name]?.usedVcpus += need.vcpus
-                        capacity.usage[name]?.usedMemory.add(saturating: need.memory)
-                        return .start(environment: name, instance: nil)
-                    }
-                    problems.append("\(name) uses \(PlacementDecision.format(usage.usedVcpus))/\(PlacementDecision.format(usage.maxVcpus)) vCPUs")
-                } else {
-                    problems.append("\(name) allows \(PlacementDecision.describe(ResourceNeed(vcpus: usage.maxVcpus, memory: usage.maxMemory)))")
-                }
-            }
+        return PlacementDecision.decide(need: need, queue: queue, environments: candidates, capacity: &capacity) { name in
+            simulator.fleets[name]?.place(need, now: now) ?? .never("\(name) has no simulated instances")
         }
-        if never {
-            return .never("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - the job asks \(PlacementDecision.describe(need)) but \(problems.joined(separator: "; "))")
-        }
-        return .wait("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - waiting for \(PlacementDecision.describe(need)): \(problems.joined(separator: "; "))")
     }
 
     /// Each known environment's limits and what running attempts hold on it.
     func currentUsage(launchedOnly: Bool = false) -> [String: EnvironmentUsage] {
         var usage: [String: EnvironmentUsage] = [:]
         for (name, environment) in environments where simulator.fleets[name] == nil {
-            usage[name] = EnvironmentUsage(name: name, enabled: environment.isEnabled, maxVcpus: environment.maxvCpus, maxMemory: options.memoryMiB)
+            usage[name] = EnvironmentUsage(name: name, maxVcpus: environment.maxvCpus, maxMemory: options.memoryMiB)
         }
         for attempt in running.values where attempt.launched || !launchedOnly {
-            usage[attempt.environment]?.usedVcpus += attempt.need.vcpus
-            usage[attempt.environment]?.usedMemory.add(saturating: attempt.need.memory)
+            usage[attempt.environment]?.take(attempt.need)
         }
         return usage
     }
@@ -478,8 +413,7 @@ public final class Engine {
             usage[name]?.usedMemory = 0
         }
         for attempt in running.values where attempt.pid == nil && attempt.instance == nil {
-            usage[attempt.environment]?.usedVcpus += attempt.need.vcpus
-            usage[attempt.environment]?.usedMemory.add(saturating: attempt.need.memory)
+            usage[attempt.environment]?.take(attempt.need)
         }
         return usage
     }
@@ -507,7 +441,7 @@ public final class Engine {
         if logFolders.insert(store.logDirectory(ofJob: id)).inserted {
             _ = try? store.makeLogDirectory(ofJob: id)
         }
-        running[id]?.startedAt = Self.monotonic()
+        running[id]?.startedAt = clock.monotonicSeconds()
         running[id]?.launched = true
         if options.logger.logLevel <= .debug {
             var metadata = Self.metadata(claimed.key)
@@ -524,7 +458,7 @@ public final class Engine {
         if let stopKind = claimed.stopKind {
             // Asked to stop while its claim was being written.
             running[id]?.termSentAt = nil
-            stop(id, kind: stopKind, now: Self.monotonic())
+            stop(id, kind: stopKind, now: clock.monotonicSeconds())
         }
     }
 
@@ -564,10 +498,5 @@ public final class Engine {
         if let event = simulator.nextEvent() { wake = min(wake, event) }
         if startsPausedUntil > now { wake = min(wake, startsPausedUntil) }
         return max(0, wake - now)
-    }
-
-    /// Monotonic clock in seconds.
-    static func monotonic() -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
     }
 }

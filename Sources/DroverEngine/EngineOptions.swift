@@ -21,6 +21,8 @@ public struct EngineOptions: Sendable {
     /// each attempt's end (info), retries (info), starts (debug), waits on the store, a lost
     /// supervisor and failed starts (warning). Default: a logger that discards everything.
     public var logger = Logger(label: "drover.engine", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// Where the engine reads the time (the machine's clocks by default; tests move their own).
+    public var clock: any EngineClock = SystemClock()
 
     /// Creates options from defaults and the environment.
     public init() {

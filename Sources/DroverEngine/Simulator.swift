@@ -71,10 +71,9 @@ struct Simulator {
         return fleets.keys.sorted().flatMap { fleets[$0]!.terminateAll(now: simulatedNow) }
     }
 
-    /// The stored form of an instance after an event.
-    func record(_ event: FleetEvent, now: Double) -> InstanceRecord {
+    /// The stored form of an instance after an event at monotonic second `now`, wall-clock `wallNow`.
+    func record(_ event: FleetEvent, now: Double, wallNow: EpochMillis) -> InstanceRecord {
         let instance = event.instance
-        let wallNow = nowMillis()
         let simulatedNow = simulated(now)
         let launched = wallNow - EpochMillis((max(0, simulatedNow - instance.launchedAt) / timeScale * 1000).rounded())
         let ended = instance.endedAt.map { wallNow - EpochMillis((max(0, simulatedNow - $0) / timeScale * 1000).rounded()) }

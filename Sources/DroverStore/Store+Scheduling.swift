@@ -38,8 +38,10 @@ public struct EngineBatch: Sendable {
     public var started: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
     /// Attempts that ended.
     public var finished: [FinishedAttempt] = []
-    /// statusReason updates for RUNNABLE jobs that cannot be placed.
-    public var reasons: [(id: String, reason: String)] = []
+    /// statusReason updates for RUNNABLE jobs that cannot be placed. A reason that `blocks` marks
+    /// its job blocked: the scheduler skips it (``Store/runnable(queue:limit:)``) until it leaves
+    /// RUNNABLE or `apply` changes queues or environments.
+    public var reasons: [(id: String, reason: String, blocks: Bool)] = []
     /// Simulated instances that changed (launched, ready, reclaimed, ended).
     public var instances: [InstanceRecord] = []
 
@@ -150,12 +152,12 @@ extension Store {
         }
     }
 
-    /// Up to `limit` RUNNABLE jobs of `queue`, oldest first, skipping those already known not to fit.
+    /// Up to `limit` RUNNABLE jobs of `queue`, oldest first, skipping blocked ones (known not to
+    /// run until queues or environments change).
     public func runnable(queue: String, limit: Int) throws(DroverError) -> [RunnableJob] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, attempts, environment_floor FROM job WHERE status = 'RUNNABLE' AND queue = ?
-                AND (status_reason IS NULL OR status_reason NOT LIKE 'MISCONFIGURATION:%')
+                SELECT id, attempts, environment_floor FROM job WHERE status = 'RUNNABLE' AND queue = ? AND blocked = 0
                 ORDER BY seq LIMIT ?
                 """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1], environmentFloor: $0[2]) }
         }
@@ -195,7 +197,7 @@ extension Store {
             for (job, environment) in batch.claims {
                 let start = startedById.removeValue(forKey: job.id)
                 try db.run("""
-                    UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL,
+                    UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL, blocked = 0,
                     pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
                     WHERE id = ? AND status = 'RUNNABLE' AND attempts = ?
                     """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
@@ -215,9 +217,9 @@ extension Store {
             if !finishedJobs.isEmpty {
                 if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
             }
-            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ? WHERE id = ? AND status = 'RUNNABLE'")
+            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ?, blocked = ? WHERE id = ? AND status = 'RUNNABLE'")
             for item in batch.reasons {
-                try reason.execute(arguments: [item.reason, item.id])
+                try reason.execute(arguments: [item.reason, item.blocks, item.id])
             }
             for instance in batch.instances {
                 try record(db, instance)

@@ -142,6 +142,14 @@ public final class Store: Sendable {
                     created_at INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("v3-blocked") { db in
+            // A job the scheduler gave up on until queues or environments change, so far told by its
+            // reason's MISCONFIGURATION: prefix.
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+                UPDATE job SET blocked = 1 WHERE status = 'RUNNABLE' AND status_reason LIKE 'MISCONFIGURATION:%';
+                """)
+        }
         return migrator
     }
 

@@ -1,60 +1,8 @@
 import DroverCore
 import Testing
 
-/// Placement, array-parent and dependency decisions.
+/// Array-parent and dependency decisions (placement: ``PlacementTests``).
 struct DecisionTests {
-    let one = ResourceNeed(vcpus: 1, memory: 100)
-
-    @Test func placesOnFirstEnvironmentWithRoom() {
-        let environments = [
-            EnvironmentUsage(name: "spot", maxVcpus: 2, maxMemory: 1000, usedVcpus: 2),
-            EnvironmentUsage(name: "on-demand", maxVcpus: 2, maxMemory: 1000),
-        ]
-        #expect(PlacementDecision.decide(need: one, queue: "q", environments: environments) == .place(environment: "on-demand"))
-        #expect(PlacementDecision.decide(need: one, queue: "q", environments: [environments[1], environments[0]]) == .place(environment: "on-demand"))
-        var free = environments
-        free[0].usedVcpus = 1
-        #expect(PlacementDecision.decide(need: one, queue: "q", environments: free) == .place(environment: "spot"))
-    }
-
-    @Test func waitsWhenBusyWithAReason() {
-        let busy = [EnvironmentUsage(name: "a", maxVcpus: 2, maxMemory: 1000, usedVcpus: 2)]
-        guard case .wait(let reason) = PlacementDecision.decide(need: one, queue: "q", environments: busy) else {
-            Issue.record("expected wait")
-            return
-        }
-        #expect(reason.hasPrefix("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"))
-        #expect(reason.contains("a uses 2/2 vCPUs"))
-    }
-
-    @Test func memoryCountsToo() {
-        let environments = [EnvironmentUsage(name: "a", maxVcpus: 8, maxMemory: 1000, usedMemory: 950)]
-        #expect(PlacementDecision.decide(need: one, queue: "q", environments: environments) != .place(environment: "a"))
-    }
-
-    @Test func neverFitsSaysWhy() {
-        let environments = [EnvironmentUsage(name: "a", maxVcpus: 2, maxMemory: 1000), EnvironmentUsage(name: "b", maxVcpus: 4, maxMemory: 1000)]
-        guard case .never(let reason) = PlacementDecision.decide(need: ResourceNeed(vcpus: 8, memory: 0), queue: "q", environments: environments) else {
-            Issue.record("expected never")
-            return
-        }
-        #expect(reason.hasPrefix("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"))
-        #expect(reason.contains("8 vCPUs") && reason.contains("b allows 4 vCPUs"))
-    }
-
-    @Test func disabledEnvironmentsAreSkipped() {
-        let environments = [
-            EnvironmentUsage(name: "a", enabled: false, maxVcpus: 2, maxMemory: 1000),
-            EnvironmentUsage(name: "b", maxVcpus: 2, maxMemory: 1000),
-        ]
-        #expect(PlacementDecision.decide(need: one, queue: "q", environments: environments) == .place(environment: "b"))
-        guard case .wait(let reason) = PlacementDecision.decide(need: one, queue: "q", environments: [environments[0]]) else {
-            Issue.record("expected wait")
-            return
-        }
-        #expect(reason.contains("DISABLED"))
-    }
-
     @Test(arguments: [
         (3, 0, 0, JobStatus.pending), (3, 2, 0, .pending), (3, 3, 0, .succeeded), (3, 2, 1, .failed), (3, 0, 1, .pending),
     ])

@@ -211,7 +211,10 @@ struct ValidationTests {
         let environments = [EnvironmentUsage(name: "ce", maxVcpus: 4, maxMemory: 1024, usedMemory: 512)]
         for need in [ResourceNeed(vcpus: 1e19, memory: 0), ResourceNeed(vcpus: .nan, memory: 0), ResourceNeed(vcpus: .infinity, memory: 0),
                      ResourceNeed(vcpus: 1, memory: .max)] {
-            guard case .never(let reason) = PlacementDecision.decide(need: need, queue: "q", environments: environments) else {
+            var capacity = PlacementCapacity(usage: ["ce": environments[0]])
+            let decision = PlacementDecision.decide(need: need, queue: "q", environments: [PlacementEnvironment(name: "ce", kind: .local)],
+                                                    capacity: &capacity) { _ in .never("no fleet") }
+            guard case .never(let reason) = decision else {
                 Issue.record("\(need) must never fit")
                 continue
             }

@@ -227,4 +227,63 @@ struct EngineTests {
         #expect(job.attempts == 1, "three failures to start cost no attempt")
         #expect(executor.launches.count == 4)
     }
+
+    // MARK: - Time, from a test clock
+
+    @Test func aTerminateRequestSendsTermWithTheGracePeriodAsKillAfter() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.submit(store)
+        let clock = TestClock()
+        let executor = FakeExecutor()
+        executor.clock = clock
+        executor.script = { _ in .hang }
+        executor.onLaunch = { launch in
+            _ = try? store.terminate(launch.key.jobId, reason: "Operator stopped it")
+            // Terminate requests are read once a poll interval (an hour here) has passed on the engine's clock.
+            clock.advance(by: 3600)
+        }
+        var options = EngineOptions()
+        options.clock = clock
+        options.pollInterval = 3600
+        options.killGraceSeconds = 7
+        try Self.runToEnd(Engine(store: store, options: options, executor: executor), store)
+        #expect(executor.signals.map(\.signal) == [SIGTERM])
+        #expect(executor.signals.first?.killAfter == 7, "SIGKILL follows after the grace period")
+        let job = try #require(try store.job(id))
+        #expect(job.status == .failed && job.statusReason == "Operator stopped it")
+        let expected: EpochMillis = 1_700_000_000_000 + 3_600_000
+        #expect(job.stoppedAt == expected, "times come from the clock")
+    }
+
+    @Test func aTransientStartFailurePausesStartsUntilTheClockPassesTheBackoff() throws {
+        let (store, folder) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let id = try Self.submit(store)
+        let clock = TestClock()
+        let executor = FakeExecutor()
+        executor.clock = clock
+        var checks = 0
+        var secondLaunchAt: Int?
+        executor.script = { _ in
+            if executor.launches.count == 1 { return .cannotStart("cannot open the log file: No space left on device", transient: true) }
+            secondLaunchAt = checks
+            return .exit(0)
+        }
+        var options = EngineOptions()
+        options.clock = clock
+        let deadline = Date().addingTimeInterval(30)
+        try Engine(store: store, options: options, executor: executor).run {
+            // Checked once a loop while nothing runs: the first start failed, the next waits 0.05 s.
+            if executor.launches.count == 1 {
+                checks += 1
+                if checks == 5 { clock.advance(by: 0.04) }
+                if checks == 10 { clock.advance(by: 0.02) }
+            }
+            return try store.countActive() == 0 || Date() > deadline
+        }
+        #expect(secondLaunchAt == 10, "no start while the clock stood still or stayed within the backoff")
+        #expect(executor.launches.count == 2)
+        #expect(try store.job(id)?.status == .succeeded)
+    }
 }

@@ -76,7 +76,7 @@ struct SchedulingTests {
                 "the 2-vCPU environment runs two jobs at once")
     }
 
-    @Test func jobThatCanNeverFitSaysWhy() throws {
+    @Test func jobThatCanNeverFitSaysWhyAndRunsOnceApplyMakesRoom() throws {
         let sandbox = try Sandbox()
         try sandbox.drover("apply", try sandbox.write("env.yaml", Self.setup))
         let big = try sandbox.submit("-q", "high", "-d", "big")
@@ -91,6 +91,12 @@ struct SchedulingTests {
         #expect(job.statusReason?.contains("8 vCPUs") == true)
         let described = try sandbox.drover("describe", big)
         #expect(described.stdout.contains("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"))
+        #expect(try store.runnable(queue: "high", limit: 10).isEmpty, "blocked: the scheduler no longer looks at it")
+
+        // Fixing the environment lets it run.
+        try sandbox.drover("apply", try sandbox.write("env.yaml", Self.setup.replacingOccurrences(of: "{type: SPOT, maxvCpus: 1}", with: "{type: SPOT, maxvCpus: 8}")))
+        try eventually(within: 30, "the big job to run once its environment allows 8 vCPUs") { try store.job(big)?.status == .succeeded }
+        #expect(try store.job(big)?.computeEnvironment == "small")
     }
 
     @Test func jobsWithoutEngineSayThereIsNone() throws {

@@ -21,7 +21,9 @@ final class FakeExecutor: Executor {
     /// Called at each launch, before the attempt "runs" (to check the store, or act as a racing user).
     var onLaunch: (AttemptLaunch) -> Void = { _ in }
     private(set) var launches: [AttemptLaunch] = []
-    private(set) var signals: [(AttemptKey, Int32)] = []
+    private(set) var signals: [(key: AttemptKey, signal: Int32, killAfter: Double?)] = []
+    /// Where start and end times come from (give it the engine's test clock).
+    var clock: any EngineClock = SystemClock()
     private(set) var acknowledged: [AttemptKey] = []
     private(set) var reclaimed: [AttemptKey] = []
     private(set) var running: Set<AttemptKey> = []
@@ -75,11 +77,11 @@ final class FakeExecutor: Executor {
         case .exit(let code):
             start(key)
             release(key)
-            inbox.post(.exited(ProcessExit(key: key, exitCode: code, endedAt: nowMillis())))
+            inbox.post(.exited(ProcessExit(key: key, exitCode: code, endedAt: clock.epochMillis())))
         case .signal(let number):
             start(key)
             release(key)
-            inbox.post(.exited(ProcessExit(key: key, signal: number, endedAt: nowMillis())))
+            inbox.post(.exited(ProcessExit(key: key, signal: number, endedAt: clock.epochMillis())))
         case .hang:
             start(key)
         }
@@ -88,7 +90,7 @@ final class FakeExecutor: Executor {
     private func start(_ key: AttemptKey) {
         nextPid += 1
         running.insert(key)
-        inbox.post(.started(key, pid: nextPid, at: nowMillis()))
+        inbox.post(.started(key, pid: nextPid, at: clock.epochMillis()))
     }
 
     /// Ends a hanging (or inherited) attempt.
@@ -99,7 +101,7 @@ final class FakeExecutor: Executor {
     }
 
     func signal(_ key: AttemptKey, _ signal: Int32, killAfter: Double?) {
-        signals.append((key, signal))
+        signals.append((key, signal, killAfter))
         if let index = queued.firstIndex(where: { $0.key == key }) {
             queued.remove(at: index)
             var exit = ProcessExit(key: key, launchError: "stopped before it started")
@@ -107,7 +109,7 @@ final class FakeExecutor: Executor {
             inbox.post(.exited(exit))
         } else if running.contains(key), signal == SIGTERM || signal == SIGKILL {
             release(key)
-            inbox.post(.exited(ProcessExit(key: key, signal: signal, endedAt: nowMillis())))
+            inbox.post(.exited(ProcessExit(key: key, signal: signal, endedAt: clock.epochMillis())))
             pump()
         }
     }
