@@ -31,9 +31,15 @@ extension Store {
         """
 
     static func record(_ row: Row) -> JobRecord {
-        JobRecord(
+        let status = JobStatus(rawValue: row["status"]) ?? .failed
+        var reason: String? = row["status_reason"]
+        // A finished job that ran (not an array parent) has a reason; the usual one is stored as NULL.
+        if reason == nil, status.isTerminal, (row["array_size"] as Int?) == nil, (row["attempts"] as Int? ?? 0) > 0 {
+            reason = Reasons.containerExited
+        }
+        return JobRecord(
             jobId: row["id"], jobName: row["name"], jobQueue: row["queue"], jobDefinition: row["definition"],
-            status: JobStatus(rawValue: row["status"]) ?? .failed, statusReason: row["status_reason"],
+            status: status, statusReason: reason,
             createdAt: row["created_at"], startedAt: row["started_at"], stoppedAt: row["stopped_at"],
             attempts: row["attempts"], computeEnvironment: row["environment"], exitCode: row["exit_code"],
             containerReason: row["container_reason"], parentId: row["parent_id"], arrayIndex: row["array_index"],
@@ -78,7 +84,8 @@ extension Store {
         try read { db in
             var attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id = ? ORDER BY number", arguments: [id]).map {
                 AttemptRecord(number: $0["number"], computeEnvironment: $0["environment"], pid: $0["pid"], startedAt: $0["started_at"],
-                              stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"], statusReason: $0["status_reason"],
+                              stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"],
+                              statusReason: $0["status_reason"] ?? Reasons.containerExited,
                               instanceId: $0["instance_id"], signal: $0["signal"], interrupted: $0["interrupted"], simulatedSeconds: $0["simulated_seconds"],
                               cost: $0["cost"], onDemandCost: $0["on_demand_cost"], experiment: $0["experiment"])
             }

@@ -240,7 +240,7 @@ extension Store {
                 instance_id, signal, interrupted, out_of_memory, simulated_seconds, vcpus, cost, on_demand_cost, experiment)
             SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM job
             WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
-            """, [item.at, outcome.exitCode, outcome.reason, outcome.statusReason,
+            """, [item.at, outcome.exitCode, outcome.reason, Self.storedReason(outcome.statusReason),
                   usage?.instance, outcome.signal, interrupted, outcome.outOfMemory, usage?.simulatedSeconds, usage?.vcpus,
                   usage?.cost, usage?.onDemandCost, usage?.experiment, item.id, item.attempt])
         guard db.changesCount == 1 else { return nil }
@@ -263,8 +263,8 @@ extension Store {
                 stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END,
                 interruptions = ?, environment_floor = COALESCE(?, environment_floor)
                 WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
-                """, [next.rawValue, outcome.statusReason, outcome.exitCode, outcome.reason,
-                      next.isTerminal ? item.at : nil, next.isTerminal, interruptions, floor, item.id, item.attempt])
+                """, [next.rawValue, next.isTerminal ? Self.storedReason(outcome.statusReason) : outcome.statusReason,
+                      outcome.exitCode, outcome.reason, next.isTerminal ? item.at : nil, next.isTerminal, interruptions, floor, item.id, item.attempt])
         } else {
             try db.run("""
                 UPDATE job SET status = 'RUNNABLE', attempts = attempts - 1, status_reason = ?, pid = NULL
@@ -272,6 +272,12 @@ extension Store {
                 """, [outcome.statusReason, item.id, item.attempt])
         }
         return next
+    }
+
+    /// The usual reason of an ended attempt (and of a finished job that ran) is stored as NULL, and
+    /// read back by ``Store/record(_:)`` and ``Store/attempts(_:)``: rows of large arrays stay small.
+    static func storedReason(_ reason: String) -> String? {
+        reason == Reasons.containerExited ? nil : reason
     }
 
     /// The position, in the job's queue, of the environment after the one its attempt ran on (the
