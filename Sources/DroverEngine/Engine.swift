@@ -405,12 +405,14 @@ public final class Engine {
     }
 
     /// What claims whose processes have not started hold of each local environment, against a
-    /// budget of one environment's worth.
+    /// budget of one environment's worth, and up to 4 times that for small environments (at most
+    /// 16 vCPUs' worth): enough claims already written that a slot never waits for a write.
     func aheadUsage() -> [String: EnvironmentUsage] {
         var usage = currentUsage()
         for name in usage.keys {
             usage[name]?.usedVcpus = 0
             usage[name]?.usedMemory = 0
+            if let limit = usage[name]?.maxVcpus { usage[name]?.maxVcpus = max(limit, min(limit * 4, 16)) }
         }
         for attempt in running.values where attempt.pid == nil && attempt.instance == nil {
             usage[attempt.environment]?.take(attempt.need)

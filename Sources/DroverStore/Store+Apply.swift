@@ -72,7 +72,7 @@ extension Store {
         }
         if !issues.isEmpty { throw DroverError.invalid(issues) }
         // Capacity may have changed: let the scheduler look again at jobs it had given up on.
-        try db.execute(sql: "UPDATE job SET status_reason = NULL, blocked = 0 WHERE status = 'RUNNABLE' AND (status_reason IS NOT NULL OR blocked = 1)")
+        try db.execute(sql: "UPDATE job SET status_reason = NULL, blocked = 0 WHERE status = \(JobStatus.runnable.sql) AND (status_reason IS NOT NULL OR blocked = 1)")
         return ApplyResult(changes: changes)
     }
 

@@ -47,7 +47,7 @@ extension Store {
                 let status = JobStatus(rawValue: target["status"])!
                 let targetId: String = target["id"]
                 if status.isCancellable {
-                    try db.execute(sql: "UPDATE job SET status = 'FAILED', status_reason = ?, stopped_at = ?, blocked = 0 WHERE id = ?", arguments: [reason, now, targetId])
+                    try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0 WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, targetId])
                     finished.append((targetId, .failed))
                     result.stopped += 1
                 } else if status.isActive && terminateRunning {

@@ -34,7 +34,7 @@ extension Store {
                 let counts = try db.row("SELECT succeeded_children, failed_children, status FROM job WHERE id = ?", [top])!
                 let parentStatus = ArrayStatus.parentStatus(size: size, succeeded: counts[0], failed: counts[1])
                 if parentStatus.isTerminal, (counts[2] as String) != parentStatus.rawValue {
-                    try db.run("UPDATE job SET status = ?, status_reason = ?, stopped_at = ? WHERE id = ?",
+                    try db.run("UPDATE job SET status = ?, status_reason = ?, stopped_at = ? WHERE id = ? AND \(JobTransition.arrayFinished.condition)",
                                [parentStatus.rawValue, parentStatus == .failed ? Reasons.arrayChildFailed : nil, now, top])
                     work.append((top, parentStatus))
                 }
@@ -73,7 +73,7 @@ extension Store {
     /// A single job, or the PENDING children of an array job.
     func pendingParts(_ db: Database, of id: String) throws -> [String] {
         if try db.row("SELECT array_size FROM job WHERE id = ?", [id])?[0] as Int? != nil {
-            return try db.strings("SELECT id FROM job WHERE parent_id = ? AND status = 'PENDING' ORDER BY array_index", [id])
+            return try db.strings("SELECT id FROM job WHERE parent_id = ? AND \(JobTransition.release.condition) ORDER BY array_index", [id])
         }
         return [id]
     }
@@ -105,10 +105,10 @@ extension Store {
             case .wait:
                 continue
             case .release:
-                try db.run("UPDATE job SET status = 'RUNNABLE', status_reason = NULL WHERE id = ?", [candidate])
+                try db.run("UPDATE job SET status = \(JobStatus.runnable.sql), status_reason = NULL WHERE id = ? AND \(JobTransition.release.condition)", [candidate])
                 released = true
             case .fail:
-                try db.run("UPDATE job SET status = 'FAILED', status_reason = ?, stopped_at = ? WHERE id = ?",
+                try db.run("UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ? WHERE id = ? AND \(JobTransition.dependencyFailed.condition)",
                            [Reasons.dependentJobFailed, now, candidate])
                 failed.append((candidate, .failed))
             }

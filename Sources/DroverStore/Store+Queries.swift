@@ -89,7 +89,7 @@ extension Store {
                               instanceId: $0["instance_id"], signal: $0["signal"], interrupted: $0["interrupted"], simulatedSeconds: $0["simulated_seconds"],
                               cost: $0["cost"], onDemandCost: $0["on_demand_cost"], experiment: $0["experiment"])
             }
-            if let row = try Row.fetchOne(db, sql: "SELECT attempts, environment, pid, started_at FROM job WHERE id = ? AND status IN ('STARTING','RUNNING')", arguments: [id]) {
+            if let row = try Row.fetchOne(db, sql: "SELECT attempts, environment, pid, started_at FROM job WHERE id = ? AND \(JobStatus.condition(JobStatus.active))", arguments: [id]) {
                 let number: Int = row["attempts"]
                 attempts.removeAll { $0.number >= number }
                 attempts.append(AttemptRecord(number: number, computeEnvironment: row["environment"], pid: row["pid"], startedAt: row["started_at"]))
@@ -151,7 +151,7 @@ extension Store {
     /// Whether the state directory holds jobs that are RUNNABLE or running.
     public func countActive() throws(DroverError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE status IN ('RUNNABLE','STARTING','RUNNING')") ?? 0
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE \(JobStatus.condition(JobStatus.active.union([.runnable])))") ?? 0
         }
     }
 }

@@ -157,7 +157,7 @@ extension Store {
     public func runnable(queue: String, limit: Int) throws(DroverError) -> [RunnableJob] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, attempts, environment_floor FROM job WHERE status = 'RUNNABLE' AND queue = ? AND blocked = 0
+                SELECT id, attempts, environment_floor FROM job WHERE status = \(JobStatus.runnable.sql) AND queue = ? AND blocked = 0
                 ORDER BY seq LIMIT ?
                 """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1], environmentFloor: $0[2]) }
         }
@@ -166,7 +166,7 @@ extension Store {
     /// Jobs with a pending terminate request that are STARTING or RUNNING.
     public func terminateRequests() throws(DroverError) -> [(id: String, reason: String)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, terminate_reason FROM job WHERE terminate_reason IS NOT NULL AND status IN ('STARTING','RUNNING')")
+            try Row.fetchAll(db, sql: "SELECT id, terminate_reason FROM job WHERE terminate_reason IS NOT NULL AND \(JobStatus.condition(JobStatus.active))")
                 .map { ($0["id"], $0["terminate_reason"]) }
         }
     }
@@ -176,7 +176,7 @@ extension Store {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, attempts, pid, terminate_reason, status, environment FROM job
-                WHERE status IN ('STARTING','RUNNING') AND array_size IS NULL
+                WHERE \(JobStatus.condition(JobStatus.active)) AND array_size IS NULL
                 """).map {
                 OrphanedJob(id: $0["id"], attempt: $0["attempts"], pid: ($0["pid"] as Int?).map { Int32($0) }, terminateReason: $0["terminate_reason"],
                             status: JobStatus(rawValue: $0["status"]) ?? .running, environment: $0["environment"])
@@ -199,13 +199,13 @@ extension Store {
                 try db.run("""
                     UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL, blocked = 0,
                     pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
-                    WHERE id = ? AND status = 'RUNNABLE' AND attempts = ?
+                    WHERE id = ? AND \(JobTransition.claim.condition) AND attempts = ?
                     """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
                 guard db.changesCount == 1 else { continue }
                 result.claimed.append(job)
             }
             for item in startedById.values {
-                try db.run("UPDATE job SET status = 'RUNNING', started_at = ?, pid = ? WHERE id = ? AND status = 'STARTING'", [item.at, item.pid, item.id])
+                try db.run("UPDATE job SET status = \(JobStatus.running.sql), started_at = ?, pid = ? WHERE id = ? AND \(JobTransition.start.condition)", [item.at, item.pid, item.id])
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
@@ -217,7 +217,7 @@ extension Store {
             if !finishedJobs.isEmpty {
                 if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
             }
-            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ?, blocked = ? WHERE id = ? AND status = 'RUNNABLE'")
+            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ?, blocked = ? WHERE id = ? AND status = \(JobStatus.runnable.sql)")
             for item in batch.reasons {
                 try reason.execute(arguments: [item.reason, item.blocks, item.id])
             }
@@ -239,7 +239,7 @@ extension Store {
             INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason,
                 instance_id, signal, interrupted, out_of_memory, simulated_seconds, vcpus, cost, on_demand_cost, experiment)
             SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM job
-            WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
+            WHERE id = ? AND \(JobTransition.finish.condition) AND attempts = ?
             """, [item.at, outcome.exitCode, outcome.reason, Self.storedReason(outcome.statusReason),
                   usage?.instance, outcome.signal, interrupted, outcome.outOfMemory, usage?.simulatedSeconds, usage?.vcpus,
                   usage?.cost, usage?.onDemandCost, usage?.experiment, item.id, item.attempt])
@@ -262,13 +262,13 @@ extension Store {
                 UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
                 stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END,
                 interruptions = ?, environment_floor = COALESCE(?, environment_floor)
-                WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
+                WHERE id = ? AND \(JobTransition.finish.condition) AND attempts = ?
                 """, [next.rawValue, next.isTerminal ? Self.storedReason(outcome.statusReason) : outcome.statusReason,
                       outcome.exitCode, outcome.reason, next.isTerminal ? item.at : nil, next.isTerminal, interruptions, floor, item.id, item.attempt])
         } else {
             try db.run("""
-                UPDATE job SET status = 'RUNNABLE', attempts = attempts - 1, status_reason = ?, pid = NULL
-                WHERE id = ? AND status IN ('STARTING','RUNNING') AND attempts = ?
+                UPDATE job SET status = \(JobStatus.runnable.sql), attempts = attempts - 1, status_reason = ?, pid = NULL
+                WHERE id = ? AND \(JobTransition.requeue.condition) AND attempts = ?
                 """, [outcome.statusReason, item.id, item.attempt])
         }
         return next

@@ -205,7 +205,7 @@ extension Store {
     /// Jobs (not array parents) that FAILED at or after `since`.
     public func failedJobs(since: EpochMillis) throws(DroverError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE status = 'FAILED' AND stopped_at >= ? AND array_size IS NULL", arguments: [since]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM job WHERE status = \(JobStatus.failed.sql) AND stopped_at >= ? AND array_size IS NULL", arguments: [since]) ?? 0
         }
     }
 

@@ -127,7 +127,7 @@ extension Store {
         }
         try db.execute(sql: """
             INSERT INTO job(id, array_size, name, queue, definition, status, created_at, spec, sequential, run_key)
-            VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, \(JobStatus.pending.sql), ?, ?, ?, ?)
             """, arguments: [id, size, spec.jobName, spec.jobQueue, spec.jobDefinition, now, specText, spec.isSequential, runKey])
         let simple = nToN.isEmpty && !spec.isSequential
         let statement = try db.cachedStatement(sql: """

@@ -50,3 +50,37 @@ struct DecisionTests {
         #expect(spec.jobQueue == "high")
     }
 }
+
+/// The job state machine, as a table: which changes of status are allowed, and by which transition.
+struct JobTransitionTests {
+    @Test(arguments: [
+        (JobStatus.pending, JobStatus.runnable, [JobTransition.release]),
+        (.pending, .failed, [.dependencyFailed, .cancel, .arrayFinished]),
+        (.pending, .succeeded, [.arrayFinished]),
+        (.runnable, .starting, [.claim]),
+        (.runnable, .running, [.claim]),
+        (.starting, .running, [.start]),
+        (.running, .succeeded, [.finish]),
+        (.starting, .failed, [.finish]),
+        (.running, .runnable, [.finish, .requeue]),
+        (.runnable, .failed, [.cancel]),
+        (.submitted, .failed, [.cancel]),
+        (.running, .pending, []),
+        (.succeeded, .runnable, []),
+        (.failed, .runnable, []),
+        (.runnable, .succeeded, []),
+        (.starting, .starting, []),
+    ] as [(JobStatus, JobStatus, [JobTransition])])
+    func allowedChanges(from: JobStatus, to: JobStatus, by: [JobTransition]) {
+        #expect(JobTransition.between(from, to) == by)
+    }
+
+    @Test func finishedJobsNeverChange() {
+        for transition in JobTransition.allCases {
+            #expect(transition.from.isDisjoint(with: [.succeeded, .failed]), "\(transition) leaves a finished job")
+        }
+        #expect(JobStatus.active == [.starting, .running])
+        #expect(JobStatus.waiting == [.submitted, .pending, .runnable])
+        #expect(JobStatus.allCases.filter(\.isCancellable) == [.submitted, .pending, .runnable])
+    }
+}

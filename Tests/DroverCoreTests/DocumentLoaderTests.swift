@@ -119,7 +119,7 @@ struct DocumentLoaderTests {
                     - {onStatusReason: "Host (EC2)*", action: RETRY}
                     - {onExitCode: "1*", action: MAYBE}
             jobs:
-              - {jobName: j, jobQueue: q, jobDefinition: d, arrayProperties: {size: 100001}}
+              - {jobName: j, jobQueue: q, jobDefinition: d, arrayProperties: {size: 1000001}}
             """
         let error = #expect(throws: DroverError.self) { try DocumentLoader.parse(text: text, path: "f.yaml") }
         let message = error?.message ?? ""
@@ -127,7 +127,7 @@ struct DocumentLoaderTests {
         #expect(message.contains("f.yaml:5: jobDefinitions[0].retryStrategy.attempts: must be between 1 and 10"))
         #expect(message.contains("f.yaml:7: jobDefinitions[0].retryStrategy.evaluateOnExit[0].onStatusReason: character '('"))
         #expect(message.contains("evaluateOnExit[1].action: must be RETRY, EXIT or RETRY_NEXT_ENVIRONMENT"))
-        #expect(message.contains("f.yaml:10: jobs[0].arrayProperties.size: must be between 2 and 100000"))
+        #expect(message.contains("f.yaml:10: jobs[0].arrayProperties.size: must be between 2 and 1000000"))
     }
 
     @Test func simulationSettingsAreCheckedWithLinesAndFields() {

@@ -39,7 +39,7 @@ struct CommandLineTests {
         let cases: [([String], String)] = [
             (["-q", "nope", "-d", "d"], "unknown job queue 'nope'"),
             (["-q", "default", "-d", "nope"], "unknown job definition 'nope'"),
-            (["-q", "default", "-d", "d", "--array-size", "100001"], "must be between 2 and 100000"),
+            (["-q", "default", "-d", "d", "--array-size", "1000001"], "must be between 2 and 1000000"),
             (["-q", "default", "-d", "d", "--depends-on", "abcdefgh"], "unknown job 'abcdefgh'"),
             (["-q", "default", "-d", "d", "--parameter", "novalue"], "expected NAME=VALUE"),
             (["-q", "default", "-d", "d", "--retry-attempts", "11"], "must be between 1 and 10"),

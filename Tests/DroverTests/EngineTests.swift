@@ -116,14 +116,15 @@ struct EngineTests {
     @Test func capacityHoldsWhileAttemptsRun() throws {
         let (store, folder) = try Self.store(maxvCpus: 3)
         defer { try? FileManager.default.removeItem(at: folder) }
-        _ = try Self.submit(store, arraySize: 10)
+        _ = try Self.submit(store, arraySize: 40)
         let executor = FakeExecutor()
         executor.script = { _ in .hang }
         let engine = Engine(store: store, executor: executor)
         let deadline = Date().addingTimeInterval(5)
-        try engine.run { Date() > deadline || executor.launches.count > 6 }
-        // Three run, three more are claimed ahead (STARTING) and wait in the executor for room.
-        #expect(executor.launches.count == 6)
+        try engine.run { Date() > deadline || executor.launches.count > 15 }
+        // Three run; four environments' worth more (12) are claimed ahead (STARTING) and wait in the
+        // executor for room.
+        #expect(executor.launches.count == 15)
         #expect(executor.running.count == 3)
         #expect(executor.launches.allSatisfy { $0.room?.capacity.vcpus == 3 && $0.need.vcpus == 1 })
     }

@@ -15,7 +15,7 @@ struct PoisonInputTests {
             (["--vcpus", "nan"], "--vcpus: must be more than 0 and at most 10000 vCPUs (got nan)"),
             (["--memory", "9223372036854775807"], "--memory: must be a whole number of MiB from 1 to 1073741824"),
             (["--timeout", "-5"], "--timeout: must be between 1 second and one year"),
-            (["--array-size", "-3"], "--array-size: must be between 2 and 100000 (got -3)"),
+            (["--array-size", "-3"], "--array-size: must be between 2 and 1000000 (got -3)"),
             (["--env", "AWS_BATCH_JOB_ID=x"], "--env: variables may not start with AWS_BATCH"),
         ]
         for (flags, message) in cases {

@@ -81,8 +81,8 @@ struct StoreTests {
             (SubmitJobRequest(jobName: "a", jobQueue: "off", jobDefinition: "work"), "is DISABLED"),
             (SubmitJobRequest(jobName: "a", jobQueue: "default", jobDefinition: "missing"), "unknown job definition 'missing'"),
             (request("a", dependsOn: [JobDependency(jobId: "zzzzzzzz")]), "unknown job 'zzzzzzzz'"),
-            (request("a", size: 1), "arrayProperties.size: must be between 2 and 100000"),
-            (request("a", size: 100_001), "must be between 2 and 100000"),
+            (request("a", size: 1), "arrayProperties.size: must be between 2 and 1000000"),
+            (request("a", size: 1_000_001), "must be between 2 and 1000000"),
         ]
         for (request, message) in cases {
             let error = #expect(throws: DroverError.self) { try store.submit([request, self.request("fine")]) }

@@ -3,7 +3,7 @@
 /// Field paths in the returned issues are relative to the object checked.
 public enum Validator {
     /// Largest array Drover runs (AWS allows 10,000).
-    public static let maxArraySize = 100_000
+    public static let maxArraySize = 1_000_000
     /// Longest attempt time limit: one year, in seconds.
     public static let maxTimeoutSeconds = 31_536_000
 

@@ -12,10 +12,10 @@ public enum JobStatus: String, Codable, Sendable, CaseIterable, Comparable {
     public var isTerminal: Bool { self == .succeeded || self == .failed }
 
     /// States in which `CancelJob` stops a job (it has not been placed yet).
-    public var isCancellable: Bool { self == .submitted || self == .pending || self == .runnable }
+    public var isCancellable: Bool { JobTransition.cancel.from.contains(self) }
 
     /// STARTING or RUNNING: a process exists (or is being started) for the job.
-    public var isActive: Bool { self == .starting || self == .running }
+    public var isActive: Bool { JobTransition.finish.from.contains(self) }
 
     public static func < (lhs: JobStatus, rhs: JobStatus) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -26,7 +26,7 @@ struct Submit: ParsableCommand {
 
     // Numbers are read with `.unconditional` so that `--vcpus -1` reaches the validator (and its
     // message) instead of being taken for a flag.
-    @Option(parsing: .unconditional, help: "Run as an array job of this many children (2-100000).")
+    @Option(parsing: .unconditional, help: "Run as an array job of this many children (2-1000000).")
     var arraySize: Int?
 
     @Option(name: .customLong("depends-on"), help: "ID, ID:N_TO_N, SEQUENTIAL or ID:SEQUENTIAL (repeatable).")

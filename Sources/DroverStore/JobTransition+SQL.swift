@@ -1,0 +1,17 @@
+import DroverCore
+
+extension JobStatus {
+    /// The status as an SQL string literal (`'RUNNABLE'`).
+    var sql: String { "'\(rawValue)'" }
+
+    /// `status IN (...)` for `statuses`, in the order a job passes through them.
+    static func condition(_ statuses: Set<JobStatus>) -> String {
+        "status IN (\(statuses.sorted().map(\.sql).joined(separator: ",")))"
+    }
+}
+
+extension JobTransition {
+    /// The `WHERE` condition under which the store applies this transition: the job is in one of
+    /// the states it may leave.
+    var condition: String { JobStatus.condition(from) }
+}
