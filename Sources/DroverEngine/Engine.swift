@@ -25,8 +25,6 @@ public final class Engine {
     var routes: [QueueRoute] = []
     var environments: [String: ComputeEnvironment] = [:]
     var pendingStarts: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
-    /// Attempts that ended but whose end is not written yet, to acknowledge to the executor once it is.
-    var unacknowledged: [AttemptKey] = []
     /// No new attempt starts before this monotonic second (the machine could not start one: a full
     /// disk, no memory); doubles with each such failure, up to 5 s.
     var startsPausedUntil = 0.0
@@ -195,7 +193,6 @@ public final class Engine {
             if case .interrupted(_, let cause)? = attempt.stopKind { experiment = cause }
             usage = simulator.usage(instance: instance, vcpus: attempt.need.vcpus, start: attempt.startedAt, end: now, experiment: experiment)
         }
-        unacknowledged.append(exit.key)
         if exit.transient {
             startBackoff = min(5, max(0.05, startBackoff * 2))
             startsPausedUntil = now + startBackoff
@@ -440,6 +437,7 @@ public final class Engine {
             environment.append("AWS_BATCH_JOB_ARRAY_SIZE=\(size)")
         }
         environment += jobEnvironment(top: top, spec: spec)
+        if logFolders.count > 4096 { logFolders.removeAll(keepingCapacity: true) }
         if logFolders.insert(store.logDirectory(ofJob: id)).inserted {
             _ = try? store.makeLogDirectory(ofJob: id)
         }
