@@ -34,6 +34,7 @@
 #define MAX_CLIENTS 8
 #define MAX_FRAME (64u << 20)
 #define TREE_WAIT_MS 5000
+#define JOURNAL_LIMIT (4u << 20)
 
 /// One attempt the supervisor started (or failed to start).
 typedef struct {
@@ -124,6 +125,7 @@ static void *grow(void *buffer, size_t *capacity, size_t needed, size_t item) {
 // MARK: - Journal
 
 /// Appends one line; a failed write (a full disk) leaves the exit in memory, where engines still get it.
+static size_t journal_bytes;
 static void journal(const char *format, ...) __attribute__((format(printf, 1, 2)));
 static void journal(const char *format, ...) {
     char line[1024];
@@ -133,7 +135,7 @@ static void journal(const char *format, ...) {
     va_end(args);
     if (journal_fd < 0 || length <= 0 || (size_t)length >= sizeof line) return;
     ssize_t written = write(journal_fd, line, (size_t)length);
-    (void)written;
+    if (written > 0) journal_bytes += (size_t)written;
 }
 
 // MARK: - Messages
@@ -650,6 +652,39 @@ static void signal_attempt(char *payload, size_t length) {
     }
 }
 
+/// Rewrites the journal with only what it must still tell (the cgroup folder, attempts running, exits not yet
+/// acknowledged), so that a supervisor serving jobs without end keeps a small journal. The new file replaces the old
+/// one by rename: a reader sees one or the other, whole.
+static void compact_journal(void) {
+    char temporary[96];
+    snprintf(temporary, sizeof temporary, "%s.new", journal_name);
+    int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    int old = journal_fd;
+    journal_fd = fd;
+    journal_bytes = 0;
+    if (cgroup_fd >= 0) journal("C %s\n", cgroup_base);
+    for (size_t i = 0; i < entry_count; i++) {
+        entry_t *entry = &entries[i];
+        if (entry->pid > 0) {
+            journal("R %ld %d %lld %s %s\n", entry->attempt, (int)entry->pid, entry->started_ms,
+                    entry->cgroup[0] ? entry->cgroup : "-", entry->job);
+        }
+        if (entry->reported) {
+            journal("X %ld %d %lld %s %s\n", entry->attempt, entry->status, entry->ended_ms,
+                    entry->cause[0] ? entry->cause : "-", entry->job);
+        }
+    }
+    if (rename(temporary, journal_name) != 0) {
+        // Keep appending to the old journal, which still holds everything.
+        close(fd);
+        unlink(temporary);
+        journal_fd = old;
+        return;
+    }
+    close(old);
+}
+
 /// Acknowledge frame: job, attempt. The engine has recorded the exit: forget it.
 static void acknowledge(char *payload, size_t length) {
     fields_t f;
@@ -660,6 +695,7 @@ static void acknowledge(char *payload, size_t length) {
         journal("A %ld %s\n", entry->attempt, entry->job);
         remove_entry(entry);
     }
+    if (journal_bytes > JOURNAL_LIMIT) compact_journal();
 }
 
 /// Hello: everything running and every exit not yet acknowledged, then the supervisor's own hello.
