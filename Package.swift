@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(
@@ -45,7 +46,10 @@ let package = Package(
         .target(name: "CDroverImaging", dependencies: ["CJPEG", "CPNG"]),
         .target(
             name: "DroverImaging",
-            dependencies: ["DroverCore", "CDroverImaging", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "DroverCore", "CDroverImaging", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

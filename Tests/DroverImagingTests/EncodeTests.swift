@@ -10,7 +10,7 @@ struct EncodeTests {
         var output = OutputSpec(name: "o")
         output.lossless = true
         output.encoding = options
-        output.file = "out"
+        output.file = try FileTemplate("out")
         let result = ImageProcessor(recipe: Recipe(outputs: [output])).process(inputPath: input, relative: "in.img", outputRoot: folder.path)
         #expect(result.error == nil)
         return Array(try Data(contentsOf: URL(fileURLWithPath: folder.path + "/out")))

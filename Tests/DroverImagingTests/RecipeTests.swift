@@ -31,6 +31,28 @@ struct RecipeTests {
         #expect(recipe.outputs[1].encoding.subsampling == .s444 && recipe.outputs[1].encoding.keepICC)
     }
 
+    @Test func fileTemplates() throws {
+        let web = try RecipeLoader.parse(text: """
+            outputs:
+              - {name: web, widths: [320, 640], format: png}
+              - {name: tag, file: "{name}.{srcext}-{width}x{height}-{hash}.{ext}", folder: t}
+            """, path: "r.yaml")
+        let input = PathBytes("2024/IMG_1.JPEG")
+        #expect(web.outputs[0].renditions.map { $0.predictedPath(forInput: input, format: .jpeg)?.display }
+            == ["2024/IMG_1-web-320.png", "2024/IMG_1-web-640.png"])
+        let tag = web.outputs[1].renditions[0]
+        #expect(tag.predictedPath(forInput: input, format: .jpeg) == nil, "{height} and {hash} are known only once written")
+        #expect(tag.writtenPath(forInput: input, format: .jpeg, width: 30, height: 20, hash: "abc").display == "t/2024/IMG_1.JPEG-30x20-abc.jpg")
+        #expect(FileTemplate(literal: PathBytes("a{b}.jpg")).render([:]).display == "a{b}.jpg")
+    }
+
+    @Test func namesThatAreNotUTF8AreShownEscaped() {
+        #expect(PathBytes(bytes: [0xE9, 0x74, 0xE9] + Array(".jpg".utf8)).display == "\\xE9t\\xE9.jpg")
+        #expect(PathBytes(bytes: [0x5C, 0xFF]).display == "\\\\\\xFF", "a backslash is doubled when bytes are escaped")
+        #expect(PathBytes("été\\x.jpg").display == "été\\x.jpg", "UTF-8 names are shown as they are")
+        #expect(PathBytes("a/b/photo.tar.JPG").stem.display == "photo.tar" && PathBytes("a/.hidden").stem.display == ".hidden")
+    }
+
     @Test(arguments: [
         ("outputs: [{name: a, steps: [{resise: {width: 3}}]}]", "r.yaml:1: outputs[0].steps[0]: unknown step 'resise'"),
         ("outputs:\n  - name: a\n    quality: 200", "r.yaml:3: outputs[0].quality: must be between 1 and 100 (got 200)"),
@@ -45,6 +67,14 @@ struct RecipeTests {
         ("outputs: [{name: a, file: 'x.jpg'}]", "must contain {name}"),
         ("outputs: [{name: a, folder: ../up}]", "must be a relative folder"),
         ("outputs: [{name: a, file: '{name}.{ext}'}, {name: b, file: '{name}.{ext}'}]", "writes the same files as output 'a'"),
+        ("outputs:\n  - name: a\n    file: '{name}-{size}.{ext}'", "r.yaml:3: outputs[0].file: unknown placeholder {size}; the placeholders are {name}, {output}, {ext}, {srcext}, {width}, {height}, {hash}"),
+        ("outputs: [{name: a, file: '{name-{ext}'}]", "outputs[0].file: '{' without a closing '}'"),
+        ("outputs: [{name: a, widths: [320, 640], file: '{name}-{output}.{ext}'}]", "must contain {width} (or {hash}) to tell the widths apart"),
+        ("outputs: [{name: a, widths: [320, 320]}]", "outputs[0].widths: lists a width twice"),
+        ("outputs: [{name: a, widths: []}]", "outputs[0].widths: needs at least one width"),
+        ("outputs: [{name: a, widths: [0]}]", "outputs[0].widths[0]: must be between 1 and 65500"),
+        ("outputs: [{name: a, widths: [320], steps: [{resize: {width: 10}}]}]", "remove the output's own resize step"),
+        ("outputs: [{name: a, widths: [320], lossless: true}]", "a lossless output keeps the input's size"),
         ("steps: []", "outputs: is required"),
         ("outputs: [", "malformed YAML/JSON"),
     ])

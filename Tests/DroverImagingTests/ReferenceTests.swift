@@ -89,7 +89,7 @@ struct ReferenceTests {
         let picks = [names.first { $0.hasSuffix(".jpg") }, names.first { $0.hasSuffix(".png") }].compactMap { $0 }
         guard picks.count == 2 else { throw TestFailure("no test photographs in \(folder): run scripts/fetch-test-images") }
         var output = OutputSpec(name: "thumb", steps: [.resize(ResizeSpec(width: 320, height: 320))], format: .png)
-        output.file = "{name}.{ext}"
+        output.file = try FileTemplate("{name}.{ext}")
         let work = ImageMaker.Folder()
         for name in picks {
             let result = ImageProcessor(recipe: Recipe(outputs: [output])).process(inputPath: folder + "/" + name, relative: name, outputRoot: work.path)

@@ -58,14 +58,16 @@ import Testing
         let recipe = try sandbox.write("recipe.yaml", Self.recipeText)
         let run = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out")
         #expect(run.status == 1, "a failed file makes the exit status 1")
-        #expect(run.stdout.contains("8 files") && run.stdout.contains("6 ok") && run.stdout.contains("2 failed"), "\(run.stdout)")
+        #expect(run.stdout.contains("9 entries") && run.stdout.contains("6 ok, 0 up to date, 1 skipped, 2 failed"), "\(run.stdout)")
         #expect(run.stderr.contains("broken.jpg: corrupt or truncated image"))
         #expect(run.stderr.contains("huge.png: refused: image is 1100 x 1000 pixels"))
         let out = sandbox.root.appendingPathComponent("out")
         let lines = try Self.report(out.appendingPathComponent("report.jsonl"))
-        #expect(lines.count == 8)
+        #expect(lines.count == 9, "one line per file under the input folder")
         let byInput = Dictionary(uniqueKeysWithValues: lines.map { ($0["input"] as! String, $0) })
         #expect(byInput["broken.jpg"]?["status"] as? String == "failed")
+        #expect(byInput["notes.txt"]?["status"] as? String == "skipped")
+        #expect(byInput["notes.txt"]?["reason"] as? String == "not an image file name (.txt)")
         let trip = byInput["2024/trip/img0.jpg"]!
         #expect(trip["status"] as? String == "ok" && trip["width"] as? Int == 120)
         let outputs = trip["outputs"] as! [[String: Any]]
@@ -82,7 +84,7 @@ import Testing
         #expect(!all.contains { $0.contains(".tmp") })
 
         let again = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out")
-        #expect(again.stdout.contains("0 ok, 6 up to date, 2 failed"), "\(again.stdout)")
+        #expect(again.stdout.contains("0 ok, 6 up to date, 1 skipped, 2 failed"), "\(again.stdout)")
         let forced = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out", "--force", "--jobs", "1")
         #expect(forced.stdout.contains("6 ok, 0 up to date"), "\(forced.stdout)")
     }
@@ -102,7 +104,7 @@ import Testing
             #expect(result.stdout.contains("shard \(index) of 3"), "\(result.stdout)")
             seen += try Self.report(sandbox.root.appendingPathComponent("out/report-\(index).jsonl")).map { $0["input"] as! String }
         }
-        #expect(seen.sorted() == names.sorted())
+        #expect(seen.sorted() == (names + ["notes.txt"]).sorted())
         let bad = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out", "--shard-index", "3", "--shard-count", "3")
         #expect(bad.status == 2 && bad.stderr.contains("shard index 3 is not between 0 and 2"))
     }
@@ -123,7 +125,7 @@ import Testing
         for index in 0..<4 {
             covered += try Self.report(sandbox.root.appendingPathComponent("site/report-\(index).jsonl")).map { $0["input"] as! String }
         }
-        #expect(covered.sorted() == names.sorted())
+        #expect(covered.sorted() == (names + ["notes.txt"]).sorted())
         for name in names {
             let stem = (name as NSString).deletingPathExtension
             #expect(FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("site/thumbs/\(stem)-thumb.jpg").path))

@@ -1,43 +1,109 @@
 import Foundation
 
-/// Which files a batch processes: the image files under the input folder (recursively, hidden files and the output
-/// folder left out), sorted by path so that every shard of an array job sees the same list.
-public enum BatchPlan {
-    /// File extensions considered images (the format itself is always read from the bytes).
-    public static let imageExtensions: Set<String> = [
-        "jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp", "tif", "tiff", "bmp", "heic", "heif", "avif",
-    ]
+/// Which inputs a batch processes and what it reports for the others, decided before any file is written: every
+/// entry under the input folder, sorted by path (so every shard of an array job sees the same list), with
+///
+/// - the output folder, the report and the manifest left out (an output folder inside the input never feeds on
+///   itself), and the outputs of earlier runs that the manifest lists reported as skipped;
+/// - inputs that would write the same output file refused together, each naming the other;
+/// - an input whose output would replace an input file (its own, or another's, when the output folder is the
+///   input folder) refused.
+public struct BatchPlan: Sendable {
+    /// Every entry, sorted by path.
+    public var items: [BatchItem]
 
-    /// Relative paths of the image files under `input` (or the file itself when `input` is a file).
-    public static func files(in input: String, excluding output: String?) throws(ImageError) -> [String] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
-            throw .io("\(input): no such file or folder")
-        }
-        guard isFolder.boolValue else { return [(input as NSString).lastPathComponent] }
-        let root = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
-        let excluded = output.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
-        guard let walker = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey], options: [.skipsHiddenFiles])
-        else { throw .io("\(input): cannot list the folder") }
-        var files: [String] = []
-        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        for case let url as URL in walker {
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isDirectoryKey])
-            if values?.isDirectory == true {
-                if url.resolvingSymlinksInPath().path == excluded { walker.skipDescendants() }
-                continue
-            }
-            guard values?.isRegularFile == true, imageExtensions.contains(url.pathExtension.lowercased()) else { continue }
-            let path = url.path
-            files.append(path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent)
-        }
-        return files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    public init(items: [BatchItem]) {
+        self.items = items
     }
 
-    /// The part of `files` that shard `index` of `count` processes: every `count`-th file starting at `index`.
+    /// Plans a batch of `recipe` from `input` (a folder, or one file) into the folder `output`. `ownFiles` are
+    /// files the run writes besides outputs (report, manifest); `manifest` is what earlier runs wrote.
+    public static func make(
+        input root: PathBytes, output: PathBytes, recipe: Recipe, ownFiles: [PathBytes] = [], manifest: Manifest = Manifest()
+    ) throws(ImageError) -> BatchPlan {
+        guard let status = root.status(following: true) else {
+            throw .io("\(root.display): \(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
+        }
+        var items: [BatchItem]
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR:
+            var walker = FolderWalker()
+            for path in [output] + ownFiles {
+                if let own = path.status(following: true) { walker.excluded.insert(FileID(own)) }
+            }
+            try walker.walk(root: root, id: FileID(status))
+            items = walker.items
+        case S_IFREG:
+            items = [BatchItem(relative: root.lastComponent, path: root, size: Int(status.st_size), verdict: .process)]
+        default:
+            throw .io("\(root.display): refused: \(FolderWalker.kind(status.st_mode)), not a regular file or a folder")
+        }
+        for index in items.indices where items[index].verdict == .process {
+            items[index].format = sniff(items[index].path)
+        }
+        var plan = BatchPlan(items: items.sorted { $0.relative < $1.relative })
+        let inputRoot = status.st_mode & S_IFMT == S_IFDIR ? root.resolved : root.resolved?.parent
+        plan.refuseClashes(recipe: recipe, inputRoot: inputRoot, outputRoot: output.resolved, manifest: manifest)
+        return plan
+    }
+
+    /// The part of the plan that shard `index` of `count` takes: every `count`-th entry starting at `index`.
     /// The shards are disjoint and together cover the list exactly once.
-    public static func shard(_ files: [String], index: Int, count: Int) -> [String] {
-        stride(from: index, to: files.count, by: count).map { files[$0] }
+    public func shard(index: Int, count: Int) -> [BatchItem] {
+        stride(from: index, to: items.count, by: count).map { items[$0] }
+    }
+
+    /// Applies the rules on outputs: earlier outputs skipped, self-overwrites and shared outputs refused.
+    mutating func refuseClashes(recipe: Recipe, inputRoot: PathBytes?, outputRoot: PathBytes?, manifest: Manifest) {
+        // Absolute paths of the inputs, when the output folder exists (otherwise no output can be an input).
+        var inputAt: [PathBytes: Int] = [:]
+        if let inputRoot, outputRoot != nil {
+            for (index, item) in items.enumerated() where item.verdict == .process {
+                inputAt[inputRoot.appending(item.relative)] = index
+            }
+        }
+        if let outputRoot {
+            for (input, entry) in manifest.inputs {
+                for written in entry.outputs {
+                    if let index = inputAt[outputRoot.appending(written.path)], items[index].relative.display != input {
+                        items[index].verdict = .skip("an output of \(input) (manifest.json)")
+                        inputAt[outputRoot.appending(written.path)] = nil
+                    }
+                }
+            }
+        }
+        var writers: [PathBytes: [Int]] = [:]
+        var refusals: [Int: String] = [:]
+        for (index, item) in items.enumerated() where item.verdict == .process {
+            for output in recipe.outputs {
+                for rendition in output.renditions {
+                    guard let path = rendition.predictedPath(forInput: item.relative, format: item.format ?? .jpeg) else { continue }
+                    writers[path, default: []].append(index)
+                    guard let outputRoot, let other = inputAt[outputRoot.appending(path)] else { continue }
+                    refusals[index] = other == index
+                        ? "its output '\(output.name)' would replace the input itself (\(path.display)); change the output's file or folder"
+                        : "its output '\(output.name)' would replace the input file \(items[other].relative.display); change the output's file or folder"
+                }
+            }
+        }
+        for (path, indices) in writers where Set(indices).count > 1 {
+            for index in Set(indices) {
+                let others = Set(indices).subtracting([index]).sorted().map { items[$0].relative.display }
+                refusals[index] = "writes the same output \(path.display) as \(others.joined(separator: ", ")): "
+                    + "rename one, or tell them apart with {srcext} in the output's file template"
+            }
+        }
+        for (index, reason) in refusals { items[index].verdict = .fail(reason) }
+    }
+
+    /// The format the first bytes of `path` show; nil when it cannot be read (processing then reports why).
+    static func sniff(_ path: PathBytes) -> ImageFormat? {
+        let descriptor = path.withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var head = [UInt8](repeating: 0, count: 32)
+        let count = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, 32) }
+        guard count > 0 else { return nil }
+        return head[..<count].withUnsafeBytes { try? ImageFormat.sniff($0).get() }
     }
 }

@@ -1,19 +1,44 @@
-/// What happened to one input file: one line of the JSON-lines report.
+/// What happened to one input: one line of the JSON-lines report.
 public struct FileResult: Sendable, Encodable, Equatable {
+    /// The verdict on one input.
+    public enum Status: String, Sendable, Codable, Equatable {
+        /// Processed; every output written.
+        case ok
+        /// Every output already exists and is newer than the input and the recipe.
+        case upToDate = "up-to-date"
+        /// Not an input to process (not an image file name, an output of this recipe): `reason` says why.
+        case skipped
+        /// Not processed as asked: `error` says why. The run's exit status is 1.
+        case failed
+    }
+
     /// One file written (or found up to date).
     public struct Output: Sendable, Codable, Equatable {
+        /// The recipe output's name.
         public var name: String
-        /// Path relative to the output folder.
+        /// Path relative to the output folder (non-UTF-8 bytes shown as `\xHH`).
         public var path: String
+        public var format: String
         public var bytes: Int
         public var width: Int
         public var height: Int
+        /// SHA-256 of the bytes written, in hex.
+        public var hash: String
+
+        public init(name: String, path: String, format: String, bytes: Int, width: Int, height: Int, hash: String) {
+            self.name = name
+            self.path = path
+            self.format = format
+            self.bytes = bytes
+            self.width = width
+            self.height = height
+            self.hash = hash
+        }
     }
 
-    /// Path relative to the input folder (or as given, for a single file).
+    /// Path relative to the input folder (or as given, for a single file); non-UTF-8 bytes shown as `\xHH`.
     public var input: String
-    /// "ok", "skipped" (outputs up to date) or "failed".
-    public var status: String
+    public var status: Status
     public var format: String?
     public var bytesIn: Int
     public var width: Int?
@@ -22,17 +47,26 @@ public struct FileResult: Sendable, Encodable, Equatable {
     public var bytesOut: Int { outputs.reduce(0) { $0 + $1.bytes } }
     /// Wall time spent on this file, in milliseconds.
     public var milliseconds: Double = 0
-    /// Why the file failed.
+    /// Why the input was skipped.
+    public var reason: String?
+    /// Why the input failed.
     public var error: String?
 
-    public init(input: String, status: String = "ok", bytesIn: Int = 0) {
+    public init(input: String, status: Status = .ok, bytesIn: Int = 0) {
         self.input = input
         self.status = status
         self.bytesIn = bytesIn
     }
 
+    /// A line for an input that is not processed.
+    public static func verdict(_ input: PathBytes, _ status: Status, _ why: String) -> FileResult {
+        var result = FileResult(input: input.display, status: status)
+        if status == .failed { result.error = why } else { result.reason = why }
+        return result
+    }
+
     enum CodingKeys: String, CodingKey {
-        case input, status, format, bytesIn, bytesOut, width, height, outputs, milliseconds, error
+        case input, status, format, bytesIn, bytesOut, width, height, outputs, milliseconds, reason, error
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -46,6 +80,7 @@ public struct FileResult: Sendable, Encodable, Equatable {
         try container.encodeIfPresent(height, forKey: .height)
         try container.encode(outputs, forKey: .outputs)
         try container.encode((milliseconds * 10).rounded() / 10, forKey: .milliseconds)
+        try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(error, forKey: .error)
     }
 }

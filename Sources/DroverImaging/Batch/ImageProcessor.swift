@@ -12,12 +12,36 @@ public struct ImageProcessor: Sendable {
     /// Processes the file at `inputPath`, writing outputs under `outputRoot`; `relative` is its path relative to
     /// the input folder (it names the outputs). Never throws: failures are in the result.
     public func process(inputPath: String, relative: String, outputRoot: String) -> FileResult {
+        process(input: PathBytes(inputPath), relative: PathBytes(relative), outputRoot: PathBytes(outputRoot))
+    }
+
+    /// Processes the file at `input`, writing outputs under `outputRoot`; `relative` is its path relative to the
+    /// input folder (it names the outputs). Every output is staged first and they all appear together once the
+    /// last is encoded: a file that fails leaves no output behind. Never throws: failures are in the result.
+    public func process(input: PathBytes, relative: PathBytes, outputRoot: PathBytes) -> FileResult {
         let started = DispatchTime.now().uptimeNanoseconds
-        var result = FileResult(input: relative)
+        var result = FileResult(input: relative.display)
+        var staged: [(file: StagedFile, output: FileResult.Output)] = []
         do throws(ImageError) {
-            try run(inputPath: inputPath, relative: relative, outputRoot: outputRoot, result: &result)
+            try run(input: input, relative: relative, outputRoot: outputRoot, result: &result) { file, output in
+                staged.append((file, output))
+            }
+            var committed: [StagedFile] = []
+            for (index, entry) in staged.enumerated() {
+                do throws(ImageError) {
+                    try entry.file.commit()
+                    committed.append(entry.file)
+                } catch {
+                    for file in committed { file.undo() }
+                    for later in staged[(index + 1)...] { later.file.discard() }
+                    staged = []
+                    throw error
+                }
+            }
+            result.outputs = staged.map(\.output)
         } catch {
-            result.status = "failed"
+            for entry in staged { entry.file.discard() }
+            result.status = .failed
             result.error = error.description
             result.outputs = []
         }
@@ -25,14 +49,16 @@ public struct ImageProcessor: Sendable {
         return result
     }
 
-    private func run(inputPath: String, relative: String, outputRoot: String, result: inout FileResult) throws(ImageError) {
-        var info = stat()
-        guard stat(inputPath, &info) == 0 else { throw .io("cannot read: \(String(cString: strerror(errno)))") }
+    private func run(
+        input: PathBytes, relative: PathBytes, outputRoot: PathBytes, result: inout FileResult,
+        stage: (StagedFile, FileResult.Output) -> Void
+    ) throws(ImageError) {
+        guard let info = input.status(following: true) else { throw .io("cannot read: \(String(cString: strerror(errno)))") }
         result.bytesIn = Int(info.st_size)
         if result.bytesIn > recipe.limits.maxFileBytes {
             throw .limit("file is \(result.bytesIn) bytes, over the limit of \(recipe.limits.maxFileBytes)")
         }
-        let bytes = try FileBytes(path: inputPath)
+        let bytes = try FileBytes(path: input)
         result.bytesIn = bytes.count
         let reader = try ImageReader(bytes: bytes, limits: recipe.limits)
         let header = reader.header
@@ -42,36 +68,51 @@ public struct ImageProcessor: Sendable {
         guard recipe.formats.contains(header.format) else {
             throw .unsupportedFormat("\(header.format.rawValue), which this recipe's validate.formats does not allow")
         }
+        func write(_ encoded: [UInt8], _ rendition: Rendition, format: ImageFormat, width: Int, height: Int) throws(ImageError) {
+            let hash = ContentHash.sha256(encoded)
+            let path = rendition.writtenPath(forInput: relative, format: format, width: width, height: height, hash: String(hash.prefix(10)))
+            let file = try AtomicFile.stage(encoded, at: outputRoot.appending(path))
+            stage(file, .init(
+                name: rendition.output.name, path: path.display, format: format.rawValue, bytes: encoded.count,
+                width: width, height: height, hash: hash))
+        }
         let pixelOutputs = recipe.outputs.filter { !$0.lossless }
-        var written: [FileResult.Output] = []
         if !pixelOutputs.isEmpty || recipe.outputs.isEmpty {
-            let preShrink = pixelOutputs.map { self.preShrink(for: $0, header: header) }.min() ?? 1
+            let preShrink = pixelOutputs.flatMap(\.renditions).map { self.preShrink(for: $0.steps, header: header) }.min() ?? 1
             let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= preShrink }! : 1
             let decoded = try reader.decode(shrink: dct, box: preShrink / dct)
             var base = WorkingImage(raster: decoded, logicalWidth: header.width, logicalHeight: header.height, orientation: header.orientation)
             for step in recipe.steps { base.apply(step) }
             for output in pixelOutputs {
-                var image = base
-                for step in output.steps { image.apply(step) }
-                let format = output.format ?? header.format
-                let orientation = output.encoding.keepOrientation && image.orientation != .up ? image.orientation : nil
-                let encoded: [UInt8] =
-                    switch format {
-                    case .jpeg: try JPEGWriter.encode(image.raster, options: output.encoding, color: reader.color, orientation: orientation)
-                    case .png: try PNGWriter.encode(image.raster, options: output.encoding, color: reader.color)
+                var shaped = base
+                for step in output.steps { shaped.apply(step) }
+                let smallest = output.widths.min()
+                for rendition in output.renditions {
+                    var image = shaped
+                    if let width = rendition.width {
+                        // A width wider than the image is not made (the smallest width always is).
+                        if width > shaped.logicalWidth && width != smallest { continue }
+                        image.apply(.resize(ResizeSpec(width: width)))
                     }
-                let path = output.relativePath(forInput: relative, format: header.format)
-                try AtomicFile.write(encoded, to: outputRoot + "/" + path)
-                written.append(.init(name: output.name, path: path, bytes: encoded.count, width: image.raster.width, height: image.raster.height))
+                    let format = output.format ?? header.format
+                    let encoded = try encode(image, format: format, output: output, color: reader.color)
+                    try write(encoded, rendition, format: format, width: image.raster.width, height: image.raster.height)
+                }
             }
         }
         for output in recipe.outputs where output.lossless {
             let encoded = try losslessBytes(bytes, header: header, reader: reader, options: output.encoding)
-            let path = output.relativePath(forInput: relative, format: header.format)
-            try AtomicFile.write(encoded, to: outputRoot + "/" + path)
-            written.append(.init(name: output.name, path: path, bytes: encoded.count, width: header.width, height: header.height))
+            try write(encoded, output.renditions[0], format: header.format, width: header.width, height: header.height)
         }
-        result.outputs = recipe.outputs.compactMap { spec in written.first { $0.name == spec.name } }
+    }
+
+    /// The encoded bytes of `image` in `format`, with `output`'s encoding options.
+    private func encode(_ image: WorkingImage, format: ImageFormat, output: OutputSpec, color: ColorMetadata) throws(ImageError) -> [UInt8] {
+        let orientation = output.encoding.keepOrientation && image.orientation != .up ? image.orientation : nil
+        switch format {
+        case .jpeg: return try JPEGWriter.encode(image.raster, options: output.encoding, color: color, orientation: orientation)
+        case .png: return try PNGWriter.encode(image.raster, options: output.encoding, color: color)
+        }
     }
 
     /// The file rewritten without loss; the input itself when the rewrite is not smaller.
@@ -94,9 +135,9 @@ public struct ImageProcessor: Sendable {
     /// shrink (so at least 2× is left for the high-quality filter), and only when nothing but rotations and
     /// mirrorings come before the first resize. A JPEG takes up to 8× of it in the DCT domain, the rest is a box
     /// average of blocks as the rows are decoded.
-    func preShrink(for output: OutputSpec, header: ImageHeader) -> Int {
+    func preShrink(for steps: [Step], header: ImageHeader) -> Int {
         var (width, height) = (header.width, header.height)
-        for step in recipe.steps + output.steps {
+        for step in recipe.steps + steps {
             if case .resize(let spec) = step {
                 let scaled = spec.plan(width: width, height: height).scaled
                 let factor = min(Double(width) / Double(scaled.0), Double(height) / Double(scaled.1))

@@ -6,13 +6,22 @@ public final class FileBytes: @unchecked Sendable {
     public let buffer: UnsafeRawBufferPointer
 
     /// Reads a whole file.
-    public init(path: String) throws(ImageError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    public convenience init(path: String) throws(ImageError) {
+        try self.init(path: PathBytes(path))
+    }
+
+    /// Reads a whole regular file. Anything else (a FIFO, a device) is refused without blocking: the file is opened
+    /// non-blocking and checked before a byte is read.
+    public init(path: PathBytes) throws(ImageError) {
+        let descriptor = path.withCString { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw .io("cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw .io("cannot stat: \(String(cString: strerror(errno)))") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .io("not a regular file") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw .io("refused: \(FolderWalker.kind(info.st_mode)), not a regular file")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         let size = Int(info.st_size)
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         var done = 0

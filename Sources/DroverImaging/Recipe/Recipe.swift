@@ -33,8 +33,16 @@ public struct OutputSpec: Sendable, Equatable {
     public var lossless = false
     /// Sub-folder of the output folder (may be empty).
     public var folder = ""
-    /// File-name template with `{name}` (input name without extension), `{output}` and `{ext}`.
-    public var file = "{name}-{output}.{ext}"
+    /// File-name template; see ``FileTemplate/Placeholder`` for the placeholders.
+    public var file = OutputSpec.defaultFile
+    /// Widths to write this output at (a `srcset`): one file per width, each resized to that width after the
+    /// output's steps. Empty: one file, as the steps make it.
+    public var widths: [Int] = []
+
+    /// The template of outputs that do not set `file`.
+    public static let defaultFile = try! FileTemplate("{name}-{output}.{ext}")
+    /// The template of outputs with `widths` that do not set `file`.
+    public static let defaultWidthsFile = try! FileTemplate("{name}-{output}-{width}.{ext}")
 
     public init(name: String, steps: [Step] = [], format: ImageFormat? = nil) {
         self.name = name
@@ -42,17 +50,57 @@ public struct OutputSpec: Sendable, Equatable {
         self.format = format
     }
 
-    /// The relative path of this output for an input at relative path `input` (folders mirrored).
+    /// The files this output writes for each input: one, or one per width.
+    public var renditions: [Rendition] {
+        widths.isEmpty ? [Rendition(output: self, width: nil)] : widths.map { Rendition(output: self, width: $0) }
+    }
+
+    /// The relative path of this output for an input at relative path `input` (folders mirrored), with the
+    /// placeholders that are known filled in.
+    public func relativePath(
+        forInput input: PathBytes, format inputFormat: ImageFormat, width: Int? = nil, height: Int? = nil, hash: String? = nil
+    ) -> PathBytes {
+        var values: [FileTemplate.Placeholder: PathBytes] = [
+            .name: input.stem, .output: PathBytes(name), .ext: PathBytes((format ?? inputFormat).fileExtension),
+            .srcext: input.pathExtension,
+        ]
+        if let width { values[.width] = PathBytes(String(width)) }
+        if let height { values[.height] = PathBytes(String(height)) }
+        if let hash { values[.hash] = PathBytes(hash) }
+        var path = PathBytes(folder)
+        for parent in input.components.dropLast() { path = path.appending(parent) }
+        return path.appending(file.render(values))
+    }
+
+    /// The relative path for a `String` input path.
     public func relativePath(forInput input: String, format inputFormat: ImageFormat) -> String {
-        let components = input.split(separator: "/", omittingEmptySubsequences: true)
-        let fileName = components.last.map(String.init) ?? input
-        let stem = fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
-        let written = (format ?? inputFormat).fileExtension
-        let name = file.replacingOccurrences(of: "{name}", with: stem)
-            .replacingOccurrences(of: "{output}", with: self.name)
-            .replacingOccurrences(of: "{ext}", with: written)
-        let parents = components.dropLast().map(String.init)
-        return ((folder.isEmpty ? [] : [folder]) + parents + [name]).joined(separator: "/")
+        relativePath(forInput: PathBytes(input), format: inputFormat).display
+    }
+}
+
+/// One file an output writes per input: the output at one of its widths, or as its steps make it.
+public struct Rendition: Sendable, Equatable {
+    public var output: OutputSpec
+    /// The width asked for in `widths`, or nil.
+    public var width: Int?
+
+    /// The output's steps, then the resize to this rendition's width.
+    public var steps: [Step] {
+        guard let width else { return output.steps }
+        return output.steps + [.resize(ResizeSpec(width: width, enlarge: false))]
+    }
+
+    /// The relative path, when it can be known before the image is processed; nil when the template uses
+    /// `{height}`, `{hash}`, or `{width}` without `widths`.
+    public func predictedPath(forInput input: PathBytes, format: ImageFormat) -> PathBytes? {
+        let used = output.file.placeholders
+        guard output.file.isPredictable, width != nil || !used.contains(.width) else { return nil }
+        return output.relativePath(forInput: input, format: format, width: width)
+    }
+
+    /// The relative path of the file written, `width` × `height` pixels, whose bytes hash to `hash`.
+    public func writtenPath(forInput input: PathBytes, format: ImageFormat, width: Int, height: Int, hash: String) -> PathBytes {
+        output.relativePath(forInput: input, format: format, width: self.width ?? width, height: height, hash: hash)
     }
 }
 

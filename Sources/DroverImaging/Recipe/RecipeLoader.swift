@@ -66,11 +66,13 @@ struct RecipeReader {
             if !names.insert(output.name).inserted {
                 fail(fields["outputs"], "outputs[\(index)].name", "'\(output.name)' is used by two outputs")
             }
-            let sample = output.relativePath(forInput: "a/photo.jpg", format: .jpeg)
-            if let other = paths[sample] {
-                fail(fields["outputs"], "outputs[\(index)].file", "writes the same files as output '\(other)'; use {output} or another folder")
+            for rendition in output.renditions {
+                let sample = rendition.writtenPath(forInput: PathBytes("a/photo.jpg"), format: .jpeg, width: 100, height: 100, hash: "0")
+                if let other = paths[sample.display], other != output.name {
+                    fail(fields["outputs"], "outputs[\(index)].file", "writes the same files as output '\(other)'; use {output} or another folder")
+                }
+                paths[sample.display] = output.name
             }
-            paths[sample] = output.name
         }
         return recipe
     }
@@ -174,7 +176,7 @@ struct RecipeReader {
     mutating func output(_ node: Node, field: String, shared: [Step]) -> OutputSpec? {
         let allowed = [
             "name", "steps", "format", "quality", "progressive", "optimizeCoding", "subsampling", "keepICC",
-            "keepOrientation", "lossless", "folder", "file", "pngEffort", "reduce16", "palette",
+            "keepOrientation", "lossless", "folder", "file", "widths", "pngEffort", "reduce16", "palette",
         ]
         guard let fields = mapping(node, field: field, allowed: allowed) else { return nil }
         let name = fields["name"]?.string ?? ""
@@ -220,18 +222,35 @@ struct RecipeReader {
             }
             output.folder = folder.split(separator: "/").joined(separator: "/")
         }
-        if let node = fields["file"] {
-            let file = node.string ?? ""
-            if !file.contains("{name}") || file.contains("/") {
-                fail(node, "\(field).file", "must contain {name} and no '/', e.g. \"{name}-{output}.{ext}\" (got '\(file)')")
+        if let node = fields["widths"], let items = list(node, field: "\(field).widths") {
+            output.widths = items.enumerated().compactMap { integer($0.element, field: "\(field).widths[\($0.offset)]", in: 1...65_500) }
+            if items.isEmpty { fail(node, "\(field).widths", "needs at least one width, e.g. [320, 640, 1280]") }
+            if Set(output.widths).count != output.widths.count { fail(node, "\(field).widths", "lists a width twice") }
+            if output.steps.contains(where: { if case .resize = $0 { true } else { false } }) {
+                fail(node, "\(field).widths", "resizes to each width itself: remove the output's own resize step")
             }
-            output.file = file
+            output.file = OutputSpec.defaultWidthsFile
+        }
+        if let node = fields["file"] {
+            let text = node.string ?? ""
+            do throws(TemplateError) {
+                let template = try FileTemplate(text)
+                if text.contains("/") || !template.placeholders.contains(.name) {
+                    fail(node, "\(field).file", "must contain {name} and no '/', e.g. \"{name}-{output}.{ext}\" (got '\(text)')")
+                } else if output.widths.count > 1 && template.placeholders.isDisjoint(with: [.width, .hash]) {
+                    fail(node, "\(field).file", "must contain {width} (or {hash}) to tell the widths apart (got '\(text)')")
+                }
+                output.file = template
+            } catch {
+                fail(node, "\(field).file", "\(error) (got '\(text)')")
+            }
         }
         if output.lossless {
             if !(shared + output.steps).isEmpty {
                 fail(node, "\(field).lossless", "a lossless output rewrites the file as it is: it cannot have steps (the recipe's or its own)")
             }
             if output.format != nil { fail(node, "\(field).lossless", "a lossless output keeps the input's format: use `format: same`") }
+            if !output.widths.isEmpty { fail(node, "\(field).lossless", "a lossless output keeps the input's size: it cannot have widths") }
         }
         return output
     }

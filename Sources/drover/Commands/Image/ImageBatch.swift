@@ -31,41 +31,51 @@ struct ImageBatch: ParsableCommand {
     func run() throws {
         let recipe = try RecipeLoader.load(path: self.recipe)
         let shard = try Self.shard(index: shardIndex, count: shardCount, environment: ProcessInfo.processInfo.environment)
-        var options = BatchOptions(input: input, output: output)
+        let inputPath = RawArgument.path(input), outputPath = RawArgument.path(output)
+        var options = BatchOptions(input: inputPath, output: outputPath)
         options.force = force
         if let jobs {
             guard jobs >= 1 else { throw DroverError("--jobs must be at least 1") }
             options.jobs = jobs
         }
-        options.shard = shard
         options.recipeModified = (try? FileManager.default.attributesOfItem(atPath: self.recipe)[.modificationDate]) as? Date
-        let all: [String]
+        options.manifest = Manifest.load(folder: output)
+        let reportPath = report ?? output + "/" + (shard.map { "report-\($0.index).jsonl" } ?? "report.jsonl")
+        let manifestPath = outputPath.appending(Manifest.fileName(shard: shard?.index))
+        let plan: BatchPlan
         do {
-            all = try BatchPlan.files(in: input, excluding: output)
+            plan = try BatchPlan.make(
+                input: inputPath, output: outputPath, recipe: recipe, ownFiles: [PathBytes(reportPath), manifestPath],
+                manifest: options.manifest)
         } catch {
             throw DroverError("--input: \(error)")
         }
-        let files = shard.map { BatchPlan.shard(all, index: $0.index, count: $0.count) } ?? all
-        let reportPath = report ?? output + "/" + (shard.map { "report-\($0.index).jsonl" } ?? "report.jsonl")
+        let items = shard.map { plan.shard(index: $0.index, count: $0.count) } ?? plan.items
         let sink = try ReportSink(path: reportPath)
-        let progress = ImageProgress(total: files.count, enabled: !quiet)
+        let progress = ImageProgress(total: items.count, enabled: !quiet)
         let started = Date()
         let runner = BatchRunner(processor: ImageProcessor(recipe: recipe), options: options)
-        let totals = runner.run(files: files) { result, counts in
+        let (totals, manifest) = runner.run(items: items) { result, counts in
             sink.write(result)
             progress.update(counts, last: result)
         }
         progress.finish()
         try sink.close()
+        do {
+            try AtomicFile.write(manifest.encoded(), to: manifestPath)
+        } catch {
+            throw DroverError("cannot write the manifest \(manifestPath.display): \(error)", exitCode: 1)
+        }
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
-            let shardText = shard.map { " (shard \($0.index) of \($0.count), \(files.count) of \(all.count) files)" } ?? ""
+            let shardText = shard.map { " (shard \($0.index) of \($0.count), \(items.count) of \(plan.items.count) entries)" } ?? ""
             var lines = [
-                "processed \(totals.total) file\(totals.total == 1 ? "" : "s")\(shardText) in \(String(format: "%.2f", seconds)) s: "
-                    + "\(totals.ok) ok, \(totals.skipped) up to date, \(totals.failed) failed",
+                "\(totals.total) entr\(totals.total == 1 ? "y" : "ies")\(shardText) in \(String(format: "%.2f", seconds)) s: "
+                    + "\(totals.ok) ok, \(totals.upToDate) up to date, \(totals.skipped) skipped, \(totals.failed) failed",
                 "bytes: \(ImageProgress.size(totals.bytesIn)) in, \(ImageProgress.size(totals.bytesOut)) out",
             ]
             if reportPath != "-" { lines.append("report: \(reportPath)") }
+            lines.append("manifest: \(manifestPath.display)")
             let out = reportPath == "-" ? OutputFile.standardError : OutputFile.standardOutput
             try out.write(lines.joined(separator: "\n") + "\n")
         }

@@ -19,7 +19,7 @@ final class ImageProgress: Sendable {
 
     func update(_ counts: BatchProgress, last: FileResult) {
         guard enabled else { return }
-        if last.status == "failed" {
+        if last.status == .failed {
             write((interactive ? "\r\u{1B}[K" : "") + "failed: \(last.input): \(last.error ?? "")\n")
         }
         guard interactive else { return }

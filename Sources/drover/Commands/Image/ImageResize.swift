@@ -73,19 +73,20 @@ enum SingleFile {
         case "png": spec.format = .png
         default: spec.format = nil
         }
-        spec.file = (path as NSString).lastPathComponent
+        spec.file = FileTemplate(literal: RawArgument.path(path).lastComponent)
         return spec
     }
 
     static func run(input: String, output: String, recipe: Recipe) throws {
-        let folder = (output as NSString).deletingLastPathComponent
+        let inputPath = RawArgument.path(input), outputPath = RawArgument.path(output)
+        let folder = outputPath.parent
         let result = ImageProcessor(recipe: recipe).process(
-            inputPath: input, relative: (input as NSString).lastPathComponent, outputRoot: folder.isEmpty ? "." : folder)
-        if let error = result.error { throw DroverError("\(input): \(error)", exitCode: 1) }
+            input: inputPath, relative: inputPath.lastComponent, outputRoot: folder.isEmpty ? PathBytes(".") : folder)
+        if let error = result.error { throw DroverError("\(inputPath.display): \(error)", exitCode: 1) }
         if let written = result.outputs.first {
-            let line = "\(output): \(written.width)x\(written.height), \(result.bytesIn) -> \(written.bytes) bytes"
+            let line = "\(outputPath.display): \(written.width)x\(written.height), \(result.bytesIn) -> \(written.bytes) bytes"
             // Written into a pipe or device (`/dev/stdout`), the line goes to stderr so the image stays whole.
-            if AtomicFile.stream(output) != nil {
+            if AtomicFile.stream(outputPath) != nil {
                 try Printer.note(line)
             } else {
                 try Printer.out(line)
