@@ -77,3 +77,44 @@ import Testing
         _ = try eventually(within: 5, "the clock to pass the manifest's time") { Date() > written.addingTimeInterval(0.01) }
     }
 }
+
+/// A worker's pixel memory stays within its budget on a huge image, or the file is refused as over it.
+@Suite struct PixelBudgetTests {
+    @Test func aBlurBeforeAResizeOnAHugeImageStaysWithinTheBudget() throws {
+        let sandbox = try Sandbox()
+        let big = sandbox.root.appendingPathComponent("photos/big.png").path
+        try FileManager.default.createDirectory(atPath: (big as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // 8000 x 8000 RGBA: 256 MB of pixels in a file of a few hundred kB.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+            import sys
+            from PIL import Image, ImageDraw
+            image = Image.new("RGBA", (8000, 8000), (200, 100, 50, 255))
+            draw = ImageDraw.Draw(image)
+            for i in range(0, 8000, 400): draw.rectangle([i, i, i + 150, i + 150], fill=(20, 200, 90, 128))
+            image.save(sys.argv[1])
+            """, big]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let recipe = try sandbox.write("blur.yaml", """
+            steps: [{blur: 2}]
+            outputs: [{name: thumb, steps: [{resize: {width: 320}}], format: jpeg}]
+            """)
+        let run = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out", "--max-memory", "128MiB", "--jobs", "1")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let peak = run.stdout.split(separator: "peak memory ").last.flatMap { Double($0.split(separator: " ").first ?? "") } ?? 0
+        #expect(peak > 0 && peak < 128 * 1.048576 + 80, "peak resident memory \(peak) MB for a 128 MiB pixel budget")
+
+        // Without a resize nothing can shrink first: the file is refused, saying what it would need.
+        let full = try sandbox.write("full.yaml", "steps: [{blur: 2}]\noutputs: [{name: same, format: png}]\n")
+        let refused = try sandbox.drover("image", "--recipe", full, "--input", "photos", "--output", "out2", "--max-memory", "128MiB", "--quiet")
+        #expect(refused.status == 1)
+        let line = try ImageCommandTests.report(sandbox.root.appendingPathComponent("out2/report.jsonl")).first
+        let error = line?["error"] as? String ?? ""
+        #expect(error.contains("of pixel memory on a 8000 x 8000 image, over the budget of 128 MiB per worker"), "\(error)")
+        let bad = try sandbox.drover("image", "--recipe", full, "--input", "photos", "--output", "out3", "--max-memory", "lots")
+        #expect(bad.status != 0 && bad.stderr.contains("--max-memory must be a size"))
+    }
+}

@@ -76,16 +76,18 @@ public struct ImageProcessor: Sendable {
                 name: rendition.output.name, path: path.display, format: format.rawValue, bytes: encoded.count,
                 width: width, height: height, hash: hash))
         }
+        let plan = try MemoryPlan.make(recipe: recipe, header: header, budget: recipe.limits.maxPixelMemory)
+        func steps(_ steps: [Step]) -> [Step] { plan.scalesFilters ? MemoryPlan.scaled(steps, by: plan.preShrink) : steps }
         let pixelOutputs = recipe.outputs.filter { !$0.lossless }
         if !pixelOutputs.isEmpty || recipe.outputs.isEmpty {
-            let preShrink = pixelOutputs.flatMap(\.renditions).map { self.preShrink(for: $0.steps, header: header) }.min() ?? 1
-            let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= preShrink }! : 1
-            let decoded = try reader.decode(shrink: dct, box: preShrink / dct)
-            var base = WorkingImage(raster: decoded, logicalWidth: header.width, logicalHeight: header.height, orientation: header.orientation)
-            for step in recipe.steps { base.apply(step) }
+            let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= plan.preShrink }! : 1
+            var base = WorkingImage(
+                raster: try reader.decode(shrink: dct, box: plan.preShrink / dct), logicalWidth: header.width,
+                logicalHeight: header.height, orientation: header.orientation)
+            for step in steps(recipe.steps) { base.apply(step) }
             for output in pixelOutputs {
                 var shaped = base
-                for step in output.steps { shaped.apply(step) }
+                for step in steps(output.steps) { shaped.apply(step) }
                 let smallest = output.widths.min()
                 for rendition in output.renditions {
                     var image = shaped
@@ -129,23 +131,5 @@ public struct ImageProcessor: Sendable {
             encoded = stripped.count < reencoded.count ? stripped : reencoded
         }
         return encoded.count < bytes.count ? encoded : Array(bytes.buffer)
-    }
-
-    /// How much the decoder may shrink the image for `output` before the Lanczos3 step: half the output's total
-    /// shrink (so at least 2× is left for the high-quality filter), and only when nothing but rotations and
-    /// mirrorings come before the first resize. A JPEG takes up to 8× of it in the DCT domain, the rest is a box
-    /// average of blocks as the rows are decoded.
-    func preShrink(for steps: [Step], header: ImageHeader) -> Int {
-        var (width, height) = (header.width, header.height)
-        for step in recipe.steps + steps {
-            if case .resize(let spec) = step {
-                let scaled = spec.plan(width: width, height: height).scaled
-                let factor = min(Double(width) / Double(scaled.0), Double(height) / Double(scaled.1))
-                return factor >= 4 ? Int(factor / 2) : 1
-            }
-            guard step.isGeometric else { return 1 }
-            if WorkingImage.swapsAxes(step, orientation: header.orientation) { (width, height) = (height, width) }
-        }
-        return 1
     }
 }

@@ -12,6 +12,8 @@ public struct ImageLimits: Sendable, Equatable {
     public var maxFileBytes: Int
     /// Most scans accepted in a progressive JPEG (each scan costs a pass over the whole image).
     public var maxScans: Int
+    /// Pixel memory one worker may use on one image (see ``MemoryPlan``).
+    public var maxPixelMemory: Int = MemoryPlan.defaultBudget
 
     /// Defaults: 30,000 px a side, 200 megapixels, 1 GiB, 500 scans.
     public init(

@@ -16,6 +16,9 @@ public enum RecipeLoader {
         return try parse(text: text, path: path)
     }
 
+    /// Parses a size such as `52428800`, `50MB`, `512MiB` or `2GiB` (powers of 1024); nil when it is not one.
+    public static func byteCount(_ text: String) -> Int? { RecipeReader.byteCount(text) }
+
     /// Parses `text` as the content of the recipe file `path`.
     public static func parse(text: String, path: String) throws(DroverError) -> Recipe {
         let root: Node?
@@ -78,7 +81,7 @@ struct RecipeReader {
     }
 
     mutating func validate(_ node: Node, into recipe: inout Recipe) {
-        let allowed = ["formats", "maxWidth", "maxHeight", "maxMegapixels", "maxFileSize", "maxScans"]
+        let allowed = ["formats", "maxWidth", "maxHeight", "maxMegapixels", "maxFileSize", "maxScans", "maxMemory"]
         guard let fields = mapping(node, field: "validate", allowed: allowed) else { return }
         if let formats = fields["formats"], let items = list(formats, field: "validate.formats") {
             var set = Set<ImageFormat>()
@@ -98,6 +101,13 @@ struct RecipeReader {
             recipe.limits.maxPixels = Int(value * 1_000_000)
         }
         if let value = fields["maxScans"].flatMap({ integer($0, field: "validate.maxScans", in: 1...100_000) }) { recipe.limits.maxScans = value }
+        if let node = fields["maxMemory"] {
+            if let bytes = Self.byteCount(node.string ?? ""), bytes >= 1 << 20 {
+                recipe.limits.maxPixelMemory = bytes
+            } else {
+                fail(node, "validate.maxMemory", "must be a size of at least 1MiB, such as 512MiB or 2GiB (got '\(node.string ?? "?")')")
+            }
+        }
         if let node = fields["maxFileSize"] {
             if let bytes = Self.byteCount(node.string ?? "") {
                 recipe.limits.maxFileBytes = bytes

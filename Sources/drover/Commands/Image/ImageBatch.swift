@@ -26,10 +26,18 @@ struct ImageBatch: ParsableCommand {
     @Option(parsing: .unconditional, help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX).")
     var shardIndex: Int?
     @Option(parsing: .unconditional, help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE or DROVER_SHARD_COUNT).") var shardCount: Int?
+    @Option(help: "Pixel memory one worker may use on one image, such as 512MiB or 2GiB (default: the recipe's validate.maxMemory, else 1GiB).")
+    var maxMemory: String?
     @Flag(help: "No progress bar or summary.") var quiet = false
 
     func run() throws {
-        let recipe = try RecipeLoader.load(path: self.recipe)
+        var recipe = try RecipeLoader.load(path: self.recipe)
+        if let maxMemory {
+            guard let bytes = RecipeLoader.byteCount(maxMemory), bytes >= 1 << 20 else {
+                throw DroverError("--max-memory must be a size of at least 1MiB, such as 512MiB or 2GiB (got '\(maxMemory)')")
+            }
+            recipe.limits.maxPixelMemory = bytes
+        }
         let shard = try Self.shard(index: shardIndex, count: shardCount, environment: ProcessInfo.processInfo.environment)
         let inputPath = RawArgument.path(input), outputPath = RawArgument.path(output)
         var options = BatchOptions(input: inputPath, output: outputPath)
@@ -72,7 +80,8 @@ struct ImageBatch: ParsableCommand {
             var lines = [
                 "\(totals.total) entr\(totals.total == 1 ? "y" : "ies")\(shardText) in \(String(format: "%.2f", seconds)) s: "
                     + "\(totals.ok) ok, \(totals.upToDate) up to date, \(totals.skipped) skipped, \(totals.failed) failed",
-                "bytes: \(ImageProgress.size(totals.bytesIn)) in, \(ImageProgress.size(totals.bytesOut)) out",
+                "bytes: \(ImageProgress.size(totals.bytesIn)) in, \(ImageProgress.size(totals.bytesOut)) out; "
+                    + "peak memory \(ImageProgress.size(Self.peakResidentBytes()))",
             ]
             if reportPath != "-" { lines.append("report: \(reportPath)") }
             lines.append("manifest: \(manifestPath.display)")
@@ -80,6 +89,13 @@ struct ImageBatch: ParsableCommand {
             try out.write(lines.joined(separator: "\n") + "\n")
         }
         if totals.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The most memory this process has held at once (its peak resident set).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
     }
 
     /// The shard from the flags, else from AWS Batch's array variables; nil when neither is set.
