@@ -105,4 +105,13 @@ struct OutputFailureTests {
                                    stdout: .file)
         Self.expectFailure(outcome, saying: "drover: --report /dev/full: No space left on device", "drover image --report /dev/full")
     }
+
+    @Test func imageReportIntoAClosedPipe() throws {
+        let sandbox = try Sandbox()
+        _ = try ImageCommandTests.makePhotos(in: sandbox)
+        let recipe = try sandbox.write("recipe.yaml", ImageCommandTests.recipeText)
+        let outcome = try Self.run(sandbox, ["image", "--recipe", recipe, "--input", "photos", "--output", "out", "--report", "-", "--quiet"],
+                                   stdout: .closedPipe)
+        Self.expectFailure(outcome, saying: "drover: standard output closed (broken pipe)", "drover image --report - | (closed)")
+    }
 }
