@@ -44,11 +44,20 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "CDroverImaging", dependencies: ["CJPEG", "CPNG"]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebpmux", providers: [.apt(["libwebp-dev"])]),
+        // No pkgConfig: libavif.pc's cflags carry -DAVIF_DLL, a flag SwiftPM refuses (with a warning); the header
+        // and library are in the default paths, and CDroverAVIF links the library itself.
+        .systemLibrary(name: "CAVIF", providers: [.apt(["libavif-dev"])]),
+        .systemLibrary(name: "CHEIF", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        // libwebpmux.pc names libwebpmux and libwebp; the demuxer is a third library.
+        .target(name: "CDroverWebP", dependencies: ["CDroverImaging", "CWebP"], linkerSettings: [.linkedLibrary("webpdemux")]),
+        .target(name: "CDroverAVIF", dependencies: ["CDroverImaging", "CAVIF"], linkerSettings: [.linkedLibrary("avif")]),
+        .target(name: "CDroverHEIF", dependencies: ["CDroverImaging", "CHEIF"]),
         .target(
             name: "DroverImaging",
             dependencies: [
-                "DroverCore", "CDroverImaging", .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "DroverCore", "CDroverImaging", "CDroverWebP", "CDroverAVIF", "CDroverHEIF",
+                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -78,7 +78,7 @@ public struct ImageProcessor: Sendable {
         }
         let plan = try MemoryPlan.make(recipe: recipe, header: header, budget: recipe.limits.maxPixelMemory)
         func steps(_ steps: [Step]) -> [Step] { plan.scalesFilters ? MemoryPlan.scaled(steps, by: plan.preShrink) : steps }
-        let pixelOutputs = recipe.outputs.filter { !$0.lossless }
+        let pixelOutputs = recipe.outputs.filter { !$0.rewritesInput }
         if !pixelOutputs.isEmpty || recipe.outputs.isEmpty {
             let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= plan.preShrink }! : 1
             var base = WorkingImage(
@@ -96,13 +96,13 @@ public struct ImageProcessor: Sendable {
                         if width > shaped.logicalWidth && width != smallest { continue }
                         image.apply(.resize(ResizeSpec(width: width)))
                     }
-                    let format = output.format ?? header.format
+                    let format = output.writtenFormat(forInput: header.format)
                     let encoded = try encode(image, format: format, output: output, color: reader.color)
                     try write(encoded, rendition, format: format, width: image.raster.width, height: image.raster.height)
                 }
             }
         }
-        for output in recipe.outputs where output.lossless {
+        for output in recipe.outputs where output.rewritesInput {
             let encoded = try losslessBytes(bytes, header: header, reader: reader, options: output.encoding)
             try write(encoded, output.renditions[0], format: header.format, width: header.width, height: header.height)
         }
@@ -111,10 +111,7 @@ public struct ImageProcessor: Sendable {
     /// The encoded bytes of `image` in `format`, with `output`'s encoding options.
     private func encode(_ image: WorkingImage, format: ImageFormat, output: OutputSpec, color: ColorMetadata) throws(ImageError) -> [UInt8] {
         let orientation = output.encoding.keepOrientation && image.orientation != .up ? image.orientation : nil
-        switch format {
-        case .jpeg: return try JPEGWriter.encode(image.raster, options: output.encoding, color: color, orientation: orientation)
-        case .png: return try PNGWriter.encode(image.raster, options: output.encoding, color: color)
-        }
+        return try ImageEncoder.encode(raster: image.raster, format: format, options: output.encoding, color: color, orientation: orientation)
     }
 
     /// The file rewritten without loss; the input itself when the rewrite is not smaller.
@@ -129,6 +126,11 @@ public struct ImageProcessor: Sendable {
             let reencoded = try PNGWriter.encode(raster, options: options, color: reader.color)
             let stripped = PNGChunks.stripped(bytes.buffer, keepICC: options.keepICC) ?? reencoded
             encoded = stripped.count < reencoded.count ? stripped : reencoded
+        case .webp:
+            let raster = try ImageReader(bytes: bytes, limits: recipe.limits).decode()
+            encoded = try WebPWriter.encode(raster, options: options, color: reader.color, orientation: orientation)
+        case .avif, .heic:
+            throw .unsupported("a lossless rewrite keeps the input's format; Drover rewrites JPEG, PNG and WebP, not \(header.format.rawValue.uppercased())")
         }
         return encoded.count < bytes.count ? encoded : Array(bytes.buffer)
     }

@@ -42,7 +42,7 @@ public struct MemoryPlan: Sendable, Equatable {
     /// first resizes (so at least 2× is left for the Lanczos3 step). Only rotations and mirrorings may come before
     /// the first resize, unless `throughFilters`, when blurs, sharpens and point operations may too.
     static func preShrink(recipe: Recipe, header: ImageHeader, throughFilters: Bool) -> Int {
-        let renditions = recipe.outputs.filter { !$0.lossless }.flatMap(\.renditions)
+        let renditions = recipe.outputs.filter { !$0.rewritesInput }.flatMap(\.renditions)
         guard !renditions.isEmpty else { return 1 }
         return renditions.map { preShrink(steps: recipe.steps + $0.steps, header: header, throughFilters: throughFilters) }.min() ?? 1
     }
@@ -101,11 +101,10 @@ public struct MemoryPlan: Sendable, Equatable {
         let channels = max(1, min(header.channels, 4))
         let full = Shape(width: header.width, height: header.height, channels: channels)
         var peak = 0
-        let pixelOutputs = recipe.outputs.filter { !$0.lossless }
+        let pixelOutputs = recipe.outputs.filter { !$0.rewritesInput }
         if !pixelOutputs.isEmpty || recipe.outputs.isEmpty {
             let decoded = Shape(width: ceil(header.width, preShrink), height: ceil(header.height, preShrink), channels: channels)
-            // Decoding: the image (the whole one for an interlaced PNG, which cannot be box-shrunk row by row).
-            peak = decoded.bytes + (header.interlaced && preShrink > 1 ? full.bytes : full.width * channels * preShrink)
+            peak = decodeBytes(header: header, full: full, decoded: decoded, preShrink: preShrink)
             let shared = scaled ? Self.scaled(recipe.steps, by: preShrink) : recipe.steps
             var base = decoded
             var logical = (full.width, full.height)
@@ -122,13 +121,19 @@ public struct MemoryPlan: Sendable, Equatable {
                         peak = max(peak, walk(.resize(ResizeSpec(width: width)), &image, &imageLogical, held: held))
                         held += image.bytes
                     }
-                    peak = max(peak, held + encodeBytes(image, format: output.format ?? header.format))
+                    peak = max(peak, held + encodeBytes(image, format: output.writtenFormat(forInput: header.format)))
                 }
             }
         }
-        for output in recipe.outputs where output.lossless {
-            // A PNG is decoded whole (16-bit samples kept) and reduced; a JPEG is rewritten from its coefficients.
-            let bytes = header.format == .png ? full.bytes * max(1, header.bitDepth / 8) * 3 : full.bytes
+        for output in recipe.outputs where output.rewritesInput {
+            // A PNG is decoded whole (16-bit samples kept) and reduced; a WebP decoded whole and encoded losslessly
+            // (ARGB); a JPEG is rewritten from its coefficients.
+            let bytes =
+                switch header.format {
+                case .png: full.bytes * max(1, header.bitDepth / 8) * 3
+                case .webp: full.bytes + 2 * full.width * full.height * 4
+                default: full.bytes
+                }
             peak = max(peak, bytes)
         }
         return peak
@@ -170,10 +175,27 @@ public struct MemoryPlan: Sendable, Equatable {
         }
     }
 
-    /// What an encoder keeps besides the raster: a flattened copy (JPEG with alpha), reductions and trials (PNG).
+    /// Peak bytes while decoding: the image, shrunk while its rows are decoded (JPEG, PNG), or whole and then
+    /// box-shrunk (an interlaced PNG, WebP, AVIF, HEIC); AVIF and HEIC also hold libheif's YCbCr planes and RGB image.
+    private static func decodeBytes(header: ImageHeader, full: Shape, decoded: Shape, preShrink: Int) -> Int {
+        let pixels = full.width * full.height
+        switch header.format {
+        case .webp:
+            return full.bytes + (preShrink > 1 ? decoded.bytes : 0)
+        case .avif, .heic:
+            return 2 * full.bytes + 3 * pixels * (header.bitDepth > 8 ? 2 : 1) + (preShrink > 1 ? decoded.bytes : 0)
+        case .jpeg, .png:
+            return decoded.bytes + (header.interlaced && preShrink > 1 ? full.bytes : full.width * full.channels * preShrink)
+        }
+    }
+
+    /// What an encoder keeps besides the raster: a flattened copy (JPEG with alpha), reductions and trials (PNG),
+    /// YUV or ARGB planes and the codec's frame buffers (WebP, AVIF).
     private static func encodeBytes(_ shape: Shape, format: ImageFormat) -> Int {
         switch format {
         case .jpeg: shape.hasAlpha ? shape.bytes : shape.bytes / 8
+        case .webp: shape.bytes + 2 * shape.width * shape.height * 4
+        case .avif: shape.bytes + 8 * shape.width * shape.height
         default: 2 * shape.bytes
         }
     }

@@ -23,8 +23,8 @@ public enum PNGEffort: String, Sendable, Codable, CaseIterable {
 
 /// Options for writing an image, per output.
 public struct EncodeOptions: Sendable, Equatable {
-    /// JPEG quality, 1–100.
-    public var quality: Int = 82
+    /// Quality of lossy encodings (JPEG, lossy WebP, AVIF), 1–100; nil: the format's default (``quality(for:)``).
+    public var quality: Int?
     /// Write a progressive JPEG.
     public var progressive: Bool = true
     /// Compute optimal Huffman tables (two passes).
@@ -39,6 +39,15 @@ public struct EncodeOptions: Sendable, Equatable {
     public var reduce16: Bool = false
     /// Store a PNG with at most 256 colors as a palette image (lossless).
     public var palette: Bool = true
+    /// WebP: encode losslessly. JPEG and PNG: rewrite the input without decoding it (``OutputSpec/lossless``).
+    public var lossless: Bool = false
+    /// AVIF encoder speed, 0 (slowest, smallest files) to 10 (fastest).
+    public var speed: Int = 6
+
+    /// The quality written in `format`: the one given, else JPEG 82, WebP 80, AVIF 60.
+    public func quality(for format: ImageFormat) -> Int {
+        quality ?? (format == .avif ? 60 : format == .webp ? 80 : 82)
+    }
 
     public init() {}
 }

@@ -15,7 +15,7 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .io(let text): text
-        case .unsupportedFormat(let format): "unsupported format: \(format) (Drover reads JPEG and PNG)"
+        case .unsupportedFormat(let format): "unsupported format: \(format) (Drover reads JPEG, PNG, WebP, AVIF and HEIC)"
         case .corrupt(let text): "corrupt or truncated image: \(text)"
         case .limit(let text): "refused: \(text)"
         case .unsupported(let text): text

@@ -1,7 +1,7 @@
 import CDroverImaging
 
-/// Reads one JPEG or PNG: the header first (checked against the limits before any pixel buffer exists), then the
-/// pixels, optionally shrunk on load.
+/// Reads one JPEG, PNG, WebP, AVIF or HEIC: the header first (checked against the limits before any pixel buffer
+/// exists), then the pixels, optionally shrunk on load.
 ///
 /// A reader is used once, by one thread.
 public final class ImageReader {
@@ -16,6 +16,8 @@ public final class ImageReader {
 
     private var jpeg: OpaquePointer?
     private var png: OpaquePointer?
+    /// The decoder of a WebP, AVIF or HEIC file.
+    private var whole: (any WholeImageDecoder)?
 
     /// Reads the header of `bytes`, checking `limits`.
     public init(bytes: FileBytes, limits: ImageLimits = ImageLimits()) throws(ImageError) {
@@ -68,8 +70,19 @@ public final class ImageReader {
             if let pointer = drover_png_icc(png, &length) {
                 self.color.icc = Array(UnsafeBufferPointer(start: pointer, count: length))
             }
+        case .webp, .avif, .heic:
+            let decoder: any WholeImageDecoder =
+                format == .webp ? try WebPDecoder(bytes: bytes, limits: limits) : try HEIFDecoder(bytes: bytes, limits: limits)
+            whole = decoder
+            header.width = decoder.width
+            header.height = decoder.height
+            header.channels = decoder.channels
+            header.bitDepth = decoder.bitDepth
+            header.colorModel = decoder.channels == 4 ? "rgba" : "rgb"
+            exif = decoder.exif
+            color.icc = decoder.icc
         }
-        if let exif {
+        if let exif, whole?.appliesOrientation != true {
             header.orientation = exif.withUnsafeBytes { Exif.orientation(in: $0) } ?? .up
         }
     }
@@ -81,8 +94,15 @@ public final class ImageReader {
 
     /// Decodes the pixels. A JPEG is shrunk in the DCT domain by `shrink` (1, 2, 4 or 8); then, when `box` > 1,
     /// blocks of `box` × `box` pixels are averaged as rows are decoded, so the full-size image is never held in
-    /// memory (interlaced PNGs excepted). A PNG with 16-bit samples keeps them only when `keep16` is set.
+    /// memory (interlaced PNGs excepted). A PNG with 16-bit samples keeps them only when `keep16` is set. WebP, AVIF
+    /// and HEIC are decoded whole (8-bit RGB or RGBA), then box-shrunk.
     public func decode(shrink: Int = 1, box: Int = 1, keep16: Bool = false) throws(ImageError) -> Raster {
+        if let whole {
+            let raster = try Raster(width: header.width, height: header.height, channels: header.channels) { buffer throws(ImageError) in
+                try whole.decode(into: buffer.baseAddress!, stride: header.width * header.channels)
+            }
+            return box > 1 ? BoxShrinker.shrink(raster, by: box) : raster
+        }
         let (width, height, channels, depth) = try start(shrink: shrink, keep16: keep16 && box == 1)
         let rowBytes = width * channels * depth / 8
         if box <= 1 || header.interlaced {

@@ -10,14 +10,7 @@ enum PNGReduction {
                 pixels: stride(from: 0, to: image.pixels.count, by: 2).map { image.pixels[$0] })
         }
         let sampleBytes = image.depth / 8
-        if image.hasAlpha {
-            let opaque = image.pixels.withUnsafeBufferPointer { p in
-                stride(from: (image.channels - 1) * sampleBytes, to: p.count, by: image.pixelBytes).allSatisfy { index in
-                    (0..<sampleBytes).allSatisfy { p[index + $0] == 0xFF }
-                }
-            }
-            if opaque { image = image.selecting(channels: Array(0..<(image.channels - 1))) }
-        }
+        if image.hasAlpha && image.isOpaque { image = image.selecting(channels: Array(0..<(image.channels - 1))) }
         if image.isColor {
             let gray = image.pixels.withUnsafeBufferPointer { p in
                 stride(from: 0, to: p.count, by: image.pixelBytes).allSatisfy { index in

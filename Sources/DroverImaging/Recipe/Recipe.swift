@@ -28,9 +28,13 @@ public struct OutputSpec: Sendable, Equatable {
     /// Format written; nil keeps the input's format.
     public var format: ImageFormat?
     public var encoding = EncodeOptions()
-    /// Rewrite the file without decoding to pixels (JPEG: from DCT coefficients; PNG: same pixels, smallest
-    /// encoding); never larger than the input.
-    public var lossless = false
+    /// In the input's format (no `format`, or the input's own): rewrite the file without decoding to pixels (JPEG:
+    /// from DCT coefficients; PNG: same pixels, smallest encoding), never larger than the input. With `format` WebP:
+    /// a lossless WebP of the pixels, after the steps. Stored in ``encoding``.
+    public var lossless: Bool {
+        get { encoding.lossless }
+        set { encoding.lossless = newValue }
+    }
     /// Sub-folder of the output folder (may be empty).
     public var folder = ""
     /// File-name template; see ``FileTemplate/Placeholder`` for the placeholders.
@@ -50,6 +54,14 @@ public struct OutputSpec: Sendable, Equatable {
         self.format = format
     }
 
+    /// Whether this output rewrites the input file as it is, without decoding it (lossless, not WebP).
+    public var rewritesInput: Bool { lossless && format != .webp }
+
+    /// The format written for an input in `inputFormat`.
+    public func writtenFormat(forInput inputFormat: ImageFormat) -> ImageFormat {
+        format ?? (rewritesInput ? inputFormat : inputFormat.sameFormatOutput)
+    }
+
     /// The files this output writes for each input: one, or one per width.
     public var renditions: [Rendition] {
         widths.isEmpty ? [Rendition(output: self, width: nil)] : widths.map { Rendition(output: self, width: $0) }
@@ -61,7 +73,7 @@ public struct OutputSpec: Sendable, Equatable {
         forInput input: PathBytes, format inputFormat: ImageFormat, width: Int? = nil, height: Int? = nil, hash: String? = nil
     ) -> PathBytes {
         var values: [FileTemplate.Placeholder: PathBytes] = [
-            .name: input.stem, .output: PathBytes(name), .ext: PathBytes((format ?? inputFormat).fileExtension),
+            .name: input.stem, .output: PathBytes(name), .ext: PathBytes(writtenFormat(forInput: inputFormat).fileExtension),
             .srcext: input.pathExtension,
         ]
         if let width { values[.width] = PathBytes(String(width)) }
