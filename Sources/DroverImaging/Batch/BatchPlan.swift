@@ -101,8 +101,9 @@ public struct BatchPlan: Sendable {
         let descriptor = path.withCString { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var head = [UInt8](repeating: 0, count: 32)
-        let count = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, 32) }
+        // 64 bytes: an ISO media ftyp box (AVIF, HEIC) lists its brands there.
+        var head = [UInt8](repeating: 0, count: 64)
+        let count = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, 64) }
         guard count > 0 else { return nil }
         return head[..<count].withUnsafeBytes { try? ImageFormat.sniff($0).get() }
     }

@@ -103,6 +103,9 @@ public struct ImageProcessor: Sendable {
             }
         }
         for output in recipe.outputs where output.rewritesInput {
+            if let format = output.format, format != header.format {
+                throw .unsupported("a lossless rewrite keeps the input's format (\(header.format.displayName)); it cannot write \(format.displayName)")
+            }
             let encoded = try losslessBytes(bytes, header: header, reader: reader, options: output.encoding)
             try write(encoded, output.renditions[0], format: header.format, width: header.width, height: header.height)
         }
@@ -130,7 +133,7 @@ public struct ImageProcessor: Sendable {
             let raster = try ImageReader(bytes: bytes, limits: recipe.limits).decode()
             encoded = try WebPWriter.encode(raster, options: options, color: reader.color, orientation: orientation)
         case .avif, .heic:
-            throw .unsupported("a lossless rewrite keeps the input's format; Drover rewrites JPEG, PNG and WebP, not \(header.format.rawValue.uppercased())")
+            throw .unsupported("Drover rewrites JPEG, PNG and WebP losslessly, not \(header.format.displayName)")
         }
         return encoded.count < bytes.count ? encoded : Array(bytes.buffer)
     }

@@ -11,10 +11,7 @@ public enum ImageEncoder {
         case .png: try PNGWriter.encode(raster, options: options, color: color)
         case .webp: try WebPWriter.encode(raster, options: options, color: color, orientation: orientation)
         case .avif: try AVIFWriter.encode(raster, options: options, color: color, orientation: orientation)
-        case .heic: throw .unsupported("Drover does not write HEIC; it writes \(Self.writableNames)")
+        case .heic: throw .unsupported("Drover does not write HEIC; it writes \(ImageFormat.writableNames)")
         }
     }
-
-    /// "JPEG, PNG, WebP and AVIF", for messages.
-    public static let writableNames = "JPEG, PNG, WebP and AVIF"
 }

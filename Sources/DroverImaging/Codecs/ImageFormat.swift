@@ -15,8 +15,16 @@ public enum ImageFormat: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The name people know the format by: JPEG, PNG, WebP, AVIF, HEIC.
+    public var displayName: String { self == .webp ? "WebP" : rawValue.uppercased() }
+
     /// The formats Drover writes.
     public static let writable: [ImageFormat] = [.jpeg, .png, .webp, .avif]
+
+    /// "JPEG, PNG, WebP and AVIF", for messages.
+    public static var writableNames: String {
+        writable.dropLast().map(\.displayName).joined(separator: ", ") + " and " + writable.last!.displayName
+    }
 
     /// Whether Drover writes this format.
     public var isWritable: Bool { Self.writable.contains(self) }

@@ -46,6 +46,12 @@ struct RecipeReader {
     static let stepNames = [
         "autoOrient", "resize", "grayscale", "blur", "sharpen", "brightness", "contrast", "saturation", "rotate", "flip", "flop",
     ]
+    /// The output formats each format-specific output field applies to (`format: same` allows them all).
+    static let formatFields: [(field: String, formats: [ImageFormat])] = [
+        ("quality", [.jpeg, .webp, .avif]), ("progressive", [.jpeg]), ("optimizeCoding", [.jpeg]),
+        ("subsampling", [.jpeg, .avif]), ("pngEffort", [.png]), ("reduce16", [.png]), ("palette", [.png]),
+        ("speed", [.avif]),
+    ]
     let path: String
     var issues: [ValidationIssue] = []
 
@@ -86,11 +92,10 @@ struct RecipeReader {
         if let formats = fields["formats"], let items = list(formats, field: "validate.formats") {
             var set = Set<ImageFormat>()
             for (index, item) in items.enumerated() {
-                let text = item.string?.lowercased() ?? ""
-                if let format = ImageFormat(rawValue: text == "jpg" ? "jpeg" : text) {
+                if let format = ImageFormat(fileExtension: item.string ?? "") {
                     set.insert(format)
                 } else {
-                    fail(item, "validate.formats[\(index)]", "must be jpeg or png (got '\(item.string ?? "?")')")
+                    fail(item, "validate.formats[\(index)]", "must be jpeg, png, webp, avif or heic (got '\(item.string ?? "?")')")
                 }
             }
             recipe.formats = set
@@ -186,7 +191,7 @@ struct RecipeReader {
     mutating func output(_ node: Node, field: String, shared: [Step]) -> OutputSpec? {
         let allowed = [
             "name", "steps", "format", "quality", "progressive", "optimizeCoding", "subsampling", "keepICC",
-            "keepOrientation", "lossless", "folder", "file", "widths", "pngEffort", "reduce16", "palette",
+            "keepOrientation", "lossless", "folder", "file", "widths", "pngEffort", "reduce16", "palette", "speed",
         ]
         guard let fields = mapping(node, field: field, allowed: allowed) else { return nil }
         let name = fields["name"]?.string ?? ""
@@ -198,11 +203,12 @@ struct RecipeReader {
         var output = OutputSpec(name: name)
         if let node = fields["steps"] { output.steps = steps(node, field: "\(field).steps") }
         if let node = fields["format"] {
-            switch node.string?.lowercased() {
-            case "jpeg", "jpg": output.format = .jpeg
-            case "png": output.format = .png
-            case "same": output.format = nil
-            default: fail(node, "\(field).format", "must be jpeg, png or same (got '\(node.string ?? "?")')")
+            if node.string?.lowercased() == "same" {
+                output.format = nil
+            } else if let format = ImageFormat(fileExtension: node.string ?? ""), format.isWritable {
+                output.format = format
+            } else {
+                fail(node, "\(field).format", "must be jpeg, png, webp, avif or same (got '\(node.string ?? "?")')")
             }
         }
         var encoding = EncodeOptions()
@@ -213,7 +219,8 @@ struct RecipeReader {
         if let node = fields["keepOrientation"], let flag = boolean(node, field: "\(field).keepOrientation") { encoding.keepOrientation = flag }
         if let node = fields["reduce16"], let flag = boolean(node, field: "\(field).reduce16") { encoding.reduce16 = flag }
         if let node = fields["palette"], let flag = boolean(node, field: "\(field).palette") { encoding.palette = flag }
-        if let node = fields["lossless"], let flag = boolean(node, field: "\(field).lossless") { output.lossless = flag }
+        if let node = fields["lossless"], let flag = boolean(node, field: "\(field).lossless") { encoding.lossless = flag }
+        if let speed = fields["speed"].flatMap({ integer($0, field: "\(field).speed", in: 0...10) }) { encoding.speed = speed }
         if let node = fields["subsampling"] {
             if let value = ChromaSubsampling(rawValue: node.string ?? "") { encoding.subsampling = value } else {
                 fail(node, "\(field).subsampling", "must be \"4:2:0\", \"4:2:2\" or \"4:4:4\" (got '\(node.string ?? "?")')")
@@ -255,14 +262,34 @@ struct RecipeReader {
                 fail(node, "\(field).file", "\(error) (got '\(text)')")
             }
         }
-        if output.lossless {
+        formatSpecificFields(fields, output: output, field: field, shared: shared)
+        return output
+    }
+
+    /// Refuses fields that do not apply to the output's format, and lossless outputs that cannot be.
+    mutating func formatSpecificFields(_ fields: [String: Node], output: OutputSpec, field: String, shared: [Step]) {
+        if let format = output.format {
+            for (name, formats) in Self.formatFields where fields[name] != nil && !formats.contains(format) {
+                let list = formats.map(\.displayName).joined(separator: " and ")
+                fail(fields[name], "\(field).\(name)", "does not apply to \(format.displayName) output (only to \(list))")
+            }
+        }
+        guard output.lossless, let node = fields["lossless"] else { return }
+        switch output.format {
+        case nil:
             if !(shared + output.steps).isEmpty {
                 fail(node, "\(field).lossless", "a lossless output rewrites the file as it is: it cannot have steps (the recipe's or its own)")
             }
-            if output.format != nil { fail(node, "\(field).lossless", "a lossless output keeps the input's format: use `format: same`") }
             if !output.widths.isEmpty { fail(node, "\(field).lossless", "a lossless output keeps the input's size: it cannot have widths") }
+        case .webp?:
+            if let quality = fields["quality"] {
+                fail(quality, "\(field).quality", "does not apply to a lossless WebP output (every pixel is kept)")
+            }
+        case .avif?:
+            fail(node, "\(field).lossless", "AVIF output is lossy only; use `format: webp` for a lossless encoding of the pixels")
+        default:
+            fail(node, "\(field).lossless", "a lossless JPEG or PNG output keeps the input's format: use `format: same` (or `format: webp`)")
         }
-        return output
     }
 
     // MARK: - Values

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `drover image`: the built-in image pipeline.
 struct Image: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate, resize, filter and optimize JPEG and PNG files in bulk.",
+        abstract: "Validate, resize, filter and optimize images in bulk: JPEG, PNG, WebP, AVIF and HEIC in; JPEG, PNG, WebP and AVIF out.",
         discussion: """
             drover image --recipe jobs/recipes/web.yaml --input photos/ --output out/
             drover image resize in.jpg out.jpg --width 800

@@ -7,7 +7,7 @@ import Foundation
 struct ImageBatch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "process",
-        abstract: "Apply a recipe to every JPEG and PNG under a folder (the default `drover image` command).",
+        abstract: "Apply a recipe to every image under a folder (the default `drover image` command).",
         discussion: """
             The folder layout is mirrored under --output. Files whose outputs are newer than the file and the recipe
             are skipped unless --force. A JSON-lines report (one line per file) goes to --report, by default

@@ -8,7 +8,7 @@ struct ImageInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Show each image's format, size and color model, and check that it decodes completely.",
-        discussion: "Exit status 1 when any file is not a valid JPEG or PNG.")
+        discussion: "Reads JPEG, PNG, WebP, AVIF and HEIC. Exit status 1 when any file is not one of them or does not decode completely.")
 
     @Argument(help: "Image files.") var files: [String]
 

@@ -8,15 +8,16 @@ struct ImageResize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resize",
         abstract: "Resize one image (Lanczos3), turning it upright from its EXIF orientation first.",
-        discussion: "The output format follows OUT's extension (.jpg/.jpeg or .png).")
+        discussion: SingleFile.formatRule)
 
-    @Argument(help: "Input JPEG or PNG.") var input: String
+    @Argument(help: "Input JPEG, PNG, WebP, AVIF or HEIC.") var input: String
     @Argument(help: "Output file.") var output: String
     @Option(parsing: .unconditional, help: "Target width in pixels.") var width: Int?
     @Option(parsing: .unconditional, help: "Target height in pixels.") var height: Int?
     @Option(help: "inside (fit in the box), cover (fill and crop) or exact.") var fit: String = "inside"
     @Flag(help: "Allow making the image larger.") var enlarge = false
-    @Option(parsing: .unconditional, help: "JPEG quality, 1-100.") var quality: Int = 82
+    @Option(parsing: .unconditional, help: "Quality of JPEG, WebP and AVIF output, 1-100 (default 82, 80, 60).") var quality: Int?
+    @Option(help: "Output format: jpeg, png, webp or avif (default: OUT's extension).") var format: String?
     @Flag(inversion: .prefixedNo, help: "Apply the EXIF orientation.") var autoOrient = true
 
     func run() throws {
@@ -25,10 +26,9 @@ struct ImageResize: ParsableCommand {
             if let value, !(1...65_500).contains(value) { throw DroverError("\(name) must be between 1 and 65500 (got \(value))") }
         }
         guard let mode = ResizeFit(rawValue: fit) else { throw DroverError("--fit must be inside, cover or exact (got '\(fit)')") }
-        guard (1...100).contains(quality) else { throw DroverError("--quality must be between 1 and 100 (got \(quality))") }
-        var spec = try SingleFile.output(for: output)
+        var spec = try SingleFile.output(for: output, format: format)
         spec.steps = [.resize(ResizeSpec(width: width, height: height, fit: mode, enlarge: enlarge))]
-        spec.encoding.quality = quality
+        spec.encoding.quality = try SingleFile.quality(quality, format: spec.format)
         try SingleFile.run(input: input, output: output, recipe: Recipe(steps: autoOrient ? [.autoOrient] : [], outputs: [spec]))
     }
 }
@@ -37,27 +37,30 @@ struct ImageResize: ParsableCommand {
 struct ImageOptimize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimize",
-        abstract: "Make one JPEG or PNG smaller: losslessly (the default), or re-encoded at --quality.",
+        abstract: "Make one image smaller: losslessly (the default), or re-encoded at --quality.",
         discussion: """
             Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata
             dropped. Lossless PNG: the smallest lossless color type and bit depth, the best filter and zlib strategy.
-            A lossless result is never larger than the input.
+            A lossless JPEG or PNG result keeps the input's format and is never larger than the input; a .webp output
+            is a lossless WebP of the pixels. \(SingleFile.formatRule)
             """)
 
-    @Argument(help: "Input JPEG or PNG.") var input: String
-    @Argument(help: "Output file (same format as the input when lossless).") var output: String
-    @Option(parsing: .unconditional, help: "Re-encode as JPEG at this quality (lossy).") var quality: Int?
+    @Argument(help: "Input JPEG, PNG, WebP, AVIF or HEIC.") var input: String
+    @Argument(help: "Output file (same format as the input for a lossless JPEG or PNG).") var output: String
+    @Option(parsing: .unconditional, help: "Re-encode at this quality, 1-100 (lossy): JPEG, WebP or AVIF.") var quality: Int?
+    @Option(help: "Output format: jpeg, png, webp or avif (default: OUT's extension).") var format: String?
     @Flag(help: "Keep the ICC color profile.") var keepIcc = false
 
     func run() throws {
-        var spec = try SingleFile.output(for: output)
+        var spec = try SingleFile.output(for: output, format: format)
         spec.encoding.keepICC = keepIcc
         if let quality {
-            guard (1...100).contains(quality) else { throw DroverError("--quality must be between 1 and 100 (got \(quality))") }
-            spec.encoding.quality = quality
+            spec.encoding.quality = try SingleFile.quality(quality, format: spec.format)
+        } else if spec.format == .avif {
+            throw DroverError("\(output): AVIF output is lossy only: give --quality (or write .webp for a lossless WebP)")
         } else {
+            // WebP: a lossless encoding of the pixels; JPEG and PNG: the input rewritten in its own format.
             spec.lossless = true
-            spec.format = nil
         }
         try SingleFile.run(input: input, output: output, recipe: Recipe(outputs: [spec]))
     }
@@ -65,16 +68,45 @@ struct ImageOptimize: ParsableCommand {
 
 /// Shared plumbing of the one-file commands.
 enum SingleFile {
-    /// An output spec that writes exactly `path`, in the format its extension names.
-    static func output(for path: String) throws(DroverError) -> OutputSpec {
+    static let formatRule = """
+        The output format is --format, else OUT's extension: .jpg/.jpeg/.jpe, .png, .webp or .avif; any other \
+        extension is refused. A stream without an extension (/dev/stdout, a FIFO) gets the input's format (JPEG for \
+        a HEIC input).
+        """
+
+    /// An output spec that writes exactly `path`: in `format` when given, else in the format its extension names. A
+    /// stream (`/dev/stdout`, a FIFO) without an extension keeps the input's format; any other name is refused.
+    static func output(for path: String, format: String?) throws(DroverError) -> OutputSpec {
         var spec = OutputSpec(name: "out")
-        switch (path as NSString).pathExtension.lowercased() {
-        case "jpg", "jpeg", "jpe": spec.format = .jpeg
-        case "png": spec.format = .png
-        default: spec.format = nil
+        let file = RawArgument.path(path)
+        spec.file = FileTemplate(literal: file.lastComponent)
+        let writes = "Drover writes .jpg/.jpeg/.jpe, .png, .webp and .avif files (or give --format jpeg, png, webp or avif)"
+        if let format {
+            guard let chosen = ImageFormat(fileExtension: format), chosen.isWritable else {
+                throw DroverError("--format must be jpeg, png, webp or avif (got '\(format)')")
+            }
+            spec.format = chosen
+            return spec
         }
-        spec.file = FileTemplate(literal: RawArgument.path(path).lastComponent)
+        let suffix = file.lowercasedExtension
+        if let chosen = ImageFormat(fileExtension: suffix), chosen.isWritable {
+            spec.format = chosen
+        } else if file.pathExtension.isEmpty && AtomicFile.stream(file) != nil {
+            spec.format = nil
+        } else if file.pathExtension.isEmpty {
+            throw DroverError("\(file.display): the name has no extension to tell the format; \(writes)")
+        } else {
+            throw DroverError("\(file.display): Drover cannot write .\(file.pathExtension.display) files; \(writes)")
+        }
         return spec
+    }
+
+    /// `quality` checked, for an output in `format` (nil: the input's, not known yet).
+    static func quality(_ quality: Int?, format: ImageFormat?) throws(DroverError) -> Int? {
+        guard let quality else { return nil }
+        guard (1...100).contains(quality) else { throw DroverError("--quality must be between 1 and 100 (got \(quality))") }
+        if format == .png { throw DroverError("--quality does not apply to PNG output (PNG is lossless)") }
+        return quality
     }
 
     static func run(input: String, output: String, recipe: Recipe) throws {
