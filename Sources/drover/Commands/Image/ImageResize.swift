@@ -41,8 +41,8 @@ struct ImageOptimize: ParsableCommand {
         discussion: """
             Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata
             dropped. Lossless PNG: the smallest lossless color type and bit depth, the best filter and zlib strategy.
-            A lossless JPEG or PNG result keeps the input's format and is never larger than the input; a .webp output
-            is a lossless WebP of the pixels. \(SingleFile.formatRule)
+            A lossless JPEG, PNG or WebP result keeps the input's format and is never larger than the input; a .webp
+            output of another format is a lossless WebP of its pixels. \(SingleFile.formatRule)
             """)
 
     @Argument(help: "Input JPEG, PNG, WebP, AVIF or HEIC.") var input: String
@@ -59,8 +59,10 @@ struct ImageOptimize: ParsableCommand {
         } else if spec.format == .avif {
             throw DroverError("\(output): AVIF output is lossy only: give --quality (or write .webp for a lossless WebP)")
         } else {
-            // WebP: a lossless encoding of the pixels; JPEG and PNG: the input rewritten in its own format.
+            // In the input's own format, the input rewritten (never larger); else a lossless WebP of the pixels.
             spec.lossless = true
+            let bytes = try? FileBytes(path: RawArgument.path(input))
+            if spec.format == .webp, let bytes, case .success(.webp) = ImageFormat.sniff(bytes.buffer) { spec.format = nil }
         }
         try SingleFile.run(input: input, output: output, recipe: Recipe(outputs: [spec]))
     }
