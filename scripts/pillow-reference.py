@@ -3,6 +3,7 @@
 
 usage: pillow-reference.py INPUT.png OUTDIR
        pillow-reference.py --thumbnail INPUT OUTPUT.png WIDTH HEIGHT
+       pillow-reference.py --decode INPUT OUTPUT.png
 Writes one lossless PNG per operation (names match ReferenceTests.swift). INPUT must be RGB; an RGBA variant with
 an alpha gradient is made here for the alpha-resize check.
 """
@@ -13,6 +14,12 @@ if sys.argv[1] == "--thumbnail":
     # pillow-reference.py --thumbnail INPUT OUTPUT.png WIDTH HEIGHT: full decode, one Lanczos resize.
     thumb = Image.open(sys.argv[2]).convert("RGB").resize((int(sys.argv[4]), int(sys.argv[5])), Image.LANCZOS)
     thumb.save(sys.argv[3])
+    sys.exit(0)
+
+if sys.argv[1] == "--decode":
+    # pillow-reference.py --decode INPUT OUTPUT.png: Pillow's own decoder (WebP, AVIF), as RGB or RGBA.
+    image = Image.open(sys.argv[2])
+    image.convert("RGBA" if "A" in image.getbands() else "RGB").save(sys.argv[3])
     sys.exit(0)
 
 source, out = sys.argv[1], sys.argv[2]

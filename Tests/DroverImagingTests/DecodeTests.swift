@@ -176,7 +176,7 @@ struct DecodeTests {
 
     @Test func formatComesFromTheBytes() throws {
         let cases: [([UInt8], String)] = [
-            (Array("GIF89a....".utf8), "GIF"), (Array("RIFF\0\0\0\0WEBPVP8 ".utf8), "WebP"), ([0x49, 0x49, 0x2A, 0, 8], "TIFF"),
+            (Array("GIF89a....".utf8), "GIF"), (Array("\0\0\0\u{14}ftypisom\0\0\0\0mp41".utf8), "ISO media"), ([0x49, 0x49, 0x2A, 0, 8], "TIFF"),
             (Array("hello world".utf8), "not an image"), ([], "empty"),
         ]
         for (bytes, name) in cases {

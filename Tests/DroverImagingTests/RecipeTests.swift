@@ -17,6 +17,26 @@ struct RecipeTests {
         #expect(web.limits.maxPixels == 120_000_000 && web.limits.maxFileBytes == 100 << 20)
     }
 
+    @Test func webpAndAVIFOutputs() throws {
+        let recipe = try RecipeLoader.parse(text: """
+            validate: {formats: [jpeg, webp, avif, heic]}
+            outputs:
+              - {name: w, format: webp, quality: 70, steps: [{resize: {width: 100}}]}
+              - {name: l, format: webp, lossless: true, steps: [grayscale]}
+              - {name: a, format: AVIF, quality: 50, speed: 4, subsampling: "4:4:4", keepICC: true}
+              - {name: s, format: same, quality: 90, speed: 2, pngEffort: fast}
+            """, path: "r.yaml")
+        #expect(recipe.formats == [.jpeg, .webp, .avif, .heic])
+        #expect(recipe.outputs[0].format == .webp && recipe.outputs[0].encoding.quality == 70 && !recipe.outputs[0].rewritesInput)
+        #expect(recipe.outputs[1].lossless && !recipe.outputs[1].rewritesInput && recipe.outputs[1].steps == [.grayscale])
+        #expect(recipe.outputs[2].format == .avif && recipe.outputs[2].encoding.speed == 4 && recipe.outputs[2].encoding.subsampling == .s444)
+        #expect(recipe.outputs[2].encoding.quality(for: .avif) == 50 && EncodeOptions().quality(for: .avif) == 60)
+        #expect(recipe.outputs[0].relativePath(forInput: "p/IMG_1.HEIC", format: .heic) == "p/IMG_1-w.webp")
+        // `same` on a format Drover only reads writes JPEG.
+        #expect(recipe.outputs[3].relativePath(forInput: "IMG_2.heic", format: .heic) == "IMG_2-s.jpg")
+        #expect(recipe.outputs[3].relativePath(forInput: "x.avif", format: .avif) == "x-s.avif")
+    }
+
     @Test func everyStepParses() throws {
         let recipe = try RecipeLoader.parse(text: """
             steps: [autoOrient, grayscale, flip, flop, {rotate: 90}, {blur: 1.5}, {blur: {sigma: 2}},
@@ -61,7 +81,7 @@ struct RecipeTests {
         ("steps: [{blur: -1}]\noutputs: [{name: a}]", "steps[0].blur: must be between"),
         ("outputs: [{name: a, steps: [{resize: {fit: inside}}]}]", "needs a width, a height or both"),
         ("outputs: [{name: a, steps: [{resize: {width: 10, fit: fill}}]}]", "fit: must be inside, cover or exact"),
-        ("validate: {formats: [gif]}\noutputs: [{name: a}]", "validate.formats[0]: must be jpeg or png"),
+        ("validate: {formats: [gif]}\noutputs: [{name: a}]", "validate.formats[0]: must be jpeg, png, webp, avif or heic"),
         ("validate: {maxFileSize: lots}\noutputs: [{name: a}]", "validate.maxFileSize: must be a size"),
         ("steps: [autoOrient]\noutputs: [{name: a, lossless: true}]", "a lossless output rewrites the file as it is"),
         ("outputs: [{name: a, file: 'x.jpg'}]", "must contain {name}"),
@@ -77,6 +97,14 @@ struct RecipeTests {
         ("outputs: [{name: a, widths: [320], lossless: true}]", "a lossless output keeps the input's size"),
         ("steps: []", "outputs: is required"),
         ("outputs: [", "malformed YAML/JSON"),
+        ("outputs: [{name: a, format: webp, subsampling: '4:4:4'}]", "r.yaml:1: outputs[0].subsampling: does not apply to WebP output (only to JPEG and AVIF)"),
+        ("outputs:\n  - name: a\n    format: jpeg\n    speed: 4", "r.yaml:4: outputs[0].speed: does not apply to JPEG output (only to AVIF)"),
+        ("outputs: [{name: a, format: png, quality: 80}]", "outputs[0].quality: does not apply to PNG output"),
+        ("outputs: [{name: a, format: avif, lossless: true}]", "outputs[0].lossless: AVIF output is lossy only"),
+        ("outputs: [{name: a, format: webp, lossless: true, quality: 80}]", "outputs[0].quality: does not apply to a lossless WebP output"),
+        ("outputs: [{name: a, format: png, lossless: true}]", "outputs[0].lossless: a lossless JPEG or PNG output keeps the input's format"),
+        ("outputs: [{name: a, format: heic}]", "outputs[0].format: must be jpeg, png, webp, avif or same (got 'heic')"),
+        ("outputs: [{name: a, format: avif, speed: 11}]", "outputs[0].speed: must be between 0 and 10"),
     ])
     func badRecipesAreRefused(text: String, expected: String) {
         #expect {

@@ -114,7 +114,9 @@ public struct ImageProcessor: Sendable {
     /// The encoded bytes of `image` in `format`, with `output`'s encoding options.
     private func encode(_ image: WorkingImage, format: ImageFormat, output: OutputSpec, color: ColorMetadata) throws(ImageError) -> [UInt8] {
         let orientation = output.encoding.keepOrientation && image.orientation != .up ? image.orientation : nil
-        return try ImageEncoder.encode(raster: image.raster, format: format, options: output.encoding, color: color, orientation: orientation)
+        var options = output.encoding
+        options.lossless = output.lossless
+        return try ImageEncoder.encode(raster: image.raster, format: format, options: options, color: color, orientation: orientation)
     }
 
     /// The file rewritten without loss; the input itself when the rewrite is not smaller.
@@ -131,7 +133,9 @@ public struct ImageProcessor: Sendable {
             encoded = stripped.count < reencoded.count ? stripped : reencoded
         case .webp:
             let raster = try ImageReader(bytes: bytes, limits: recipe.limits).decode()
-            encoded = try WebPWriter.encode(raster, options: options, color: reader.color, orientation: orientation)
+            var webp = options
+            webp.lossless = true
+            encoded = try WebPWriter.encode(raster, options: webp, color: reader.color, orientation: orientation)
         case .avif, .heic:
             throw .unsupported("Drover rewrites JPEG, PNG and WebP losslessly, not \(header.format.displayName)")
         }

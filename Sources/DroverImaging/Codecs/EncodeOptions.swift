@@ -39,7 +39,8 @@ public struct EncodeOptions: Sendable, Equatable {
     public var reduce16: Bool = false
     /// Store a PNG with at most 256 colors as a palette image (lossless).
     public var palette: Bool = true
-    /// WebP: encode losslessly. JPEG and PNG: rewrite the input without decoding it (``OutputSpec/lossless``).
+    /// Encode losslessly: WebP only. The processor sets it from ``OutputSpec/lossless``; a lossless JPEG or PNG
+    /// output is a rewrite of the input instead.
     public var lossless: Bool = false
     /// AVIF encoder speed, 0 (slowest, smallest files) to 10 (fastest).
     public var speed: Int = 6

@@ -30,11 +30,8 @@ public struct OutputSpec: Sendable, Equatable {
     public var encoding = EncodeOptions()
     /// In the input's format (no `format`, or the input's own): rewrite the file without decoding to pixels (JPEG:
     /// from DCT coefficients; PNG: same pixels, smallest encoding), never larger than the input. With `format` WebP:
-    /// a lossless WebP of the pixels, after the steps. Stored in ``encoding``.
-    public var lossless: Bool {
-        get { encoding.lossless }
-        set { encoding.lossless = newValue }
-    }
+    /// a lossless WebP of the pixels, after the steps (the processor sets ``EncodeOptions/lossless`` from it).
+    public var lossless = false
     /// Sub-folder of the output folder (may be empty).
     public var folder = ""
     /// File-name template; see ``FileTemplate/Placeholder`` for the placeholders.

@@ -219,7 +219,7 @@ struct RecipeReader {
         if let node = fields["keepOrientation"], let flag = boolean(node, field: "\(field).keepOrientation") { encoding.keepOrientation = flag }
         if let node = fields["reduce16"], let flag = boolean(node, field: "\(field).reduce16") { encoding.reduce16 = flag }
         if let node = fields["palette"], let flag = boolean(node, field: "\(field).palette") { encoding.palette = flag }
-        if let node = fields["lossless"], let flag = boolean(node, field: "\(field).lossless") { encoding.lossless = flag }
+        if let node = fields["lossless"], let flag = boolean(node, field: "\(field).lossless") { output.lossless = flag }
         if let speed = fields["speed"].flatMap({ integer($0, field: "\(field).speed", in: 0...10) }) { encoding.speed = speed }
         if let node = fields["subsampling"] {
             if let value = ChromaSubsampling(rawValue: node.string ?? "") { encoding.subsampling = value } else {
