@@ -7,7 +7,8 @@ import Testing
 /// decodes is resized and re-encoded. Nothing may crash or hang; every failure must be a typed error.
 ///
 /// The suite runs `DROVER_FUZZ_ITERATIONS` JPEG and PNG inputs (default 20,000; `scripts/fuzz-decoders 100000` runs
-/// the long one) and `DROVER_FUZZ_MODERN_ITERATIONS` WebP, AVIF and HEIC inputs (default 10,000; 200,000 ran clean in 27 s).
+/// the long one) and `DROVER_FUZZ_MODERN_ITERATIONS` WebP, AVIF and HEIC inputs (default 10,000; 200,000 ran clean
+/// in 27 s).
 struct FuzzTests {
     /// A small, fast, seeded generator (SplitMix64), so a failing input can be reproduced from its iteration number.
     struct Generator {
