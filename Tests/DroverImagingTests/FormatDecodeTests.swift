@@ -122,6 +122,34 @@ struct FormatDecodeTests {
         #expect(ImageMaker.psnr(lossy.flattened(), rgba.flattened()) >= 28)
     }
 
+    /// A 10-bit AVIF is decoded to 8 bits; an AVIF with premultiplied alpha (avifenc --premultiply) comes out
+    /// straight, as a HEIC with alpha does.
+    @Test func avifTenBitAndPremultipliedAlpha() throws {
+        let folder = ImageMaker.Folder()
+        let rgb = ImageMaker.pattern(width: 48, height: 32)
+        let rgba = ImageMaker.pattern(width: 48, height: 32, channels: 4)
+        let rgbPNG = try folder.write("rgb.png", try Tools.png(rgb))
+        let rgbaPNG = try folder.write("rgba.png", try Tools.png(rgba))
+        try Tools.run(["avifenc", "-j", "1", "-d", "10", "-y", "444", "--min", "0", "--max", "0", rgbPNG, folder.path + "/ten.avif"])
+        try Tools.run(["avifenc", "-j", "1", "-y", "444", "--min", "0", "--max", "0", "--premultiply", rgbaPNG, folder.path + "/pre.avif"])
+        try Tools.run(["heif-enc", "-q", "95", rgbaPNG, "-o", folder.path + "/alpha.heic"])
+        let (ten, tenPixels) = try ImageMaker.decode(try Tools.read(folder.path + "/ten.avif"))
+        #expect(ten.bitDepth == 10 && tenPixels.depth == 8)
+        #expect(ImageMaker.psnr(tenPixels, rgb) >= 40, "10-bit AVIF: \(ImageMaker.psnr(tenPixels, rgb)) dB")
+        // Near-lossless (quantizer 0, 4:4:4), compared where the alpha is at least 64: a premultiplied sample under
+        // a low alpha has lost precision. Were the colors left premultiplied, they would be off by up to 190.
+        let (pre, prePixels) = try ImageMaker.decode(try Tools.read(folder.path + "/pre.avif"))
+        #expect(pre.channels == 4)
+        var worst = 0
+        for at in stride(from: 0, to: rgba.pixels.count, by: 4) where rgba.pixels[at + 3] >= 64 {
+            for c in 0..<4 { worst = max(worst, abs(Int(prePixels.pixels[at + c]) - Int(rgba.pixels[at + c]))) }
+        }
+        #expect(worst <= 8, "premultiplied AVIF: largest difference \(worst)")
+        let (heic, heicPixels) = try ImageMaker.decode(try Tools.read(folder.path + "/alpha.heic"))
+        #expect(heic.channels == 4 && heic.colorModel == "rgba")
+        #expect(ImageMaker.psnr(heicPixels.flattened(), rgba.flattened()) >= 25)
+    }
+
     /// The ICC profile of a PNG carried by each encoder into its file, read back.
     @Test func iccProfileFromEachFormat() throws {
         let folder = ImageMaker.Folder()
