@@ -43,9 +43,11 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "CDroverImaging", dependencies: ["CJPEG", "CPNG"]),
+        .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
+        .target(name: "CDroverColor", dependencies: ["CLCMS2"]),
         .target(
             name: "DroverImaging",
-            dependencies: ["DroverCore", "CDroverImaging", .product(name: "Yams", package: "Yams")],
+            dependencies: ["DroverCore", "CDroverImaging", "CDroverColor", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -64,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverImagingTests",
-            dependencies: ["DroverImaging", "CDroverImaging", "DroverCore"],
+            dependencies: ["DroverImaging", "CDroverImaging", "CDroverColor", "CLCMS2", "DroverCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -48,17 +48,23 @@ public struct ImageProcessor: Sendable {
             let preShrink = pixelOutputs.map { self.preShrink(for: $0, header: header) }.min() ?? 1
             let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= preShrink }! : 1
             let decoded = try reader.decode(shrink: dct, box: preShrink / dct)
-            var base = WorkingImage(raster: decoded, logicalWidth: header.width, logicalHeight: header.height, orientation: header.orientation)
-            for step in recipe.steps { base.apply(step) }
+            // Colors go to sRGB right after decoding, before any step; outputs that keep the profile keep the pixels.
+            var bases: [Bool: WorkingImage] = [:]
+            for (keepICC, raster) in reader.colorManagement.variants(of: decoded, keepICC: pixelOutputs.map(\.encoding.keepICC)) {
+                var base = WorkingImage(raster: raster, logicalWidth: header.width, logicalHeight: header.height, orientation: header.orientation)
+                for step in recipe.steps { base.apply(step) }
+                bases[keepICC] = base
+            }
             for output in pixelOutputs {
-                var image = base
+                var image = bases[output.encoding.keepICC]!
                 for step in output.steps { image.apply(step) }
                 let format = output.format ?? header.format
                 let orientation = output.encoding.keepOrientation && image.orientation != .up ? image.orientation : nil
+                let color = reader.colorManagement.metadata(for: output.encoding, original: reader.color, pixels: image.raster)
                 let encoded: [UInt8] =
                     switch format {
-                    case .jpeg: try JPEGWriter.encode(image.raster, options: output.encoding, color: reader.color, orientation: orientation)
-                    case .png: try PNGWriter.encode(image.raster, options: output.encoding, color: reader.color)
+                    case .jpeg: try JPEGWriter.encode(image.raster, options: output.encoding, color: color, orientation: orientation)
+                    case .png: try PNGWriter.encode(image.raster, options: output.encoding, color: color)
                     }
                 let path = output.relativePath(forInput: relative, format: header.format)
                 try AtomicFile.write(encoded, to: outputRoot + "/" + path)
@@ -66,7 +72,10 @@ public struct ImageProcessor: Sendable {
             }
         }
         for output in recipe.outputs where output.lossless {
-            let encoded = try losslessBytes(bytes, header: header, reader: reader, options: output.encoding)
+            // The pixels stay as they are, so a profile other than sRGB stays with them.
+            var options = output.encoding
+            options.keepICC = options.keepICC || reader.colorManagement.losslessNeedsProfile
+            let encoded = try losslessBytes(bytes, header: header, reader: reader, options: options)
             let path = output.relativePath(forInput: relative, format: header.format)
             try AtomicFile.write(encoded, to: outputRoot + "/" + path)
             written.append(.init(name: output.name, path: path, bytes: encoded.count, width: header.width, height: header.height))

@@ -8,7 +8,10 @@ struct ImageResize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resize",
         abstract: "Resize one image (Lanczos3), turning it upright from its EXIF orientation first.",
-        discussion: "The output format follows OUT's extension (.jpg/.jpeg or .png).")
+        discussion: """
+            The output format follows OUT's extension (.jpg/.jpeg or .png). Colors with an embedded ICC profile (Display
+            P3, Adobe RGB, ...) are converted to sRGB and the profile dropped, unless --keep-icc.
+            """)
 
     @Argument(help: "Input JPEG or PNG.") var input: String
     @Argument(help: "Output file.") var output: String
@@ -18,6 +21,7 @@ struct ImageResize: ParsableCommand {
     @Flag(help: "Allow making the image larger.") var enlarge = false
     @Option(parsing: .unconditional, help: "JPEG quality, 1-100.") var quality: Int = 82
     @Flag(inversion: .prefixedNo, help: "Apply the EXIF orientation.") var autoOrient = true
+    @Flag(help: "Keep the pixels' colors and their ICC profile instead of converting to sRGB.") var keepIcc = false
 
     func run() throws {
         guard width != nil || height != nil else { throw DroverError("give --width, --height or both") }
@@ -29,6 +33,7 @@ struct ImageResize: ParsableCommand {
         var spec = try SingleFile.output(for: output)
         spec.steps = [.resize(ResizeSpec(width: width, height: height, fit: mode, enlarge: enlarge))]
         spec.encoding.quality = quality
+        spec.encoding.keepICC = keepIcc
         try SingleFile.run(input: input, output: output, recipe: Recipe(steps: autoOrient ? [.autoOrient] : [], outputs: [spec]))
     }
 }
@@ -40,14 +45,15 @@ struct ImageOptimize: ParsableCommand {
         abstract: "Make one JPEG or PNG smaller: losslessly (the default), or re-encoded at --quality.",
         discussion: """
             Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata
-            dropped. Lossless PNG: the smallest lossless color type and bit depth, the best filter and zlib strategy.
-            A lossless result is never larger than the input.
+            dropped (but an ICC profile other than sRGB, which the colors need). Lossless PNG: the smallest lossless
+            color type and bit depth, the best filter and zlib strategy. A lossless result is never larger than the
+            input. Re-encoded at --quality, colors are converted to sRGB unless --keep-icc.
             """)
 
     @Argument(help: "Input JPEG or PNG.") var input: String
     @Argument(help: "Output file (same format as the input when lossless).") var output: String
     @Option(parsing: .unconditional, help: "Re-encode as JPEG at this quality (lossy).") var quality: Int?
-    @Flag(help: "Keep the ICC color profile.") var keepIcc = false
+    @Flag(help: "Keep the ICC color profile (and the colors as they are) even when it is sRGB.") var keepIcc = false
 
     func run() throws {
         var spec = try SingleFile.output(for: output)
