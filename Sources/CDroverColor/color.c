@@ -128,6 +128,10 @@ static void drover_color_signature(uint32_t signature, char text[5]) {
 
 // MARK: - Profiles
 
+static uint32_t drover_color_u32(const uint8_t *bytes) {
+    return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 | bytes[3];
+}
+
 /// Opens and checks a profile in `context`. On failure returns the status and fills `message`.
 static int drover_color_open(drover_color_state *state, cmsContext context, const uint8_t *icc, size_t length,
                              cmsHPROFILE *profile, drover_color_profile_info *info, char *message,
@@ -145,6 +149,29 @@ static int drover_color_open(drover_color_state *state, cmsContext context, cons
     if (memcmp(icc + 36, "acsp", 4) != 0) {
         snprintf(message, message_size, "not an ICC profile (no 'acsp' signature)");
         return DROVER_COLOR_CORRUPT;
+    }
+    // The checks libpng makes before it writes a profile, so that a profile used here can also be kept in a PNG.
+    if (drover_color_u32(icc) != length) {
+        snprintf(message, message_size, "malformed ICC profile: its header says %u bytes, it has %zu", drover_color_u32(icc),
+                 length);
+        return DROVER_COLOR_CORRUPT;
+    }
+    if (drover_color_u32(icc + 64) > 3) {
+        snprintf(message, message_size, "malformed ICC profile: rendering intent %u", drover_color_u32(icc + 64));
+        return DROVER_COLOR_CORRUPT;
+    }
+    uint32_t tags = drover_color_u32(icc + 128);
+    if (tags > (length - 132) / 12) {
+        snprintf(message, message_size, "malformed ICC profile: %u tags do not fit in it", tags);
+        return DROVER_COLOR_CORRUPT;
+    }
+    for (uint32_t i = 0; i < tags; i++) {
+        const uint8_t *entry = icc + 132 + 12 * (size_t)i;
+        uint64_t offset = drover_color_u32(entry + 4), size = drover_color_u32(entry + 8);
+        if (offset < 132 || offset + size > length) {
+            snprintf(message, message_size, "malformed ICC profile: tag %u lies outside it", i);
+            return DROVER_COLOR_CORRUPT;
+        }
     }
     *profile = cmsOpenProfileFromMemTHR(context, icc, (cmsUInt32Number)length);
     if (!*profile) return drover_color_fail(state, DROVER_COLOR_CORRUPT, "malformed ICC profile", message, message_size);

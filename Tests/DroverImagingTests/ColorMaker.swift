@@ -162,6 +162,35 @@ enum ColorMaker {
             ? try JPEGWriter.encode(raster, options: options, color: color) : try PNGWriter.encode(raster, options: options, color: color)
     }
 
+    /// `png` with an iCCP chunk holding `icc` inserted after IHDR, written by hand (a zlib stream of stored blocks),
+    /// so that profiles libpng's writer refuses (a CMYK or gray profile on RGB rows) can be made.
+    static func withICCChunk(_ png: [UInt8], icc: [UInt8]) -> [UInt8] {
+        var zlib: [UInt8] = [0x78, 0x01]
+        var at = 0
+        repeat {
+            let count = min(65535, icc.count - at)
+            let final: UInt8 = at + count == icc.count ? 1 : 0
+            zlib += [final, UInt8(count & 0xFF), UInt8(count >> 8), UInt8(~count & 0xFF), UInt8((~count >> 8) & 0xFF)]
+            zlib += icc[at..<(at + count)]
+            at += count
+        } while at < icc.count
+        var (a, b): (UInt32, UInt32) = (1, 0)
+        for byte in icc {
+            a = (a + UInt32(byte)) % 65521
+            b = (b + a) % 65521
+        }
+        let adler = b << 16 | a
+        zlib += [UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF)]
+        let body = Array("iCCP".utf8) + Array("ICC".utf8) + [0, 0] + zlib
+        let crc = PNGChunks.crc32(body)
+        let length = UInt32(body.count - 4)
+        let chunk = [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body
+            + [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        var out = png
+        out.insert(contentsOf: chunk, at: 33)
+        return out
+    }
+
     /// An Adobe CMYK JPEG (inks stored inverted, 4:4:4, quality 95) of `raster`'s colors separated naively (black
     /// is what all three inks share), with `icc` embedded.
     static func cmykJPEG(_ raster: Raster, icc: [UInt8]?) throws -> [UInt8] {
