@@ -13,7 +13,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${SWIFT_IMAGE} AS dependencies
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libjpeg62-turbo-dev libpng-dev libsqlite3-dev pkg-config \
+    && apt-get -q install -y --no-install-recommends libjpeg62-turbo-dev libpng-dev liblcms2-dev libsqlite3-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only the manifest: this layer, with the fetched dependencies, is reused until Package.swift changes,
@@ -33,11 +33,11 @@ RUN swift build -c release --product drover --static-swift-stdlib \
 
 # ---- runtime: Debian slim with the libraries the binary links, run as a non-root user ----
 FROM ${RUNTIME_IMAGE} AS runtime
-# The binary links libjpeg.so.62, libpng16.so.16, libsqlite3.so.0, libstdc++.so.6, libgcc_s.so.1 and glibc.
+# The binary links libjpeg.so.62, libpng16.so.16, liblcms2.so.2, libsqlite3.so.0, libstdc++.so.6, libgcc_s.so.1 and glibc.
 # State and data are writable by any user: `--user "$(id -u):$(id -g)"` makes the outputs belong to the caller.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libjpeg62-turbo libpng16-16 libsqlite3-0 libstdc++6 libgcc-s1 \
+    && apt-get -q install -y --no-install-recommends libjpeg62-turbo libpng16-16 liblcms2-2 libsqlite3-0 libstdc++6 libgcc-s1 \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
     && useradd --uid 10001 --user-group --home-dir /var/lib/drover --no-create-home --shell /usr/sbin/nologin drover \
     && install -d -o drover -g drover -m 1777 /var/lib/drover /data

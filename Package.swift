@@ -64,14 +64,15 @@ let package = Package(
             dependencies: ["DroverCore"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "ColorTestSupport", dependencies: ["CLCMS2"], path: "Tests/ColorTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DroverImagingTests",
-            dependencies: ["DroverImaging", "CDroverImaging", "CDroverColor", "CLCMS2", "DroverCore"],
+            dependencies: ["DroverImaging", "CDroverImaging", "CDroverColor", "ColorTestSupport", "DroverCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DroverTests",
-            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "ColorTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]
