@@ -79,6 +79,20 @@ struct ColorTests {
         }
     }
 
+    /// The sRGB profiles real files carry (in the wallpapers: HP's "sRGB IEC61966-2.1" v2 with 1024-entry curves, a
+    /// v2.3 "sRGB", LittleCMS's built-in one and a compact v4 one) are recognized, so they cost one check per process.
+    @Test func realSRGBProfilesAreRecognized() throws {
+        let folder = ReferenceTests.root.appendingPathComponent("test-images/wallpapers").path
+        var names: [String] = []
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
+            let reader = try ImageReader(bytes: FileBytes(path: folder + "/" + name))
+            guard reader.color.icc != nil else { continue }
+            names.append(name)
+            #expect(reader.colorManagement.verdict == .sRGB, "\(name): \(reader.colorManagement.profile?.name ?? "")")
+        }
+        #expect(names.count >= 5, "wallpapers with a profile: \(names) (scripts/fetch-test-images)")
+    }
+
     @Test func keepICCKeepsPixelsAndProfile() throws {
         let png = try ColorMaker.tagged(Self.image, icc: ColorMaker.displayP3, format: .png)
         let jpeg = try ColorMaker.tagged(Self.image, icc: ColorMaker.displayP3, format: .jpeg)
