@@ -20,7 +20,8 @@ if sys.argv[1] == "--thumbnail":
 if sys.argv[1] == "--srgb":
     # pillow-reference.py --srgb INPUT OUTPUT.png WIDTH HEIGHT: full decode, the embedded profile converted to sRGB by
     # LittleCMS (relative colorimetric, no black point compensation, as Drover does; Pillow's own default intent is
-    # perceptual, which for matrix/TRC profiles gives the same result), then one Lanczos resize.
+    # perceptual, which gives the same result for matrix/TRC profiles but not for LUT-based CMYK ones), then one
+    # Lanczos resize.
     im = Image.open(sys.argv[2])
     profile = ImageCms.ImageCmsProfile(io.BytesIO(im.info["icc_profile"]))
     im = ImageCms.profileToProfile(im, profile, ImageCms.createProfile("sRGB"),

@@ -178,6 +178,8 @@ import Testing
         #expect(try read("p3-kept.png").0.icc == TestProfiles.displayP3)
         #expect(try read("p3-kept.png").1 == read("plain.png").1, "--keep-icc keeps the numbers")
         #expect(converted != (try read("plain.png").1))
+        let info = try sandbox.drover("image", "info", "photos/p3.jpg")
+        #expect(info.stdout.contains("ICC 'Display P3 (test)' \(TestProfiles.displayP3.count) bytes, converted to sRGB"), "\(info.stdout)")
         let recipe = try sandbox.write("recipe.yaml", """
             outputs:
               - {name: web, steps: [{resize: {width: 100}}], format: png}

@@ -27,7 +27,15 @@ struct ImageInfo: ParsableCommand {
                 if header.orientation != .up { facts.append("orientation \(header.orientation.rawValue)") }
                 if header.progressive { facts.append("progressive") }
                 if header.interlaced { facts.append("interlaced") }
-                if let icc = reader.color.icc { facts.append("ICC \(icc.count) bytes") }
+                if let icc = reader.color.icc {
+                    let colour = reader.colorManagement
+                    let name = colour.profile.map { " '\($0.name)'" } ?? ""
+                    switch colour.verdict {
+                    case .ignored(let reason): facts.append("ICC \(icc.count) bytes, ignored: \(reason)")
+                    case .sRGB: facts.append("ICC\(name) \(icc.count) bytes, sRGB")
+                    default: facts.append("ICC\(name) \(icc.count) bytes, converted to sRGB")
+                    }
+                }
                 line = "\(path): \(facts.joined(separator: ", ")): ok"
             } catch {
                 failed += 1
