@@ -2,6 +2,7 @@
 
 #include "CDroverColor.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,10 @@
 #define DROVER_COLOR_MEMORY_LIMIT (96u * 1024u * 1024u)
 
 /// What a context reports: its first error message, and the memory it holds against its limit. It is the context's
-/// user data, so LittleCMS hands it back to the callbacks below; it outlives the context.
+/// user data, so LittleCMS hands it back to the callbacks below; it outlives the context. A transform is built on one
+/// thread but may then run on several, so the count is atomic (running an 8-bit transform neither allocates nor logs).
 typedef struct {
-    size_t used;
+    _Atomic size_t used;
     size_t limit;
     int refused;
     char message[256];
@@ -42,7 +44,7 @@ typedef struct {
 
 static void *drover_color_malloc(cmsContext context, cmsUInt32Number size) {
     drover_color_state *state = context ? cmsGetContextUserData(context) : NULL;
-    if (state && (size > state->limit || state->used > state->limit - size)) {
+    if (state && (size > state->limit || atomic_load(&state->used) > state->limit - size)) {
         state->refused = 1;
         return NULL;
     }
@@ -51,7 +53,7 @@ static void *drover_color_malloc(cmsContext context, cmsUInt32Number size) {
     drover_color_block *block = (drover_color_block *)raw;
     block->size = size;
     block->state = state;
-    if (state) state->used += size;
+    if (state) atomic_fetch_add(&state->used, size);
     return raw + DROVER_COLOR_HEADER;
 }
 
@@ -60,7 +62,7 @@ static void drover_color_free(cmsContext context, void *pointer) {
     if (!pointer) return;
     uint8_t *raw = (uint8_t *)pointer - DROVER_COLOR_HEADER;
     drover_color_block *block = (drover_color_block *)raw;
-    if (block->state) block->state->used -= block->size;
+    if (block->state) atomic_fetch_sub(&block->state->used, block->size);
     free(raw);
 }
 
@@ -70,7 +72,7 @@ static void *drover_color_realloc(cmsContext context, void *pointer, cmsUInt32Nu
     drover_color_block *block = (drover_color_block *)raw;
     drover_color_state *state = block->state;
     size_t old = block->size;
-    if (state && size > old && (size > state->limit || state->used - old > state->limit - size)) {
+    if (state && size > old && (size > state->limit || atomic_load(&state->used) - old > state->limit - size)) {
         state->refused = 1;
         return NULL;
     }
@@ -78,7 +80,10 @@ static void *drover_color_realloc(cmsContext context, void *pointer, cmsUInt32Nu
     if (!grown) return NULL;
     block = (drover_color_block *)grown;
     block->size = size;
-    if (state) state->used = state->used - old + size;
+    if (state) {
+        atomic_fetch_add(&state->used, size);
+        atomic_fetch_sub(&state->used, old);
+    }
     return grown + DROVER_COLOR_HEADER;
 }
 
@@ -97,6 +102,7 @@ static void drover_color_log(cmsContext context, cmsUInt32Number code, const cha
 
 static cmsContext drover_color_context(drover_color_state *state) {
     memset(state, 0, sizeof(*state));
+    atomic_init(&state->used, 0);
     state->limit = DROVER_COLOR_MEMORY_LIMIT;
     cmsContext context = cmsCreateContext(&drover_color_memory, state);
     if (context) cmsSetLogErrorHandlerTHR(context, drover_color_log);
