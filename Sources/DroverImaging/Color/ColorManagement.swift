@@ -36,7 +36,7 @@ public struct ColorManagement: Sendable {
         switch cache.profile(for: icc) {
         case .success(let found): profile = found
         case .failure(let error):
-            (verdict, self.profile) = (.ignored(error.description), nil)
+            (verdict, self.profile) = (.ignored(Self.reason(error)), nil)
             return
         }
         let cmykFile = header.colorModel == "cmyk" || header.colorModel == "ycck"
@@ -48,6 +48,14 @@ public struct ColorManagement: Sendable {
             (verdict, self.profile) = (.ignored(Self.mismatch(profile, header.channels <= 2 ? "gray" : "RGB")), nil)
         } else {
             (verdict, self.profile) = (profile.isSRGB ? .sRGB : .convert, profile)
+        }
+    }
+
+    /// The C layer's message ("malformed ICC profile: ..."), without the prefix an image error would add.
+    private static func reason(_ error: ImageError) -> String {
+        switch error {
+        case .corrupt(let text), .limit(let text), .unsupported(let text): text
+        default: error.description
         }
     }
 
