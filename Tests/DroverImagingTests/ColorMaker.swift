@@ -109,9 +109,9 @@ enum ColorMaker {
         return out
     }
 
-    /// An Adobe CMYK JPEG (inks stored inverted, 4:4:4, quality 95) of `raster`'s colors separated naively (black
-    /// is what all three inks share), with `icc` embedded.
-    static func cmykJPEG(_ raster: Raster, icc: [UInt8]?) throws -> [UInt8] {
+    /// An Adobe CMYK JPEG (inks stored inverted, 4:4:4, quality 95; `colorSpace` 4 stores CMYK, 5 YCCK) of
+    /// `raster`'s colors separated naively (black is what all three inks share), with `icc` embedded.
+    static func cmykJPEG(_ raster: Raster, icc: [UInt8]?, colorSpace: Int32 = 4) throws -> [UInt8] {
         var stored = [UInt8](repeating: 0, count: raster.width * raster.height * 4)
         for index in 0..<(raster.width * raster.height) {
             let (r, g, b) = (Int(raster.pixels[index * 3]), Int(raster.pixels[index * 3 + 1]), Int(raster.pixels[index * 3 + 2]))
@@ -125,7 +125,7 @@ enum ColorMaker {
                 var options = drover_jpeg_write_options()
                 options.quality = 95
                 options.subsampling = 444
-                options.cmyk_color_space = 4
+                options.cmyk_color_space = colorSpace
                 options.icc = iccBuffer.baseAddress
                 options.icc_length = profile.count
                 return try JPEGWriter.collect { output, length, message in

@@ -98,13 +98,16 @@ struct ColorReferenceTests {
         }
     }
 
-    @Test func cmykJPEGWithProfileMatchesPillow() throws {
+    @Test(arguments: [Int32(4), 5])
+    func cmykJPEGWithProfileMatchesPillow(colorSpace: Int32) throws {
         let folder = ImageMaker.Folder()
         let image = try ColorMaker.saturated(width: 1280, height: 800)
-        let input = try ColorMaker.cmykJPEG(image, icc: try ColorMaker.debianProfile("default_cmyk.icc"))
-        let (ours, dropped) = try Self.compare(input, baseline: try ColorMaker.cmykJPEG(image, icc: nil), in: folder, name: "cmyk.jpg")
-        print(String(format: "ΔE00 vs Pillow, SWOP CMYK jpeg: mean %.3f, max %.2f; naive ink × black: mean %.2f, max %.1f",
-                     ours.mean, ours.max, dropped.mean, dropped.max))
+        let profile = try ColorMaker.debianProfile("default_cmyk.icc")
+        let input = try ColorMaker.cmykJPEG(image, icc: profile, colorSpace: colorSpace)
+        let baseline = try ColorMaker.cmykJPEG(image, icc: nil, colorSpace: colorSpace)
+        let (ours, dropped) = try Self.compare(input, baseline: baseline, in: folder, name: "cmyk.jpg")
+        print(String(format: "ΔE00 vs Pillow, SWOP %@ jpeg: mean %.3f, max %.2f; naive ink × black: mean %.2f, max %.1f",
+                     colorSpace == 4 ? "CMYK" : "YCCK", ours.mean, ours.max, dropped.mean, dropped.max))
         #expect(ours.mean <= 1.0, "CMYK: mean ΔE00 \(ours.mean)")
         #expect(dropped.mean > ours.mean * 3)
     }
