@@ -179,7 +179,7 @@ import Testing
         #expect(try read("p3-kept.png").1 == read("plain.png").1, "--keep-icc keeps the numbers")
         #expect(converted != (try read("plain.png").1))
         let info = try sandbox.drover("image", "info", "photos/p3.jpg")
-        #expect(info.stdout.contains("ICC 'Display P3 (test)' \(TestProfiles.displayP3.count) bytes, converted to sRGB"), "\(info.stdout)")
+        #expect(info.stdout.contains("ICC \(TestProfiles.displayP3.count) bytes, converted to sRGB from 'Display P3 (test)'"), "\(info.stdout)")
         let recipe = try sandbox.write("recipe.yaml", """
             outputs:
               - {name: web, steps: [{resize: {width: 100}}], format: png}
@@ -190,6 +190,10 @@ import Testing
         #expect(try read("out/p3-web.png").1 == converted)
         #expect(try read("out/p3-kept.jpg").0.icc == TestProfiles.displayP3)
         #expect(try read("out/plain-kept.jpg").0.icc == nil)
+        let lines = try Self.report(sandbox.root.appendingPathComponent("out/report.jsonl"))
+        let colors = Dictionary(uniqueKeysWithValues: lines.map { ($0["input"] as! String, $0["color"] as? String) })
+        #expect(colors["p3.jpg"] == "converted to sRGB from 'Display P3 (test)'")
+        #expect(colors["plain.jpg"]! == nil, "no profile, no color field")
     }
 
     @Test func badRecipeChangesNothing() throws {

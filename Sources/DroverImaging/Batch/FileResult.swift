@@ -24,6 +24,8 @@ public struct FileResult: Sendable, Encodable, Equatable {
     public var milliseconds: Double = 0
     /// Why the file failed.
     public var error: String?
+    /// What color management did, when the file has an ICC profile (``ColorManagement/summary``).
+    public var color: String?
 
     public init(input: String, status: String = "ok", bytesIn: Int = 0) {
         self.input = input
@@ -32,7 +34,7 @@ public struct FileResult: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case input, status, format, bytesIn, bytesOut, width, height, outputs, milliseconds, error
+        case input, status, format, bytesIn, bytesOut, width, height, outputs, milliseconds, error, color
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,5 +49,6 @@ public struct FileResult: Sendable, Encodable, Equatable {
         try container.encode(outputs, forKey: .outputs)
         try container.encode((milliseconds * 10).rounded() / 10, forKey: .milliseconds)
         try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(color, forKey: .color)
     }
 }

@@ -39,6 +39,7 @@ public struct ImageProcessor: Sendable {
         result.format = header.format.rawValue
         result.width = header.width
         result.height = header.height
+        result.color = reader.colorManagement.summary
         guard recipe.formats.contains(header.format) else {
             throw .unsupportedFormat("\(header.format.rawValue), which this recipe's validate.formats does not allow")
         }

@@ -108,6 +108,18 @@ public struct ColorManagement: Sendable {
         }
     }
 
+    /// What was decided, for reports: nil without a profile; "sRGB"; "converted to sRGB from 'Display P3'";
+    /// "profile ignored: <why>".
+    public var summary: String? {
+        let name = profile.map { $0.name.isEmpty ? "an unnamed \($0.space.rawValue) profile" : "'\($0.name)'" } ?? ""
+        switch verdict {
+        case .untagged: return nil
+        case .sRGB: return "sRGB"
+        case .convert, .decodedToSRGB: return "converted to sRGB from \(name)"
+        case .ignored(let reason): return "profile ignored: \(reason)"
+        }
+    }
+
     /// Whether a lossless rewrite (whose pixels stay as they are) must keep the profile to show the same colors:
     /// yes for every profile in use but sRGB.
     public var losslessNeedsProfile: Bool {

@@ -27,14 +27,8 @@ struct ImageInfo: ParsableCommand {
                 if header.orientation != .up { facts.append("orientation \(header.orientation.rawValue)") }
                 if header.progressive { facts.append("progressive") }
                 if header.interlaced { facts.append("interlaced") }
-                if let icc = reader.color.icc {
-                    let colour = reader.colorManagement
-                    let name = colour.profile.map { " '\($0.name)'" } ?? ""
-                    switch colour.verdict {
-                    case .ignored(let reason): facts.append("ICC \(icc.count) bytes, ignored: \(reason)")
-                    case .sRGB: facts.append("ICC\(name) \(icc.count) bytes, sRGB")
-                    default: facts.append("ICC\(name) \(icc.count) bytes, converted to sRGB")
-                    }
+                if let icc = reader.color.icc, let summary = reader.colorManagement.summary {
+                    facts.append("ICC \(icc.count) bytes, \(summary)")
                 }
                 line = "\(path): \(facts.joined(separator: ", ")): ok"
             } catch {
