@@ -80,8 +80,10 @@ public struct ColorManagement: Sendable {
     }
 
     /// The decoded pixels each output starts from, by its `keepICC`: the original pixels for outputs that keep the
-    /// profile, converted ones for the others. Converts in place when no output keeps the original.
+    /// profile, converted ones for the others (none without outputs). Converts in place when no output keeps the
+    /// original.
     public func variants(of raster: consuming Raster, keepICC: [Bool]) -> [Bool: Raster] {
+        if keepICC.isEmpty { return [:] }
         if keepICC.contains(true) {
             return keepICC.contains(false) ? [false: converted(raster), true: raster] : [true: raster]
         }
