@@ -9,8 +9,8 @@ struct ImageResize: ParsableCommand {
         commandName: "resize",
         abstract: "Resize one image (Lanczos3), turning it upright from its EXIF orientation first.",
         discussion: """
-            The output format follows OUT's extension (.jpg/.jpeg or .png). Colors with an embedded ICC profile (Display
-            P3, Adobe RGB, ...) are converted to sRGB and the profile dropped, unless --keep-icc.
+            The output format follows OUT's extension (.jpg/.jpeg or .png). Colors with an embedded ICC profile \
+            (Display P3, Adobe RGB, ...) are converted to sRGB and the profile dropped, unless --keep-icc.
             """)
 
     @Argument(help: "Input JPEG or PNG.") var input: String
@@ -44,9 +44,9 @@ struct ImageOptimize: ParsableCommand {
         commandName: "optimize",
         abstract: "Make one JPEG or PNG smaller: losslessly (the default), or re-encoded at --quality.",
         discussion: """
-            Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata
-            dropped (but an ICC profile other than sRGB, which the colors need). Lossless PNG: the smallest lossless
-            color type and bit depth, the best filter and zlib strategy. A lossless result is never larger than the
+            Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata \
+            dropped (but an ICC profile other than sRGB, which the colors need). Lossless PNG: the smallest lossless \
+            color type and bit depth, the best filter and zlib strategy. A lossless result is never larger than the \
             input. Re-encoded at --quality, colors are converted to sRGB unless --keep-icc.
             """)
 
