@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "CDroverImaging", dependencies: ["CJPEG", "CPNG"]),
+        .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
+        .target(name: "CDroverColor", dependencies: ["CLCMS2"]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebpmux", providers: [.apt(["libwebp-dev"])]),
         // No pkgConfig: libavif.pc's cflags carry -DAVIF_DLL, a flag SwiftPM refuses (with a warning); the header
         // and library are in the default paths, and CDroverAVIF links the library itself.
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "DroverImaging",
             dependencies: [
-                "DroverCore", "CDroverImaging", "CDroverWebP", "CDroverAVIF", "CDroverHEIF",
+                "DroverCore", "CDroverImaging", "CDroverColor", "CDroverWebP", "CDroverAVIF", "CDroverHEIF",
                 .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -75,14 +77,15 @@ let package = Package(
             dependencies: ["DroverCore"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "ColorTestSupport", dependencies: ["CLCMS2"], path: "Tests/ColorTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DroverImagingTests",
-            dependencies: ["DroverImaging", "CDroverImaging", "DroverCore"],
+            dependencies: ["DroverImaging", "CDroverImaging", "CDroverColor", "ColorTestSupport", "DroverCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DroverTests",
-            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "ColorTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -4,11 +4,13 @@
 usage: pillow-reference.py INPUT.png OUTDIR
        pillow-reference.py --thumbnail INPUT OUTPUT.png WIDTH HEIGHT
        pillow-reference.py --decode INPUT OUTPUT.png
+       pillow-reference.py --srgb INPUT OUTPUT.png WIDTH HEIGHT
 Writes one lossless PNG per operation (names match ReferenceTests.swift). INPUT must be RGB; an RGBA variant with
 an alpha gradient is made here for the alpha-resize check.
 """
+import io
 import sys
-from PIL import Image, ImageEnhance, ImageFilter
+from PIL import Image, ImageCms, ImageEnhance, ImageFilter
 
 if sys.argv[1] == "--thumbnail":
     # pillow-reference.py --thumbnail INPUT OUTPUT.png WIDTH HEIGHT: full decode, one Lanczos resize.
@@ -20,6 +22,21 @@ if sys.argv[1] == "--decode":
     # pillow-reference.py --decode INPUT OUTPUT.png: Pillow's own decoder (WebP, AVIF), as RGB or RGBA.
     image = Image.open(sys.argv[2])
     image.convert("RGBA" if "A" in image.getbands() else "RGB").save(sys.argv[3])
+    sys.exit(0)
+
+if sys.argv[1] == "--srgb":
+    # pillow-reference.py --srgb INPUT OUTPUT.png WIDTH HEIGHT: full decode, the embedded profile converted to sRGB by
+    # LittleCMS (relative colorimetric, no black point compensation, as Drover does; Pillow's own default intent is
+    # perceptual, which gives the same result for matrix/TRC profiles but not for LUT-based CMYK ones), then one
+    # Lanczos resize.
+    im = Image.open(sys.argv[2])
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(im.info["icc_profile"]))
+    im = ImageCms.profileToProfile(im, profile, ImageCms.createProfile("sRGB"),
+                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC, outputMode="RGB")
+    size = (int(sys.argv[4]), int(sys.argv[5]))
+    if im.size != size:
+        im = im.resize(size, Image.LANCZOS)
+    im.save(sys.argv[3])
     sys.exit(0)
 
 source, out = sys.argv[1], sys.argv[2]

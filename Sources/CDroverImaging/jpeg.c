@@ -97,6 +97,8 @@ struct drover_jpeg_decoder {
     unsigned int icc_length;
     int icc_read;
     uint8_t *cmyk_rows;
+    /// Write CMYK and YCCK files as 4 samples of CMYK, as stored (set by drover_jpeg_keep_cmyk).
+    int keep_cmyk;
 };
 
 drover_jpeg_decoder *drover_jpeg_decoder_create(const uint8_t *data, size_t size, drover_img_limits limits) {
@@ -120,7 +122,7 @@ void drover_jpeg_decoder_destroy(drover_jpeg_decoder *decoder) {
 
 const char *drover_jpeg_decoder_message(const drover_jpeg_decoder *decoder) { return decoder->error.message; }
 
-static void drover_jpeg_fill_info(const struct jpeg_decompress_struct *cinfo, drover_jpeg_info *info) {
+static void drover_jpeg_fill_info(const struct jpeg_decompress_struct *cinfo, int keep_cmyk, drover_jpeg_info *info) {
     info->width = cinfo->image_width;
     info->height = cinfo->image_height;
     info->color_space = cinfo->jpeg_color_space;
@@ -128,7 +130,9 @@ static void drover_jpeg_fill_info(const struct jpeg_decompress_struct *cinfo, dr
     info->progressive = cinfo->progressive_mode ? 1 : 0;
     info->output_width = cinfo->output_width;
     info->output_height = cinfo->output_height;
-    info->output_channels = cinfo->out_color_space == JCS_GRAYSCALE ? 1 : 3;
+    info->output_channels = cinfo->out_color_space == JCS_GRAYSCALE ? 1
+                            : cinfo->out_color_space == JCS_CMYK && keep_cmyk ? 4
+                                                                              : 3;
 }
 
 int drover_jpeg_read_header(drover_jpeg_decoder *decoder, drover_jpeg_info *info) {
@@ -154,7 +158,7 @@ int drover_jpeg_read_header(drover_jpeg_decoder *decoder, drover_jpeg_info *info
         }
     }
     jpeg_calc_output_dimensions(cinfo);
-    drover_jpeg_fill_info(cinfo, info);
+    drover_jpeg_fill_info(cinfo, 0, info);
     return DROVER_IMG_OK;
 }
 
@@ -199,7 +203,7 @@ int drover_jpeg_start(drover_jpeg_decoder *decoder, int scale_denom, drover_jpeg
     default: cinfo->out_color_space = JCS_RGB; break;
     }
     jpeg_start_decompress(cinfo);
-    if (cinfo->out_color_space == JCS_CMYK) {
+    if (cinfo->out_color_space == JCS_CMYK && !decoder->keep_cmyk) {
         decoder->cmyk_rows = malloc((size_t)cinfo->output_width * 4 * (size_t)cinfo->rec_outbuf_height);
         if (!decoder->cmyk_rows) {
             decoder->error.code = DROVER_IMG_MEMORY;
@@ -207,8 +211,14 @@ int drover_jpeg_start(drover_jpeg_decoder *decoder, int scale_denom, drover_jpeg
             return DROVER_IMG_MEMORY;
         }
     }
-    drover_jpeg_fill_info(cinfo, info);
+    drover_jpeg_fill_info(cinfo, decoder->keep_cmyk, info);
     return DROVER_IMG_OK;
+}
+
+void drover_jpeg_keep_cmyk(drover_jpeg_decoder *decoder) { decoder->keep_cmyk = 1; }
+
+int drover_jpeg_cmyk_inverted(const drover_jpeg_decoder *decoder) {
+    return decoder->created && decoder->cinfo.saw_Adobe_marker ? 1 : 0;
 }
 
 /// Converts CMYK samples to RGB. Files with an Adobe marker store the inks inverted (as Photoshop writes them).

@@ -1,3 +1,4 @@
+import ColorTestSupport
 import DroverImaging
 import Foundation
 import Testing
@@ -152,6 +153,49 @@ import Testing
         #expect(info.status == 1 && info.stdout.contains("in.jpg: jpeg, 400x300") && info.stdout.contains("fake.jpg: unsupported format"))
         let missing = try sandbox.drover("image", "resize", "nope.jpg", "x.jpg", "--width", "10")
         #expect(missing.status == 1 && missing.stderr.contains("nope.jpg: cannot read: No such file"))
+    }
+
+    /// A Display P3 photo: converted to sRGB by `drover image` and `drover image resize`, kept with `keepICC` /
+    /// `--keep-icc`.
+    @Test func displayP3PhotoIsConvertedToSRGB() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        var options = EncodeOptions()
+        options.keepICC = true
+        let raster = Self.gradient(width: 400, height: 300)
+        try Data(try JPEGWriter.encode(raster, options: options, color: ColorMetadata(icc: TestProfiles.displayP3)))
+            .write(to: photos.appendingPathComponent("p3.jpg"))
+        try Data(try JPEGWriter.encode(raster, options: EncodeOptions())).write(to: photos.appendingPathComponent("plain.jpg"))
+        func read(_ path: String) throws -> (ColorMetadata, Raster) {
+            let reader = try ImageReader(bytes: FileBytes(path: sandbox.root.appendingPathComponent(path).path))
+            return (reader.color, try reader.decode())
+        }
+        let resized = try sandbox.drover("image", "resize", "photos/p3.jpg", "p3.png", "--width", "100")
+        let kept = try sandbox.drover("image", "resize", "photos/p3.jpg", "p3-kept.png", "--width", "100", "--keep-icc")
+        let plain = try sandbox.drover("image", "resize", "photos/plain.jpg", "plain.png", "--width", "100")
+        #expect(resized.status == 0 && kept.status == 0 && plain.status == 0, "\(resized.stderr)\(kept.stderr)")
+        let (color, converted) = try read("p3.png")
+        #expect(color.icc == nil && color.pngSRGBIntent == 0, "converted, tagged sRGB")
+        #expect(try read("p3-kept.png").0.icc == TestProfiles.displayP3)
+        #expect(try read("p3-kept.png").1 == read("plain.png").1, "--keep-icc keeps the numbers")
+        #expect(converted != (try read("plain.png").1))
+        let info = try sandbox.drover("image", "info", "photos/p3.jpg")
+        #expect(info.stdout.contains("ICC \(TestProfiles.displayP3.count) bytes, converted to sRGB from 'Display P3 (test)'"), "\(info.stdout)")
+        let recipe = try sandbox.write("recipe.yaml", """
+            outputs:
+              - {name: web, steps: [{resize: {width: 100}}], format: png}
+              - {name: kept, steps: [{resize: {width: 100}}], format: jpeg, keepICC: true}
+            """)
+        let run = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(try read("out/p3-web.png").1 == converted)
+        #expect(try read("out/p3-kept.jpg").0.icc == TestProfiles.displayP3)
+        #expect(try read("out/plain-kept.jpg").0.icc == nil)
+        let lines = try Self.report(sandbox.root.appendingPathComponent("out/report.jsonl"))
+        let colors = Dictionary(uniqueKeysWithValues: lines.map { ($0["input"] as! String, $0["color"] as? String) })
+        #expect(colors["p3.jpg"] == "converted to sRGB from 'Display P3 (test)'")
+        #expect(colors["plain.jpg"]! == nil, "no profile, no color field")
     }
 
     @Test func badRecipeChangesNothing() throws {

@@ -45,7 +45,7 @@ typedef struct {
     int progressive;
     uint32_t output_width;
     uint32_t output_height;
-    /// 1 (gray) or 3 (RGB): what `drover_jpeg_read_rows` writes.
+    /// 1 (gray), 3 (RGB) or 4 (CMYK, after `drover_jpeg_keep_cmyk`): what `drover_jpeg_read_rows` writes.
     int output_channels;
 } drover_jpeg_info;
 
@@ -66,8 +66,15 @@ const uint8_t *drover_jpeg_icc(drover_jpeg_decoder *decoder, size_t *length);
 /// Starts decompression at 1/`scale_denom` size (1, 2, 4 or 8, in the DCT domain) and fills the output fields.
 int drover_jpeg_start(drover_jpeg_decoder *decoder, int scale_denom, drover_jpeg_info *info);
 
+/// Makes `drover_jpeg_read_rows` write CMYK and YCCK files as 4 samples of CMYK per pixel, as stored, for a color
+/// management system to convert with the file's profile (see `drover_jpeg_cmyk_inverted`). Call before
+/// `drover_jpeg_start`.
+void drover_jpeg_keep_cmyk(drover_jpeg_decoder *decoder);
+/// Whether CMYK samples are stored inverted, 255 meaning no ink (the file has an Adobe marker, as Photoshop writes).
+int drover_jpeg_cmyk_inverted(const drover_jpeg_decoder *decoder);
+
 /// Decodes the next `count` rows (fewer at the end of the image) into `pixels`, rows of `stride` bytes.
-/// CMYK and YCCK become RGB.
+/// CMYK and YCCK become RGB (ink × black), unless `drover_jpeg_keep_cmyk` was called.
 int drover_jpeg_read_rows(drover_jpeg_decoder *decoder, uint8_t *pixels, size_t stride, uint32_t count);
 /// Reads to the end of the file after the last row (trailing corruption is reported here).
 int drover_jpeg_finish(drover_jpeg_decoder *decoder);

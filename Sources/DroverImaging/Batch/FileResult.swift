@@ -51,6 +51,8 @@ public struct FileResult: Sendable, Encodable, Equatable {
     public var reason: String?
     /// Why the input failed.
     public var error: String?
+    /// What color management did, when the file has an ICC profile (``ColorManagement/summary``).
+    public var color: String?
 
     public init(input: String, status: Status = .ok, bytesIn: Int = 0) {
         self.input = input
@@ -66,7 +68,7 @@ public struct FileResult: Sendable, Encodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case input, status, format, bytesIn, bytesOut, width, height, outputs, milliseconds, reason, error
+        case input, status, format, bytesIn, bytesOut, width, height, outputs, milliseconds, reason, error, color
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -82,5 +84,6 @@ public struct FileResult: Sendable, Encodable, Equatable {
         try container.encode((milliseconds * 10).rounded() / 10, forKey: .milliseconds)
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(color, forKey: .color)
     }
 }

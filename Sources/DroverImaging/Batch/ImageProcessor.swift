@@ -65,6 +65,7 @@ public struct ImageProcessor: Sendable {
         result.format = header.format.rawValue
         result.width = header.width
         result.height = header.height
+        result.color = reader.colorManagement.summary
         guard recipe.formats.contains(header.format) else {
             throw .unsupportedFormat("\(header.format.rawValue), which this recipe's validate.formats does not allow")
         }
@@ -81,12 +82,16 @@ public struct ImageProcessor: Sendable {
         let pixelOutputs = recipe.outputs.filter { !$0.rewritesInput }
         if !pixelOutputs.isEmpty || recipe.outputs.isEmpty {
             let dct = header.format == .jpeg ? [8, 4, 2, 1].first { $0 <= plan.preShrink }! : 1
-            var base = WorkingImage(
-                raster: try reader.decode(shrink: dct, box: plan.preShrink / dct), logicalWidth: header.width,
-                logicalHeight: header.height, orientation: header.orientation)
-            for step in steps(recipe.steps) { base.apply(step) }
+            let decoded = try reader.decode(shrink: dct, box: plan.preShrink / dct)
+            // Colors go to sRGB right after decoding, before any step; outputs that keep the profile keep the pixels.
+            var bases: [Bool: WorkingImage] = [:]
+            for (keepICC, raster) in reader.colorManagement.variants(of: decoded, keepICC: pixelOutputs.map(\.encoding.keepICC)) {
+                var base = WorkingImage(raster: raster, logicalWidth: header.width, logicalHeight: header.height, orientation: header.orientation)
+                for step in steps(recipe.steps) { base.apply(step) }
+                bases[keepICC] = base
+            }
             for output in pixelOutputs {
-                var shaped = base
+                var shaped = bases[output.encoding.keepICC]!
                 for step in steps(output.steps) { shaped.apply(step) }
                 let smallest = output.widths.min()
                 for rendition in output.renditions {
@@ -97,7 +102,8 @@ public struct ImageProcessor: Sendable {
                         image.apply(.resize(ResizeSpec(width: width)))
                     }
                     let format = output.writtenFormat(forInput: header.format)
-                    let encoded = try encode(image, format: format, output: output, color: reader.color)
+                    let color = reader.colorManagement.metadata(for: output.encoding, original: reader.color, pixels: image.raster)
+                    let encoded = try encode(image, format: format, output: output, color: color)
                     try write(encoded, rendition, format: format, width: image.raster.width, height: image.raster.height)
                 }
             }
@@ -106,7 +112,10 @@ public struct ImageProcessor: Sendable {
             if let format = output.format, format != header.format {
                 throw .unsupported("a lossless rewrite keeps the input's format (\(header.format.displayName)); it cannot write \(format.displayName)")
             }
-            let encoded = try losslessBytes(bytes, header: header, reader: reader, options: output.encoding)
+            // The pixels stay as they are, so a profile other than sRGB stays with them.
+            var options = output.encoding
+            options.keepICC = options.keepICC || reader.colorManagement.losslessNeedsProfile
+            let encoded = try losslessBytes(bytes, header: header, reader: reader, options: options)
             try write(encoded, output.renditions[0], format: header.format, width: header.width, height: header.height)
         }
     }

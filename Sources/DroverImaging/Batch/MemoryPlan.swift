@@ -109,14 +109,17 @@ public struct MemoryPlan: Sendable, Equatable {
             var base = decoded
             var logical = (full.width, full.height)
             for step in shared { peak = max(peak, walk(step, &base, &logical, held: 0)) }
+            // Outputs that keep the ICC profile and outputs converted to sRGB start from two different images.
+            let bases = base.bytes * Set(pixelOutputs.map(\.encoding.keepICC)).count
+            peak = max(peak, bases)
             for output in pixelOutputs {
                 var shaped = base, shapedLogical = logical
                 for step in scaled ? Self.scaled(output.steps, by: preShrink) : output.steps {
-                    peak = max(peak, walk(step, &shaped, &shapedLogical, held: base.bytes))
+                    peak = max(peak, walk(step, &shaped, &shapedLogical, held: bases))
                 }
                 for rendition in output.renditions {
                     var image = shaped, imageLogical = shapedLogical
-                    var held = base.bytes + shaped.bytes
+                    var held = bases + shaped.bytes
                     if let width = rendition.width {
                         peak = max(peak, walk(.resize(ResizeSpec(width: width)), &image, &imageLogical, held: held))
                         held += image.bytes

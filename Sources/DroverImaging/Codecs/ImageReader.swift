@@ -13,8 +13,10 @@ public final class ImageReader {
     public private(set) var color = ColorMetadata()
     /// The EXIF block, when the file has one.
     public private(set) var exif: [UInt8]?
+    /// How the pixels reach sRGB, from the embedded profile (a CMYK JPEG's profile is applied by ``decode(shrink:box:keep16:)``).
+    public private(set) lazy var colorManagement = ColorManagement(icc: color.icc, header: header)
 
-    private var jpeg: OpaquePointer?
+    private(set) var jpeg: OpaquePointer?
     private var png: OpaquePointer?
     /// The decoder of a WebP, AVIF or HEIC file.
     private var whole: (any WholeImageDecoder)?
@@ -94,8 +96,9 @@ public final class ImageReader {
 
     /// Decodes the pixels. A JPEG is shrunk in the DCT domain by `shrink` (1, 2, 4 or 8); then, when `box` > 1,
     /// blocks of `box` × `box` pixels are averaged as rows are decoded, so the full-size image is never held in
-    /// memory (interlaced PNGs excepted). A PNG with 16-bit samples keeps them only when `keep16` is set. WebP, AVIF
-    /// and HEIC are decoded whole (8-bit RGB or RGBA), then box-shrunk.
+    /// memory (interlaced PNGs excepted). A PNG with 16-bit samples keeps them only when `keep16` is set. A CMYK
+    /// JPEG with a CMYK profile is converted to sRGB with it, a strip of rows at a time before any box shrinking.
+    /// WebP, AVIF and HEIC are decoded whole (8-bit RGB or RGBA), then box-shrunk.
     public func decode(shrink: Int = 1, box: Int = 1, keep16: Bool = false) throws(ImageError) -> Raster {
         if let whole {
             let raster = try Raster(width: header.width, height: header.height, channels: header.channels) { buffer throws(ImageError) in
@@ -103,7 +106,10 @@ public final class ImageReader {
             }
             return box > 1 ? BoxShrinker.shrink(raster, by: box) : raster
         }
+        let cmyk = cmykTransform()
+        if cmyk != nil, let jpeg { drover_jpeg_keep_cmyk(jpeg) }
         let (width, height, channels, depth) = try start(shrink: shrink, keep16: keep16 && box == 1)
+        if let cmyk { return try decodeCMYK(with: cmyk, width: width, height: height, box: box) }
         let rowBytes = width * channels * depth / 8
         if box <= 1 || header.interlaced {
             let raster = try Raster(width: width, height: height, channels: channels, depth: depth) { buffer throws(ImageError) in
@@ -125,7 +131,7 @@ public final class ImageReader {
         return shrinker.raster
     }
 
-    private func start(shrink: Int, keep16: Bool) throws(ImageError) -> (Int, Int, Int, Int) {
+    func start(shrink: Int, keep16: Bool) throws(ImageError) -> (Int, Int, Int, Int) {
         if let jpeg {
             var info = drover_jpeg_info()
             let status = drover_jpeg_start(jpeg, Int32(shrink), &info)
@@ -138,7 +144,7 @@ public final class ImageReader {
         return (Int(info.width), Int(info.height), Int(info.output_channels), Int(info.output_depth))
     }
 
-    private func readRows(into pixels: UnsafeMutablePointer<UInt8>, stride: Int, count: Int) throws(ImageError) {
+    func readRows(into pixels: UnsafeMutablePointer<UInt8>, stride: Int, count: Int) throws(ImageError) {
         if let jpeg {
             try check(drover_jpeg_read_rows(jpeg, pixels, stride, UInt32(count)))
         } else if header.interlaced {
@@ -148,7 +154,7 @@ public final class ImageReader {
         }
     }
 
-    private func finish() throws(ImageError) {
+    func finish() throws(ImageError) {
         if let jpeg { try check(drover_jpeg_finish(jpeg)) } else if !header.interlaced { try check(drover_png_finish(png)) }
     }
 

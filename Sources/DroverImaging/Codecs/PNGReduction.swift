@@ -1,8 +1,8 @@
 /// Lossless reductions of a raster before PNG encoding: each one applies only when no sample changes.
 enum PNGReduction {
     /// The raster with 16-bit samples made 8-bit when every sample is a multiple of 257, alpha dropped when every
-    /// pixel is opaque, and RGB made gray when every pixel has R = G = B.
-    static func reduced(_ input: Raster) -> Raster {
+    /// pixel is opaque, and RGB made gray when every pixel has R = G = B (and `toGray` allows it).
+    static func reduced(_ input: Raster, toGray: Bool = true) -> Raster {
         var image = input
         if image.depth == 16 && image.pixels.withUnsafeBufferPointer({ p in stride(from: 0, to: p.count, by: 2).allSatisfy { p[$0] == p[$0 + 1] } }) {
             image = Raster(
@@ -11,7 +11,7 @@ enum PNGReduction {
         }
         let sampleBytes = image.depth / 8
         if image.hasAlpha && image.isOpaque { image = image.selecting(channels: Array(0..<(image.channels - 1))) }
-        if image.isColor {
+        if image.isColor && toGray {
             let gray = image.pixels.withUnsafeBufferPointer { p in
                 stride(from: 0, to: p.count, by: image.pixelBytes).allSatisfy { index in
                     (0..<sampleBytes).allSatisfy { k in

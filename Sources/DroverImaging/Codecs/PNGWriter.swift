@@ -6,9 +6,13 @@ import CDroverImaging
 public enum PNGWriter {
     /// Encodes `raster` losslessly (except 16→8 bits when `options.reduce16`).
     public static func encode(_ raster: Raster, options: EncodeOptions, color: ColorMetadata = ColorMetadata()) throws(ImageError) -> [UInt8] {
+        let kept = options.keepICC ? color : ColorMetadata(pngGamma: color.pngGamma, pngSRGBIntent: color.pngSRGBIntent)
+        // An ICC profile fixes the color family: libpng refuses an RGB profile on gray rows and a gray one on RGB or
+        // palette rows.
+        let profileSpace = kept.icc.map { $0.count >= 20 ? String(decoding: $0[16..<20], as: UTF8.self) : "" }
         var image = options.reduce16 ? raster.to8Bit() : raster
-        image = PNGReduction.reduced(image)
-        let layout = PNGReduction.layout(for: image, palette: options.palette)
+        image = PNGReduction.reduced(image, toGray: profileSpace != "RGB ")
+        let layout = PNGReduction.layout(for: image, palette: options.palette && profileSpace != "GRAY")
         let trials: [(filters: Int32, strategy: Int32, level: Int32)] =
             switch options.pngEffort {
             case .fast: [(0xF8, 0, 6)]
@@ -16,7 +20,6 @@ public enum PNGWriter {
                 // Filters none / adaptive × zlib strategies default, filtered, huffman-only, RLE, all at level 9.
                 [0x08, 0xF8].flatMap { filters in [0, 1, 2, 3].map { (Int32(filters), Int32($0), Int32(9)) } }
             }
-        let kept = options.keepICC ? color : ColorMetadata(pngGamma: color.pngGamma, pngSRGBIntent: color.pngSRGBIntent)
         var candidates = trials
         if trials.count > 2 && layout.rows.count > 1 << 20 {
             // Large image: rank the trials on a sample of row strips (about 1/8 of the rows), then compress the

@@ -27,7 +27,9 @@ struct ImageInfo: ParsableCommand {
                 if header.orientation != .up { facts.append("orientation \(header.orientation.rawValue)") }
                 if header.progressive { facts.append("progressive") }
                 if header.interlaced { facts.append("interlaced") }
-                if let icc = reader.color.icc { facts.append("ICC \(icc.count) bytes") }
+                if let icc = reader.color.icc, let summary = reader.colorManagement.summary {
+                    facts.append("ICC \(icc.count) bytes, \(summary)")
+                }
                 line = "\(path): \(facts.joined(separator: ", ")): ok"
             } catch {
                 failed += 1

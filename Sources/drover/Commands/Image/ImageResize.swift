@@ -8,7 +8,10 @@ struct ImageResize: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resize",
         abstract: "Resize one image (Lanczos3), turning it upright from its EXIF orientation first.",
-        discussion: SingleFile.formatRule)
+        discussion: """
+            Colors with an embedded ICC profile (Display P3, Adobe RGB, ...) are converted to sRGB and the profile \
+            dropped, unless --keep-icc. \(SingleFile.formatRule)
+            """)
 
     @Argument(help: "Input JPEG, PNG, WebP, AVIF or HEIC.") var input: String
     @Argument(help: "Output file.") var output: String
@@ -19,6 +22,7 @@ struct ImageResize: ParsableCommand {
     @Option(parsing: .unconditional, help: "Quality of JPEG, WebP and AVIF output, 1-100 (default 82, 80, 60).") var quality: Int?
     @Option(help: "Output format: jpeg, png, webp or avif (default: OUT's extension).") var format: String?
     @Flag(inversion: .prefixedNo, help: "Apply the EXIF orientation.") var autoOrient = true
+    @Flag(help: "Keep the pixels' colors and their ICC profile instead of converting to sRGB.") var keepIcc = false
 
     func run() throws {
         guard width != nil || height != nil else { throw DroverError("give --width, --height or both") }
@@ -29,6 +33,7 @@ struct ImageResize: ParsableCommand {
         var spec = try SingleFile.output(for: output, format: format)
         spec.steps = [.resize(ResizeSpec(width: width, height: height, fit: mode, enlarge: enlarge))]
         spec.encoding.quality = try SingleFile.quality(quality, format: spec.format)
+        spec.encoding.keepICC = keepIcc
         try SingleFile.run(input: input, output: output, recipe: Recipe(steps: autoOrient ? [.autoOrient] : [], outputs: [spec]))
     }
 }
@@ -39,17 +44,19 @@ struct ImageOptimize: ParsableCommand {
         commandName: "optimize",
         abstract: "Make one image smaller: losslessly (the default), or re-encoded at --quality.",
         discussion: """
-            Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata
-            dropped. Lossless PNG: the smallest lossless color type and bit depth, the best filter and zlib strategy.
-            A lossless JPEG, PNG or WebP result keeps the input's format and is never larger than the input; a .webp
-            output of another format is a lossless WebP of its pixels. \(SingleFile.formatRule)
+            Lossless JPEG: rewritten from its DCT coefficients with optimized Huffman tables, progressive, metadata \
+            dropped (but an ICC profile other than sRGB, which the colors need). Lossless PNG: the smallest lossless \
+            color type and bit depth, the best filter and zlib strategy. A lossless JPEG, PNG or WebP result keeps \
+            the input's format and is never larger than the input; a .webp output of another format is a lossless \
+            WebP of its pixels. Re-encoded at --quality, colors are converted to sRGB unless --keep-icc. \
+            \(SingleFile.formatRule)
             """)
 
     @Argument(help: "Input JPEG, PNG, WebP, AVIF or HEIC.") var input: String
     @Argument(help: "Output file (same format as the input for a lossless JPEG or PNG).") var output: String
     @Option(parsing: .unconditional, help: "Re-encode at this quality, 1-100 (lossy): JPEG, WebP or AVIF.") var quality: Int?
     @Option(help: "Output format: jpeg, png, webp or avif (default: OUT's extension).") var format: String?
-    @Flag(help: "Keep the ICC color profile.") var keepIcc = false
+    @Flag(help: "Keep the ICC color profile (and the colors as they are) even when it is sRGB.") var keepIcc = false
 
     func run() throws {
         var spec = try SingleFile.output(for: output, format: format)
