@@ -1,3 +1,4 @@
+import ColorTestSupport
 import DroverImaging
 import Foundation
 import Testing
@@ -44,6 +45,26 @@ import Testing
         #expect(mkfifo(photos.display + "/fifo.jpg", 0o644) == 0)
         try Self.put(Array("notes".utf8), at: photos.appending("notes.txt"))
         try Self.put(Array("hidden".utf8), at: photos.appending(".DS_Store"))
+        // Same stem, same output: refused together.
+        try FileManager.default.createDirectory(atPath: photos.display + "/same", withIntermediateDirectories: true)
+        let raster = ImageCommandTests.gradient(width: 40, height: 30)
+        try Self.put(try Self.jpeg(), at: photos.appending("same/photo.jpg"))
+        try Self.put(try PNGWriter.encode(raster, options: EncodeOptions()), at: photos.appending("same/photo.png"))
+        // What phones and the web make: WebP, AVIF, HEIC, and a Display P3 photo.
+        try Self.put(try WebPWriter.encode(raster, options: EncodeOptions()), at: photos.appending("w.webp"))
+        try Self.put(try AVIFWriter.encode(raster, options: EncodeOptions()), at: photos.appending("v.avif"))
+        let png = sandbox.root.appendingPathComponent("h.png")
+        try Data(try PNGWriter.encode(raster, options: EncodeOptions())).write(to: png)
+        let heifEnc = Process()
+        heifEnc.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        heifEnc.arguments = ["heif-enc", "-q", "80", png.path, "-o", photos.display + "/h.heic"]
+        heifEnc.standardOutput = FileHandle.nullDevice
+        try heifEnc.run()
+        heifEnc.waitUntilExit()
+        #expect(heifEnc.terminationStatus == 0, "heif-enc (scripts/test installs libheif-examples)")
+        var tagged = EncodeOptions()
+        tagged.keepICC = true
+        try Self.put(try JPEGWriter.encode(raster, options: tagged, color: ColorMetadata(icc: TestProfiles.displayP3)), at: photos.appending("p3.jpg"))
 
         let recipe = try sandbox.write("recipe.yaml", Self.recipe)
         let started = Date()
@@ -55,7 +76,8 @@ import Testing
         let expected: [String: String] = [
             "good.jpg": "ok", "sub/nested.jpg": "ok", "\\xE9t\\xE9.jpg": "ok", "link.jpg": "ok",
             "loop.jpg": "failed", "sub/up": "failed", "gone.jpg": "failed", "null.jpg": "failed", "fifo.jpg": "failed",
-            "notes.txt": "skipped",
+            "notes.txt": "skipped", "same/photo.jpg": "failed", "same/photo.png": "failed",
+            "w.webp": "ok", "v.avif": "ok", "h.heic": "ok", "p3.jpg": "ok",
         ]
         #expect(lines.mapValues { $0["status"] as! String } == expected)
         #expect((lines["loop.jpg"]?["error"] as? String)?.contains("symbolic link loop") == true)
@@ -63,6 +85,9 @@ import Testing
         #expect((lines["gone.jpg"]?["error"] as? String)?.contains("broken symbolic link") == true)
         #expect((lines["null.jpg"]?["error"] as? String)?.contains("a symbolic link to a character device") == true)
         #expect((lines["fifo.jpg"]?["error"] as? String)?.contains("a FIFO") == true)
+        #expect((lines["same/photo.png"]?["error"] as? String)?.contains("writes the same output same/photo-thumb.jpg as same/photo.jpg") == true)
+        #expect((lines["p3.jpg"]?["color"] as? String)?.contains("converted to sRGB") == true, "\(lines["p3.jpg"] ?? [:])")
+        #expect(lines["h.heic"]?["format"] as? String == "heic" && lines["v.avif"]?["format"] as? String == "avif")
         // The latin-1 input's output keeps its bytes.
         let latin = out.path + "/" + String(decoding: [0xE9, 0x74, 0xE9], as: UTF8.self)
         #expect(!FileManager.default.fileExists(atPath: latin + "-thumb.jpg"), "the name must not be re-encoded")
@@ -70,7 +95,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out.path + "/link-thumb.jpg"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
         let inputs = manifest["inputs"] as! [String: Any]
-        #expect(Set(inputs.keys) == ["good.jpg", "sub/nested.jpg", "\\xE9t\\xE9.jpg", "link.jpg"])
+        #expect(Set(inputs.keys) == ["good.jpg", "sub/nested.jpg", "\\xE9t\\xE9.jpg", "link.jpg", "w.webp", "v.avif", "h.heic", "p3.jpg"])
     }
 
     @Test func unreadableFolderIsReported() throws {
