@@ -18,6 +18,7 @@ from PIL import Image
 from skimage.metrics import structural_similarity
 
 drover, reference, work, jpegs = sys.argv[1:5]
+os.makedirs(work, exist_ok=True)
 names = sorted(n for n in os.listdir(reference) if n.endswith(".png"))
 
 

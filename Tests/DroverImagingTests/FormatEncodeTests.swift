@@ -7,8 +7,8 @@ import Testing
 ///
 /// PSNR floors (dB; measured in brackets, values printed): WebP q80 ≥ 32 (34.0), q50 ≥ 30 (32.3); lossless WebP
 /// bit-exact, alpha and colors under transparent pixels included; lossy WebP q90 with alpha: the alpha plane exact,
-/// the picture flattened onto white ≥ 32 (35.3); AVIF q60 speed 6 ≥ 32 (34.2), q90 ≥ 35 (36.6: 4:2:0 chroma caps
-/// it); AVIF q80 with alpha: alpha plane ≥ 40 (47.4), flattened ≥ 32 (35.2); gray AVIF q60 (4:0:0) ≥ 35 (39.2).
+/// the picture flattened onto white ≥ 32 (35.3); AVIF q60 speed 6 ≥ 32 (36.3), q90 ≥ 35 (43.3; both
+/// 4:4:4); AVIF q80 with alpha: alpha plane ≥ 40 (47.4), flattened ≥ 32 (46.9); gray AVIF q60 (4:0:0) ≥ 35 (39.2).
 struct FormatEncodeTests {
     static func options(_ body: (inout EncodeOptions) -> Void) -> EncodeOptions {
         var options = EncodeOptions()

@@ -1,11 +1,11 @@
 import CDroverAVIF
 import CDroverImaging
 
-/// Writes AVIF files with libavif (AV1 by aom): 8-bit YUV, 4:2:0 by default, alpha kept.
+/// Writes AVIF files with libavif (AV1 by aom): 8-bit YUV, 4:4:4 by default, alpha kept.
 public enum AVIFWriter {
     /// Encodes `raster` (16-bit samples are reduced to 8; an alpha channel with every pixel opaque is left out; gray
     /// is written as 4:0:0). The quality maps to AV1 quantizers 63–0 (``quantizer(quality:)``); the speed is
-    /// `options.speed` and the chroma subsampling `options.subsampling`. Without a kept ICC profile the file says
+    /// `options.speed` and the chroma subsampling `options.subsampling(for: .avif)`. Without a kept ICC profile the file says
     /// sRGB in its nclx box.
     public static func encode(
         _ raster: Raster, options: EncodeOptions, color: ColorMetadata = ColorMetadata(), orientation: Orientation? = nil
@@ -18,7 +18,7 @@ public enum AVIFWriter {
             try exif.withUnsafeBufferPointer { exifBuffer throws(ImageError) in
                 var settings = drover_avif_write_options(
                     quality: Int32(options.quality(for: .avif)), speed: Int32(options.speed),
-                    subsampling: options.subsampling.code, icc: iccBuffer.baseAddress, icc_length: icc.count,
+                    subsampling: options.subsampling(for: .avif).code, icc: iccBuffer.baseAddress, icc_length: icc.count,
                     exif: exifBuffer.baseAddress, exif_length: exif.count)
                 return try image.pixels.withUnsafeBufferPointer { pixels throws(ImageError) in
                     try JPEGWriter.collect { output, length, message in

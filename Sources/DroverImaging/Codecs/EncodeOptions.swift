@@ -29,7 +29,8 @@ public struct EncodeOptions: Sendable, Equatable {
     public var progressive: Bool = true
     /// Compute optimal Huffman tables (two passes).
     public var optimizeCoding: Bool = true
-    public var subsampling: ChromaSubsampling = .s420
+    /// Chroma subsampling of JPEG and AVIF; nil: the format's default (``subsampling(for:)``).
+    public var subsampling: ChromaSubsampling?
     /// Keep the ICC profile of the input.
     public var keepICC: Bool = false
     /// Keep the EXIF orientation (as a minimal EXIF block) when the pixels were not turned upright.
@@ -48,6 +49,13 @@ public struct EncodeOptions: Sendable, Equatable {
     /// The quality written in `format`: the one given, else JPEG 82, WebP 80, AVIF 60.
     public func quality(for format: ImageFormat) -> Int {
         quality ?? (format == .avif ? 60 : format == .webp ? 80 : 82)
+    }
+
+    /// The chroma subsampling written in `format`: the one given, else 4:2:0 for JPEG (what every decoder is fastest
+    /// at) and 4:4:4 for AVIF (as libavif's avifenc and sharp do: at equal SSIM its files are the smaller, and every
+    /// AVIF decoder reads it).
+    public func subsampling(for format: ImageFormat) -> ChromaSubsampling {
+        subsampling ?? (format == .avif ? .s444 : .s420)
     }
 
     public init() {}

@@ -13,7 +13,7 @@ public enum JPEGWriter {
             try exif.withUnsafeBufferPointer { exifBuffer throws(ImageError) in
                 var settings = drover_jpeg_write_options(
                     quality: Int32(options.quality(for: .jpeg)), progressive: options.progressive ? 1 : 0,
-                    optimize_coding: options.optimizeCoding ? 1 : 0, subsampling: options.subsampling.code,
+                    optimize_coding: options.optimizeCoding ? 1 : 0, subsampling: options.subsampling(for: .jpeg).code,
                     icc: iccBuffer.baseAddress, icc_length: icc.count, exif: exifBuffer.baseAddress, exif_length: exif.count,
                     cmyk_color_space: 0)
                 return try image.pixels.withUnsafeBufferPointer { pixels throws(ImageError) in

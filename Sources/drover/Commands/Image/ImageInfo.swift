@@ -14,7 +14,8 @@ struct ImageInfo: ParsableCommand {
 
     func run() throws {
         var failed = 0
-        for path in files {
+        for argument in files {
+            let path = RawArgument.path(argument)
             let line: String
             do throws(ImageError) {
                 let reader = try ImageReader(bytes: try FileBytes(path: path))
@@ -30,10 +31,10 @@ struct ImageInfo: ParsableCommand {
                 if let icc = reader.color.icc, let summary = reader.colorManagement.summary {
                     facts.append("ICC \(icc.count) bytes, \(summary)")
                 }
-                line = "\(path): \(facts.joined(separator: ", ")): ok"
+                line = "\(path.display): \(facts.joined(separator: ", ")): ok"
             } catch {
                 failed += 1
-                line = "\(path): \(error)"
+                line = "\(path.display): \(error)"
             }
             try Printer.out(line)
         }
