@@ -108,9 +108,12 @@ import Testing
         try Data(try Self.jpeg()).write(to: photos.appendingPathComponent("locked/b.jpg"))
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: photos.appendingPathComponent("locked").path)
         let recipe = try sandbox.write("recipe.yaml", Self.recipe)
+        // A copy of the binary `nobody` can run wherever the checkout is (a home folder may be closed to others).
+        let binary = sandbox.root.appendingPathComponent("drover").path
+        try FileManager.default.copyItem(atPath: Sandbox.binary, toPath: binary)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Sandbox.binary, "image", "--recipe", recipe,
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary, "image", "--recipe", recipe,
                              "--input", photos.path, "--output", sandbox.root.appendingPathComponent("out").path, "--quiet"]
         try process.run()
         process.waitUntilExit()
