@@ -9,11 +9,14 @@ struct ImageBatch: ParsableCommand {
         commandName: "process",
         abstract: "Apply a recipe to every image under a folder (the default `drover image` command).",
         discussion: """
-            The folder layout is mirrored under --output. Files whose outputs are newer than the file and the recipe
-            are skipped unless --force. A JSON-lines report (one line per file) goes to --report, by default
-            OUTPUT/report.jsonl (report-INDEX.jsonl for a shard). Exit status 1 when any file failed.
-            In an array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE choose the shard (every
-            INDEX-th file of the sorted list, counting from file INDEX). In a Kubernetes Indexed Job,
+            The folder layout is mirrored under --output. Every entry under --input gets one line in a JSON-lines \
+            report (--report, by default OUTPUT/report.jsonl, report-INDEX.jsonl for a shard): ok, up-to-date, \
+            skipped (and why) or failed (and why). OUTPUT/manifest.json maps every input to its outputs. Files whose \
+            outputs are newer than the file and the recipe are up to date unless --force. Exit status 1 when any \
+            entry failed.
+
+            In an array job, AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE choose the shard (every \
+            INDEX-th entry of the sorted list, counting from entry INDEX). In a Kubernetes Indexed Job, \
             JOB_COMPLETION_INDEX gives the index and DROVER_SHARD_COUNT (or --shard-count) the job's completions.
             """)
 
