@@ -331,3 +331,65 @@ void drover_color_transform_apply(const drover_color_transform *transform, const
     cmsDoTransformLineStride(transform->transform, input, output, width, rows, (cmsUInt32Number)input_stride,
                              (cmsUInt32Number)output_stride, 0, 0);
 }
+
+// MARK: - Profiles from code points
+
+/// The tone curve of a DROVER_COLOR_CURVE_ value (ICC parametric type 4: Y = (aX + b)^g for X >= d, else cX).
+static cmsToneCurve *drover_color_curve(cmsContext context, int curve) {
+    switch (curve) {
+    case DROVER_COLOR_CURVE_SRGB: return drover_color_srgb_curve(context);
+    case DROVER_COLOR_CURVE_BT709: {
+        const cmsFloat64Number parameters[5] = {1.0 / 0.45, 1.0 / 1.099, 0.099 / 1.099, 1.0 / 4.5, 0.081};
+        return cmsBuildParametricToneCurve(context, 4, parameters);
+    }
+    case DROVER_COLOR_CURVE_GAMMA22: return cmsBuildGamma(context, 2.2);
+    case DROVER_COLOR_CURVE_GAMMA28: return cmsBuildGamma(context, 2.8);
+    case DROVER_COLOR_CURVE_LINEAR: return cmsBuildGamma(context, 1.0);
+    default: return NULL;
+    }
+}
+
+int drover_color_rgb_profile(const double chromaticities[8], int curve, const char *description, uint8_t **icc,
+                             size_t *length, char *message, size_t message_size) {
+    *icc = NULL;
+    *length = 0;
+    drover_color_state *state = malloc(sizeof(drover_color_state));
+    if (!state) return DROVER_COLOR_MEMORY;
+    cmsContext context = drover_color_context(state);
+    int code = DROVER_COLOR_MEMORY;
+    int known = curve == DROVER_COLOR_CURVE_SRGB || curve == DROVER_COLOR_CURVE_BT709 || curve == DROVER_COLOR_CURVE_GAMMA22 ||
+                curve == DROVER_COLOR_CURVE_GAMMA28 || curve == DROVER_COLOR_CURVE_LINEAR;
+    cmsToneCurve *tone = context && known ? drover_color_curve(context, curve) : NULL;
+    if (!known) {
+        snprintf(message, message_size, "no tone curve for transfer characteristics %d", curve);
+        code = DROVER_COLOR_UNSUPPORTED;
+    } else if (tone) {
+        const cmsCIExyY white = {chromaticities[6], chromaticities[7], 1.0};
+        const cmsCIExyYTRIPLE primaries = {
+            {chromaticities[0], chromaticities[1], 1.0},
+            {chromaticities[2], chromaticities[3], 1.0},
+            {chromaticities[4], chromaticities[5], 1.0},
+        };
+        cmsToneCurve *curves[3] = {tone, tone, tone};
+        cmsHPROFILE profile = cmsCreateRGBProfileTHR(context, &white, &primaries, curves);
+        cmsMLU *text = profile ? cmsMLUalloc(context, 1) : NULL;
+        if (text && cmsMLUsetASCII(text, "en", "US", description)) cmsWriteTag(profile, cmsSigProfileDescriptionTag, text);
+        cmsUInt32Number size = 0;
+        if (profile && cmsSaveProfileToMem(profile, NULL, &size) && size > 0 && (*icc = malloc(size)) != NULL) {
+            if (cmsSaveProfileToMem(profile, *icc, &size)) {
+                *length = size;
+                code = DROVER_COLOR_OK;
+            } else {
+                free(*icc);
+                *icc = NULL;
+            }
+        }
+        if (code != DROVER_COLOR_OK) code = drover_color_fail(state, DROVER_COLOR_CORRUPT, "cannot build the profile", message, message_size);
+        if (text) cmsMLUfree(text);
+        if (profile) cmsCloseProfile(profile);
+        cmsFreeToneCurve(tone);
+    }
+    if (context) cmsDeleteContext(context);
+    free(state);
+    return code;
+}

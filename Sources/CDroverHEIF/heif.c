@@ -199,3 +199,21 @@ int drover_heif_decode(drover_heif_decoder *decoder, uint8_t *pixels, size_t str
     heif_image_release(image);
     return status;
 }
+
+int drover_heif_get_nclx(const drover_heif_decoder *decoder, drover_heif_nclx *nclx) {
+    memset(nclx, 0, sizeof(*nclx));
+    if (!decoder->handle) return 0;
+    struct heif_color_profile_nclx *profile = NULL;
+    struct heif_error error = heif_image_handle_get_nclx_color_profile(decoder->handle, &profile);
+    if (error.code != heif_error_Ok || !profile) return 0;
+    nclx->primaries = (int)profile->color_primaries;
+    nclx->transfer = (int)profile->transfer_characteristics;
+    const float values[8] = {
+        profile->color_primary_red_x, profile->color_primary_red_y, profile->color_primary_green_x,
+        profile->color_primary_green_y, profile->color_primary_blue_x, profile->color_primary_blue_y,
+        profile->color_primary_white_x, profile->color_primary_white_y,
+    };
+    for (int index = 0; index < 8; index++) nclx->chromaticities[index] = values[index];
+    heif_nclx_color_profile_free(profile);
+    return 1;
+}

@@ -76,6 +76,25 @@ int drover_color_transform_create(const uint8_t *icc, size_t length, int layout,
 
 void drover_color_transform_destroy(drover_color_transform *transform);
 
+/// Tone curves ``drover_color_rgb_profile`` can build, by their H.273 transfer characteristics code.
+enum {
+    /// IEC 61966-2-1 (sRGB): code 13.
+    DROVER_COLOR_CURVE_SRGB = 13,
+    /// BT.709 (also BT.601, BT.2020 10 and 12 bits): codes 1, 6, 14, 15.
+    DROVER_COLOR_CURVE_BT709 = 1,
+    /// Gamma 2.2 (code 4), gamma 2.8 (code 5), linear (code 8).
+    DROVER_COLOR_CURVE_GAMMA22 = 4,
+    DROVER_COLOR_CURVE_GAMMA28 = 5,
+    DROVER_COLOR_CURVE_LINEAR = 8,
+};
+
+/// Builds an RGB ICC profile (v4, matrix and curves) from chromaticities (x, y of red, green, blue and white) and a
+/// tone curve (a DROVER_COLOR_CURVE_ value), described as `description`. For images that state their colours as
+/// H.273 code points (an AVIF or HEIC `nclx` box) rather than with an ICC profile. On success `*icc` is a buffer
+/// of `*length` bytes to free with `free`.
+int drover_color_rgb_profile(const double chromaticities[8], int curve, const char *description, uint8_t **icc,
+                             size_t *length, char *message, size_t message_size);
+
 /// Samples per pixel that `drover_color_transform_apply` reads and writes.
 int drover_color_transform_input_channels(const drover_color_transform *transform);
 int drover_color_transform_output_channels(const drover_color_transform *transform);

@@ -35,6 +35,17 @@ int drover_heif_read_header(drover_heif_decoder *decoder, drover_heif_info *info
 const uint8_t *drover_heif_exif(const drover_heif_decoder *decoder, size_t *length);
 /// The ICC profile (a `prof` or `rICC` colour box), or NULL. Valid until the decoder is destroyed.
 const uint8_t *drover_heif_icc(const drover_heif_decoder *decoder, size_t *length);
+/// The H.273 colour code points of an `nclx` colour box, and the chromaticities its primaries stand for.
+typedef struct {
+    int primaries;
+    int transfer;
+    /// x, y of red, green, blue and white.
+    double chromaticities[8];
+} drover_heif_nclx;
+
+/// Fills `nclx` and returns 1 when the primary image has an `nclx` colour box; 0 otherwise.
+int drover_heif_get_nclx(const drover_heif_decoder *decoder, drover_heif_nclx *nclx);
+
 /// Decodes the primary image into `pixels`, rows of `stride` bytes of `channels` (3: RGB, 4: RGBA, straight alpha)
 /// 8-bit samples.
 int drover_heif_decode(drover_heif_decoder *decoder, uint8_t *pixels, size_t stride, int channels);

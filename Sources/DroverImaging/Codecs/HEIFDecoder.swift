@@ -35,7 +35,16 @@ final class HEIFDecoder: WholeImageDecoder {
         bitDepth = Int(info.bit_depth)
         var length = 0
         let iccPointer = drover_heif_icc(decoder, &length)
-        icc = Self.bytes(iccPointer, length)
+        var nclx = drover_heif_nclx()
+        if let profile = Self.bytes(iccPointer, length) {
+            icc = profile
+        } else if drover_heif_get_nclx(decoder, &nclx) != 0 {
+            // Colours given as code points (Display P3, BT.2020, ...) convert through an equivalent ICC profile.
+            let values = withUnsafeBytes(of: nclx.chromaticities) { Array($0.bindMemory(to: Double.self)) }
+            icc = NCLXProfile(primaries: Int(nclx.primaries), transfer: Int(nclx.transfer), chromaticities: values).iccProfile
+        } else {
+            icc = nil
+        }
         let exifPointer = drover_heif_exif(decoder, &length)
         exif = Self.bytes(exifPointer, length)
     }
