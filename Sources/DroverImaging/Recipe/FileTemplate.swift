@@ -50,6 +50,11 @@ public struct FileTemplate: Sendable, Equatable, CustomStringConvertible {
         self.tokens = tokens
     }
 
+    /// One of Drover's own templates, known to parse (a template that did not would be taken literally).
+    init(builtIn text: String) {
+        self = (try? FileTemplate(text)) ?? FileTemplate(literal: PathBytes(text))
+    }
+
     /// A template that is exactly the file name `name`, braces included (the one-file commands' output).
     public init(literal name: PathBytes) {
         text = name.display

@@ -41,9 +41,9 @@ public struct OutputSpec: Sendable, Equatable {
     public var widths: [Int] = []
 
     /// The template of outputs that do not set `file`.
-    public static let defaultFile = try! FileTemplate("{name}-{output}.{ext}")
+    public static let defaultFile = FileTemplate(builtIn: "{name}-{output}.{ext}")
     /// The template of outputs with `widths` that do not set `file`.
-    public static let defaultWidthsFile = try! FileTemplate("{name}-{output}-{width}.{ext}")
+    public static let defaultWidthsFile = FileTemplate(builtIn: "{name}-{output}-{width}.{ext}")
 
     public init(name: String, steps: [Step] = [], format: ImageFormat? = nil) {
         self.name = name
