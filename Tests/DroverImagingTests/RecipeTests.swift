@@ -69,7 +69,9 @@ struct RecipeTests {
     @Test func namesThatAreNotUTF8AreShownEscaped() {
         #expect(PathBytes(bytes: [0xE9, 0x74, 0xE9] + Array(".jpg".utf8)).display == "\\xE9t\\xE9.jpg")
         #expect(PathBytes(bytes: [0x5C, 0xFF]).display == "\\\\\\xFF", "a backslash is doubled when bytes are escaped")
-        #expect(PathBytes("été\\x.jpg").display == "été\\x.jpg", "UTF-8 names are shown as they are")
+        #expect(PathBytes("été.jpg").display == "été.jpg", "UTF-8 names are shown as they are")
+        #expect(PathBytes("\\xE9t\\xE9.jpg").display == "\\\\xE9t\\\\xE9.jpg", "a backslash is always doubled: no name looks like another")
+        #expect(PathBytes("fake\nline\u{1B}[2J.jpg").display == "fake\\x0Aline\\x1B[2J.jpg", "control characters are escaped")
         #expect(PathBytes("a/b/photo.tar.JPG").stem.display == "photo.tar" && PathBytes("a/.hidden").stem.display == ".hidden")
     }
 

@@ -229,3 +229,144 @@ import Testing
         #expect(batch.status != 0 && batch.stderr.contains("a FIFO"), "\(batch.stderr)")
     }
 }
+
+/// What a tester found trying to break the accounting: each case, the way a user hit it.
+@Suite struct OwnOutputTests {
+    static func run(_ sandbox: Sandbox, _ recipe: String, _ input: String, _ output: String, _ extra: [String] = []) throws -> Sandbox.Result {
+        try sandbox.drover(["image", "--recipe", recipe, "--input", input, "--output", output, "--quiet"] + extra)
+    }
+
+    static func files(_ folder: URL) -> Set<String> {
+        Set(FileManager.default.enumerator(atPath: folder.path)!.compactMap { $0 as? String }
+            .filter { !$0.hasSuffix(".json") && !$0.hasSuffix(".jsonl") })
+    }
+
+    @Test func anOutputFolderEqualToTheInputKeepsItsOwnOutputsOutAcrossRecipeChangesAndALostManifest() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        try Data(try InputAccountingTests.jpeg()).write(to: photos.appendingPathComponent("a.jpg"))
+        let latin = PathBytes(photos.path).appending(PathBytes(bytes: [0xE9, 0x74, 0xE9] + Array(".jpg".utf8)))
+        try InputAccountingTests.put(try InputAccountingTests.jpeg(), at: latin)
+        let thumb = try sandbox.write("thumb.yaml", InputAccountingTests.recipe)
+        let small = try sandbox.write("small.yaml", InputAccountingTests.recipe.replacingOccurrences(of: "name: thumb", with: "name: small"))
+        for _ in 0..<3 {
+            let result = try Self.run(sandbox, thumb, "photos", "photos")
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let lines = try InputAccountingTests.lines(photos.appendingPathComponent("report.jsonl"))
+        #expect(lines["a.jpg"]?["status"] as? String == "up-to-date" && lines["\\xE9t\\xE9.jpg"]?["status"] as? String == "up-to-date",
+                "a name that is not UTF-8 is up to date too: \(lines)")
+        // A changed recipe: the old outputs stay Drover's.
+        for _ in 0..<2 { #expect(try Self.run(sandbox, small, "photos", "photos").status == 0) }
+        // A lost manifest: the files' marks still say whose they are.
+        try FileManager.default.removeItem(at: photos.appendingPathComponent("manifest.json"))
+        let lost = try Self.run(sandbox, small, "photos", "photos", ["--force"])
+        #expect(lost.status == 0, "\(lost.stderr)")
+        let names = Self.files(photos).map { $0.replacingOccurrences(of: String(decoding: [0xE9, 0x74, 0xE9], as: UTF8.self), with: "ete") }
+        #expect(names.sorted() == ["a-small.jpg", "a-thumb.jpg", "a.jpg", "ete-small.jpg", "ete-thumb.jpg", "ete.jpg"],
+                "three files for each photo, none made from an output: \(names.sorted())")
+        let last = try InputAccountingTests.lines(photos.appendingPathComponent("report.jsonl"))
+        #expect(last["a-thumb.jpg"]?["reason"] as? String == "an output of a.jpg (marked by drover)", "\(last["a-thumb.jpg"] ?? [:])")
+    }
+
+    @Test func anOutputThatIsALinkToAnInputIsRefusedAndTheInputKept() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos"), out = sandbox.root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let original = try InputAccountingTests.jpeg(200)
+        try Data(original).write(to: photos.appendingPathComponent("a.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: out.path + "/a-thumb.jpg", withDestinationPath: "../photos/a.jpg")
+        let result = try Self.run(sandbox, try sandbox.write("r.yaml", InputAccountingTests.recipe), "photos", "out")
+        #expect(result.status == 1)
+        #expect(try Data(contentsOf: photos.appendingPathComponent("a.jpg")) == Data(original), "the photo is untouched")
+        let line = try InputAccountingTests.lines(out.appendingPathComponent("report.jsonl"))["a.jpg"]
+        #expect((line?["error"] as? String)?.contains("would replace the input itself") == true, "\(line ?? [:])")
+    }
+
+    @Test func theReportAndTheManifestReplaceOnlyTheirOwnFiles() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos"), site = sandbox.root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let photo = try InputAccountingTests.jpeg()
+        try Data(photo).write(to: photos.appendingPathComponent("a.jpg"))
+        let webManifest = Data(#"{"name": "My PWA", "icons": []}"#.utf8)
+        try webManifest.write(to: site.appendingPathComponent("manifest.json"))
+        let recipe = try sandbox.write("r.yaml", InputAccountingTests.recipe)
+        let refused = try Self.run(sandbox, recipe, "photos", "site")
+        #expect(refused.status == 1 && refused.stderr.contains("manifest.json is not a manifest drover wrote"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: site.appendingPathComponent("manifest.json")) == webManifest)
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("a-thumb.jpg").path), "nothing was processed")
+        let elsewhere = try Self.run(sandbox, recipe, "photos", "site", ["--manifest", "images.json"])
+        #expect(elsewhere.status == 0 && FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("images.json").path))
+        let report = try Self.run(sandbox, recipe, "photos", "out", ["--report", "photos/a.jpg"])
+        #expect(report.status == 1 && report.stderr.contains("is not a report drover wrote"), "\(report.stderr)")
+        #expect(try Data(contentsOf: photos.appendingPathComponent("a.jpg")) == Data(photo), "the photo is untouched")
+    }
+
+    @Test func namesKnownOnlyOnceWrittenAndTwoOutputsOfOneInputDoNotCollideSilently() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        try Data(try InputAccountingTests.jpeg()).write(to: photos.appendingPathComponent("photo.jpg"))
+        try Data(try PNGWriter.encode(ImageCommandTests.gradient(width: 40, height: 30), options: EncodeOptions()))
+            .write(to: photos.appendingPathComponent("photo.png"))
+        let height = try sandbox.write("h.yaml", InputAccountingTests.recipe + "\n    file: \"{name}-{height}.{ext}\"\n")
+        let run = try Self.run(sandbox, height, "photos", "out", ["--jobs", "1"])
+        #expect(run.status == 1)
+        let lines = try InputAccountingTests.lines(sandbox.root.appendingPathComponent("out/report.jsonl"))
+        #expect(Set(lines.values.map { $0["status"] as! String }) == ["ok", "failed"], "\(lines)")
+        #expect(lines.values.contains { ($0["error"] as? String)?.contains("writes the same output photo-12.jpg as") == true })
+        let twice = try sandbox.write("twice.yaml", """
+            outputs:
+              - {name: a, format: png, file: "{name}.{srcext}"}
+              - {name: b, format: png, file: "{name}.png"}
+            """)
+        let same = try Self.run(sandbox, twice, "photos/photo.png", "out2")
+        #expect(same.status == 1)
+        let line = try InputAccountingTests.lines(sandbox.root.appendingPathComponent("out2/report.jsonl"))["photo.png"]
+        #expect((line?["error"] as? String)?.contains("its outputs 'a' and 'b' would write the same file photo.png") == true, "\(line ?? [:])")
+    }
+
+    @Test func linksToOneFolderAtEveryLevelAreWalkedOnce() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos.appendingPathComponent("l0"), withIntermediateDirectories: true)
+        try Data(try InputAccountingTests.jpeg()).write(to: photos.appendingPathComponent("l0/a.jpg"))
+        for level in 1...16 {
+            let folder = photos.appendingPathComponent("l\(level)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for name in ["x", "y"] { try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: "../l\(level - 1)") }
+        }
+        let run = try Self.run(sandbox, try sandbox.write("r.yaml", InputAccountingTests.recipe), "photos", "out")
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try InputAccountingTests.lines(sandbox.root.appendingPathComponent("out/report.jsonl"))
+        #expect(lines.values.filter { $0["status"] as? String == "ok" }.count == 1, "the one photo, once")
+        #expect(lines.count == 33, "the photo and one line for each of the 32 links: \(lines.count)")
+    }
+
+    @Test func badSizesAndTheInputAsItsOwnOutputAreRefusedCleanly() throws {
+        let sandbox = try Sandbox()
+        try Data(try InputAccountingTests.jpeg()).write(to: sandbox.root.appendingPathComponent("a.jpg"))
+        let recipe = try sandbox.write("r.yaml", InputAccountingTests.recipe)
+        for size in ["10000000000GiB", "18446744073709551615B", "0.5KiB"] {
+            let result = try sandbox.drover("image", "--recipe", recipe, "--input", "a.jpg", "--output", "o", "--max-memory", size)
+            #expect(result.status != 0 && result.status < 128, "\(size): exit \(result.status), not a crash")
+            #expect(result.stderr.contains("--max-memory must be a size"), "\(size): \(result.stderr)")
+        }
+        let huge = try sandbox.write("huge.yaml", "validate: {maxFileSize: 20000000000GB}\n" + InputAccountingTests.recipe)
+        let refused = try sandbox.drover("image", "--recipe", huge, "--input", "a.jpg", "--output", "o")
+        #expect(refused.status != 0 && refused.stderr.contains("validate.maxFileSize: must be a size"), "\(refused.stderr)")
+        let before = try Data(contentsOf: sandbox.root.appendingPathComponent("a.jpg"))
+        let itself = try sandbox.drover("image", "resize", "a.jpg", "./a.jpg", "--width", "10")
+        #expect(itself.status != 0 && itself.stderr.contains("is the input itself"), "\(itself.stderr)")
+        #expect(try Data(contentsOf: sandbox.root.appendingPathComponent("a.jpg")) == before)
+        // A recipe's formats leave the others out: skipped, not failed.
+        let png = try sandbox.write("png.yaml", "validate: {formats: [png]}\n" + InputAccountingTests.recipe)
+        let skipped = try sandbox.drover("image", "--recipe", png, "--input", "a.jpg", "--output", "o2", "--quiet")
+        let line = try InputAccountingTests.lines(sandbox.root.appendingPathComponent("o2/report.jsonl"))["a.jpg"]
+        #expect(skipped.status == 0 && line?["reason"] as? String == "JPEG, which this recipe's validate.formats leaves out", "\(line ?? [:])")
+    }
+}

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+// Extended attributes, for the mark a batch leaves on the files it writes (OutputMark.swift).
+#include <sys/xattr.h>
 
 /// Status codes returned by every function below.
 enum {

@@ -19,24 +19,27 @@ public enum AtomicFile {
 
     /// Makes `bytes` ready to appear at `path` with ``StagedFile/commit()``: for a file, written to a temporary
     /// file beside it (parent folders created); for a stream, kept until the commit writes it.
-    public static func stage(_ bytes: [UInt8], at path: PathBytes) throws(ImageError) -> StagedFile {
-        if stream(path) != nil { return StagedFile(target: path, temporary: nil, bytes: bytes) }
-        let target = linkTarget(path) ?? path
+    public static func stage(_ bytes: [UInt8], at path: PathBytes, mark: [UInt8]? = nil) throws(ImageError) -> StagedFile {
+        if stream(path) != nil { return StagedFile(target: path, temporary: nil, bytes: bytes, throughLink: false) }
+        let link = linkTarget(path)
+        let target = link ?? path
         let folder = target.parent
         if !folder.isEmpty, let failure = makeFolders(folder) {
             throw .io("cannot create folder \(folder.display): \(failure)")
         }
-        let name = PathBytes(bytes: [UInt8(ascii: ".")] + target.lastComponent.bytes + Array(".drover-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp".utf8))
+        // A short name of its own, so that an output name of up to 255 bytes still has room for it.
+        let name = PathBytes(".drover-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp")
         let temporary = folder.isEmpty ? name : folder.appending(name)
         let descriptor = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         guard descriptor >= 0 else { throw .io("cannot create \(temporary.display): \(String(cString: strerror(errno)))") }
         let failure = writeAll(bytes, to: descriptor)
+        if failure == nil, let mark { OutputMark.write(mark, to: descriptor) }
         close(descriptor)
         if let failure {
             _ = temporary.withCString { unlink($0) }
             throw .io("cannot write \(target.display): \(failure)")
         }
-        return StagedFile(target: target, temporary: temporary, bytes: [])
+        return StagedFile(target: target, temporary: temporary, bytes: [], throughLink: link != nil)
     }
 
     /// The file a symbolic link at `path` names (which need not exist yet); nil if `path` is not a link.
@@ -125,6 +128,8 @@ public struct StagedFile: Sendable {
     public let target: PathBytes
     let temporary: PathBytes?
     let bytes: [UInt8]
+    /// Whether the target is the file a symbolic link names (a file that was not ours, so never removed).
+    let throughLink: Bool
 
     /// Renames the temporary file over the target, or writes a stream.
     public func commit() throws(ImageError) {
@@ -152,6 +157,6 @@ public struct StagedFile: Sendable {
 
     /// Removes what ``commit()`` put in place (used when a later output of the same input fails).
     func undo() {
-        if temporary != nil { _ = target.withCString { unlink($0) } }
+        if temporary != nil && !throughLink { _ = target.withCString { unlink($0) } }
     }
 }

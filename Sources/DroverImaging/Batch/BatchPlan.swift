@@ -42,8 +42,7 @@ public struct BatchPlan: Sendable {
             items[index].format = sniff(items[index].path)
         }
         var plan = BatchPlan(items: items.sorted { $0.relative < $1.relative })
-        let inputRoot = status.st_mode & S_IFMT == S_IFDIR ? root.resolved : root.resolved?.parent
-        plan.refuseClashes(recipe: recipe, inputRoot: inputRoot, outputRoot: output.resolved, manifest: manifest)
+        plan.refuseClashes(recipe: recipe, outputRoot: output.resolved, manifest: manifest)
         return plan
     }
 
@@ -53,47 +52,64 @@ public struct BatchPlan: Sendable {
         stride(from: index, to: items.count, by: count).map { items[$0] }
     }
 
-    /// Applies the rules on outputs: earlier outputs skipped, self-overwrites and shared outputs refused.
-    mutating func refuseClashes(recipe: Recipe, inputRoot: PathBytes?, outputRoot: PathBytes?, manifest: Manifest) {
-        // Absolute paths of the inputs, when the output folder exists (otherwise no output can be an input).
-        var inputAt: [PathBytes: Int] = [:]
-        if let inputRoot, outputRoot != nil {
-            for (index, item) in items.enumerated() where item.verdict == .process {
-                inputAt[inputRoot.appending(item.relative)] = index
-            }
+    /// Applies the rules on outputs: the run's own outputs skipped, outputs that would replace an input and shared
+    /// outputs refused.
+    mutating func refuseClashes(recipe: Recipe, outputRoot: PathBytes?, manifest: Manifest) {
+        // Input files by identity: an output path that is (or links to) one of them would replace it.
+        var inputByID: [FileID: Int] = [:]
+        for (index, item) in items.enumerated() where item.verdict == .process {
+            if let status = item.path.status(following: true) { inputByID[FileID(status)] = index }
         }
         if let outputRoot {
-            for (input, entry) in manifest.inputs {
-                for written in entry.outputs {
-                    if let index = inputAt[outputRoot.appending(written.path)], items[index].relative.display != input {
-                        items[index].verdict = .skip("an output of \(input) (manifest.json)")
-                        inputAt[outputRoot.appending(written.path)] = nil
-                    }
-                }
-            }
+            skipOwnOutputs(outputRoot: outputRoot, manifest: manifest, inputByID: &inputByID)
         }
-        var writers: [PathBytes: [Int]] = [:]
+        var writers: [PathBytes: [(index: Int, output: String)]] = [:]
         var refusals: [Int: String] = [:]
         for (index, item) in items.enumerated() where item.verdict == .process {
             for output in recipe.outputs {
                 for rendition in output.renditions {
                     guard let path = rendition.predictedPath(forInput: item.relative, format: item.format ?? .jpeg) else { continue }
-                    writers[path, default: []].append(index)
-                    guard let outputRoot, let other = inputAt[outputRoot.appending(path)] else { continue }
+                    writers[path, default: []].append((index, output.name))
+                    guard let outputRoot, let status = outputRoot.appending(path).status(following: true),
+                        let other = inputByID[FileID(status)]
+                    else { continue }
                     refusals[index] = other == index
                         ? "its output '\(output.name)' would replace the input itself (\(path.display)); change the output's file or folder"
                         : "its output '\(output.name)' would replace the input file \(items[other].relative.display); change the output's file or folder"
                 }
             }
         }
-        for (path, indices) in writers where Set(indices).count > 1 {
-            for index in Set(indices) {
-                let others = Set(indices).subtracting([index]).sorted().map { items[$0].relative.display }
+        for (path, users) in writers where users.count > 1 {
+            let inputs = Set(users.map(\.index))
+            if inputs.count == 1, let index = inputs.first {
+                let names = users.map { "'\($0.output)'" }.joined(separator: " and ")
+                refusals[index] = "its outputs \(names) would write the same file \(path.display); give them different file templates or folders"
+                continue
+            }
+            for index in inputs {
+                let others = inputs.subtracting([index]).sorted().map { items[$0].relative.display }
                 refusals[index] = "writes the same output \(path.display) as \(others.joined(separator: ", ")): "
                     + "rename one, or tell them apart with {srcext} in the output's file template"
             }
         }
         for (index, reason) in refusals { items[index].verdict = .fail(reason) }
+    }
+
+    /// Skips the entries that are this run's own outputs from earlier runs: listed by the manifest, or carrying
+    /// the mark a batch leaves on what it writes into this output folder.
+    private mutating func skipOwnOutputs(outputRoot: PathBytes, manifest: Manifest, inputByID: inout [FileID: Int]) {
+        for (file, input) in manifest.ownFiles {
+            guard let status = outputRoot.appending(file).status(following: false), status.st_mode & S_IFMT == S_IFREG,
+                let index = inputByID[FileID(status)], items[index].relative.display != input
+            else { continue }
+            items[index].verdict = .skip("an output of \(input) (manifest.json)")
+            inputByID[FileID(status)] = nil
+        }
+        for (id, index) in inputByID {
+            guard let mark = OutputMark.read(items[index].path), mark.root == outputRoot, mark.input != items[index].relative else { continue }
+            items[index].verdict = .skip("an output of \(mark.input.display) (marked by drover)")
+            inputByID[id] = nil
+        }
     }
 
     /// The format the first bytes of `path` show; nil when it cannot be read (processing then reports why).

@@ -50,7 +50,9 @@ public final class BatchRunner: Sendable {
     /// inputs processed or found up to date.
     public func run(items: [BatchItem], report: @escaping @Sendable (FileResult, BatchProgress) -> Void) -> (BatchProgress, Manifest) {
         let keys = Manifest.renditionKeys(processor.recipe)
-        let state = Mutex((next: 0, progress: BatchProgress(total: items.count), manifest: Manifest()))
+        let state = Mutex((next: 0, progress: BatchProgress(total: items.count), inputs: [String: Manifest.Entry]()))
+        let claims = OutputClaims()
+        let root = options.output.resolved
         let record: @Sendable (FileResult) -> Void = { result in
             state.withLock { state in
                 state.progress.done += 1
@@ -63,7 +65,7 @@ public final class BatchRunner: Sendable {
                 state.progress.bytesIn += result.bytesIn
                 state.progress.bytesOut += result.bytesOut
                 if result.status == .ok || result.status == .upToDate {
-                    state.manifest.inputs[result.input] = Manifest.Entry(renditions: keys, outputs: result.outputs)
+                    state.inputs[result.input] = Manifest.Entry(renditions: keys, outputs: result.outputs)
                 }
                 report(result, state.progress)
             }
@@ -85,8 +87,9 @@ public final class BatchRunner: Sendable {
                     }
                     guard let index else { break }
                     let item = files[order[index]]
-                    let result = upToDate(item, keys: keys)
-                        ?? processor.process(input: item.path, relative: item.relative, outputRoot: options.output)
+                    let mark = root.map { OutputMark.value(outputRoot: $0, input: item.relative) }
+                    let result = upToDate(item, keys: keys, claims: claims)
+                        ?? processor.process(input: item.path, relative: item.relative, outputRoot: options.output, mark: mark, claims: claims)
                     record(result)
                 }
                 finished.leave()
@@ -95,21 +98,23 @@ public final class BatchRunner: Sendable {
             thread.start()
         }
         finished.wait()
-        return state.withLock { ($0.progress, $0.manifest) }
+        let (progress, inputs) = state.withLock { ($0.progress, $0.inputs) }
+        return (progress, Manifest.next(inputs: inputs, previous: options.manifest, outputRoot: options.output))
     }
 
     /// An "up to date" result when the manifest lists the outputs of the file for the recipe's current renditions,
     /// and each exists and is newer than the file and the recipe.
-    func upToDate(_ item: BatchItem, keys: [String]) -> FileResult? {
+    func upToDate(_ item: BatchItem, keys: [String], claims: OutputClaims) -> FileResult? {
         guard !options.force, let entry = options.manifest.inputs[item.relative.display], entry.renditions == keys,
             let input = item.path.status(following: true)
         else { return nil }
         let threshold = max(Self.modified(input), options.recipeModified ?? .distantPast)
         for output in entry.outputs {
-            guard let written = options.output.appending(output.path).status(following: true),
+            guard let written = options.output.appending(output.file).status(following: true),
                 Self.modified(written) >= threshold, Int(written.st_size) == output.bytes
             else { return nil }
         }
+        guard entry.outputs.allSatisfy({ claims.claim($0.file, for: item.relative.display) == nil }) else { return nil }
         var result = FileResult(input: item.relative.display, status: .upToDate, bytesIn: Int(input.st_size))
         result.format = item.format?.rawValue
         result.outputs = entry.outputs

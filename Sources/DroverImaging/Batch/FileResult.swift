@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happened to one input: one line of the JSON-lines report.
 public struct FileResult: Sendable, Encodable, Equatable {
     /// The verdict on one input.
@@ -16,8 +18,11 @@ public struct FileResult: Sendable, Encodable, Equatable {
     public struct Output: Sendable, Codable, Equatable {
         /// The recipe output's name.
         public var name: String
-        /// Path relative to the output folder (non-UTF-8 bytes shown as `\xHH`).
+        /// Path relative to the output folder, as ``PathBytes/display`` shows it.
         public var path: String
+        /// The path's bytes, when ``path`` had to escape some (a name that is not UTF-8, or with a backslash or a
+        /// control character); written as `pathBase64`.
+        public var rawPath: [UInt8]?
         public var format: String
         public var bytes: Int
         public var width: Int
@@ -25,14 +30,46 @@ public struct FileResult: Sendable, Encodable, Equatable {
         /// SHA-256 of the bytes written, in hex.
         public var hash: String
 
-        public init(name: String, path: String, format: String, bytes: Int, width: Int, height: Int, hash: String) {
+        public init(name: String, path: PathBytes, format: String, bytes: Int, width: Int, height: Int, hash: String) {
             self.name = name
-            self.path = path
+            self.path = path.display
+            self.rawPath = path.displaysAsIs ? nil : path.bytes
             self.format = format
             self.bytes = bytes
             self.width = width
             self.height = height
             self.hash = hash
+        }
+
+        /// The path's bytes, relative to the output folder.
+        public var file: PathBytes { rawPath.map { PathBytes(bytes: $0) } ?? PathBytes(path) }
+
+        enum CodingKeys: String, CodingKey {
+            case name, path, pathBase64, format, bytes, width, height, hash
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            path = try container.decode(String.self, forKey: .path)
+            rawPath = try container.decodeIfPresent(String.self, forKey: .pathBase64).flatMap { Data(base64Encoded: $0) }.map { Array($0) }
+            format = try container.decode(String.self, forKey: .format)
+            bytes = try container.decode(Int.self, forKey: .bytes)
+            width = try container.decode(Int.self, forKey: .width)
+            height = try container.decode(Int.self, forKey: .height)
+            hash = try container.decode(String.self, forKey: .hash)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(path, forKey: .path)
+            try container.encodeIfPresent(rawPath.map { Data($0).base64EncodedString() }, forKey: .pathBase64)
+            try container.encode(format, forKey: .format)
+            try container.encode(bytes, forKey: .bytes)
+            try container.encode(width, forKey: .width)
+            try container.encode(height, forKey: .height)
+            try container.encode(hash, forKey: .hash)
         }
     }
 

@@ -62,22 +62,30 @@ struct FolderWalker {
 
     var excluded: Set<FileID> = []
     private(set) var items: [BatchItem] = []
+    /// Folders walked so far, by identity, with the path they were walked under: a second link to one is not
+    /// walked again (links to the same folders at every level would otherwise multiply the tree).
+    private var walked: [FileID: PathBytes] = [:]
 
     /// Walks the folder `root` (already known to be a folder with identity `id`).
     mutating func walk(root: PathBytes, id: FileID) throws(ImageError) {
         guard let directory = root.withCString({ opendir($0) }) else {
             throw .io("\(root.display): cannot read the folder: \(String(cString: strerror(errno)))")
         }
+        walked[id] = PathBytes(".")
         walk(directory, path: root, relative: PathBytes(bytes: []), ancestors: [id])
     }
 
     private mutating func walk(_ directory: OpaquePointer, path: PathBytes, relative: PathBytes, ancestors: [FileID]) {
-        defer { closedir(directory) }
+        var names: [PathBytes] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 PathBytes(raw.prefix { $0 != 0 })
             }
-            guard name.bytes.first != UInt8(ascii: ".") else { continue }
+            if name.bytes.first != UInt8(ascii: ".") { names.append(name) }
+        }
+        closedir(directory)
+        // In name order, so that which of two paths to one folder is walked does not depend on the file system.
+        for name in names.sorted() {
             visit(path: path.appending(name), relative: relative.appending(name), ancestors: ancestors)
         }
     }
@@ -111,6 +119,11 @@ struct FolderWalker {
                 items.append(BatchItem(relative: relative, path: path, verdict: .fail("symbolic link loop: the link leads back to a folder that contains it")))
                 return
             }
+            if let first = walked[id] {
+                items.append(BatchItem(relative: relative, path: path, verdict: .skip("the same folder as \(first.display), walked there")))
+                return
+            }
+            walked[id] = relative
             guard let directory = path.withCString({ opendir($0) }) else {
                 items.append(BatchItem(relative: relative, path: path, verdict: .fail("cannot read the folder: \(String(cString: strerror(errno)))")))
                 return

@@ -17,14 +17,25 @@ public struct ImageProcessor: Sendable {
 
     /// Processes the file at `input`, writing outputs under `outputRoot`; `relative` is its path relative to the
     /// input folder (it names the outputs). Every output is staged first and they all appear together once the
-    /// last is encoded: a file that fails leaves no output behind. Never throws: failures are in the result.
-    public func process(input: PathBytes, relative: PathBytes, outputRoot: PathBytes) -> FileResult {
+    /// last is encoded: a file that fails leaves no output behind. In a batch, each output file is marked as the
+    /// batch's (`mark`) and claimed for this input (`claims`): an output another input of the run already wrote
+    /// fails this one. Never throws: failures are in the result.
+    public func process(
+        input: PathBytes, relative: PathBytes, outputRoot: PathBytes, mark: [UInt8]? = nil, claims: OutputClaims? = nil
+    ) -> FileResult {
         let started = DispatchTime.now().uptimeNanoseconds
         var result = FileResult(input: relative.display)
         var staged: [(file: StagedFile, output: FileResult.Output)] = []
         do throws(ImageError) {
-            try run(input: input, relative: relative, outputRoot: outputRoot, result: &result) { file, output in
+            try run(input: input, relative: relative, outputRoot: outputRoot, mark: mark, result: &result) { file, output in
                 staged.append((file, output))
+            }
+            if let claims {
+                for entry in staged {
+                    if let other = claims.claim(entry.output.file, for: result.input) {
+                        throw .unsupported("writes the same output \(entry.output.path) as \(other): tell them apart in the output's file template")
+                    }
+                }
             }
             var committed: [StagedFile] = []
             for (index, entry) in staged.enumerated() {
@@ -50,7 +61,7 @@ public struct ImageProcessor: Sendable {
     }
 
     private func run(
-        input: PathBytes, relative: PathBytes, outputRoot: PathBytes, result: inout FileResult,
+        input: PathBytes, relative: PathBytes, outputRoot: PathBytes, mark: [UInt8]?, result: inout FileResult,
         stage: (StagedFile, FileResult.Output) -> Void
     ) throws(ImageError) {
         guard let info = input.status(following: true) else { throw .io("cannot read: \(String(cString: strerror(errno)))") }
@@ -58,7 +69,7 @@ public struct ImageProcessor: Sendable {
         if result.bytesIn > recipe.limits.maxFileBytes {
             throw .limit("file is \(result.bytesIn) bytes, over the limit of \(recipe.limits.maxFileBytes)")
         }
-        let bytes = try FileBytes(path: input)
+        let bytes = try FileBytes(path: input, limit: recipe.limits.maxFileBytes)
         result.bytesIn = bytes.count
         let reader = try ImageReader(bytes: bytes, limits: recipe.limits)
         let header = reader.header
@@ -67,14 +78,17 @@ public struct ImageProcessor: Sendable {
         result.height = header.height
         result.color = reader.colorManagement.summary
         guard recipe.formats.contains(header.format) else {
-            throw .unsupportedFormat("\(header.format.rawValue), which this recipe's validate.formats does not allow")
+            // The recipe takes only some formats: the others are not inputs to it.
+            result.status = .skipped
+            result.reason = "\(header.format.displayName), which this recipe's validate.formats leaves out"
+            return
         }
         func write(_ encoded: [UInt8], _ rendition: Rendition, format: ImageFormat, width: Int, height: Int) throws(ImageError) {
             let hash = ContentHash.sha256(encoded)
             let path = rendition.writtenPath(forInput: relative, format: format, width: width, height: height, hash: String(hash.prefix(10)))
-            let file = try AtomicFile.stage(encoded, at: outputRoot.appending(path))
+            let file = try AtomicFile.stage(encoded, at: outputRoot.appending(path), mark: mark)
             stage(file, .init(
-                name: rendition.output.name, path: path.display, format: format.rawValue, bytes: encoded.count,
+                name: rendition.output.name, path: path, format: format.rawValue, bytes: encoded.count,
                 width: width, height: height, hash: hash))
         }
         let plan = try MemoryPlan.make(recipe: recipe, header: header, budget: recipe.limits.maxPixelMemory)

@@ -34,8 +34,9 @@ public struct MemoryPlan: Sendable, Equatable {
         }
         throw .limit(
             "this recipe needs about \(Self.size(plain.peakBytes)) of pixel memory on a \(header.width) x \(header.height) image, "
-                + "over the budget of \(Self.size(budget)) per worker; raise it (--max-memory or validate.maxMemory), "
-                + "or resize before filtering")
+                + "over the budget of \(Self.size(budget)) per worker; raise it (--max-memory or validate.maxMemory)"
+                + (recipe.steps.contains(where: \.commutesWithShrink) || recipe.outputs.contains { $0.steps.contains(where: \.commutesWithShrink) }
+                    ? ", or resize before filtering" : ""))
     }
 
     /// How much the decoder may shrink the image for every output: half the smallest total shrink of the outputs'

@@ -20,25 +20,36 @@ public struct PathBytes: Hashable, Sendable, Comparable, CustomStringConvertible
         bytes = Array(string.utf8)
     }
 
-    /// The path as text: itself when it is UTF-8; otherwise every byte that is not part of a valid UTF-8 sequence
-    /// is shown as `\xHH` and a backslash as `\\`, so that two different names never look the same.
+    /// The path as text, one to one: UTF-8 characters as they are, except a backslash, shown as `\\`; control
+    /// characters (which could move a terminal's cursor or fake a line) and bytes that are not valid UTF-8 shown
+    /// as `\xHH`. Two different names never look the same, and what is shown is safe to print.
     public var display: String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if let text = String(validating: bytes, as: UTF8.self),
+            !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\\") })
+        {
+            return text
+        }
         var text = ""
         var index = 0
         while index < bytes.count {
+            let byte = bytes[index]
             let length = Self.sequenceLength(bytes, at: index)
-            if length > 0 {
-                let piece = String(decoding: bytes[index..<index + length], as: UTF8.self)
-                text += piece == "\\" ? "\\\\" : piece
+            if byte == UInt8(ascii: "\\") {
+                text += "\\\\"
+                index += 1
+            } else if length > 0 && byte >= 0x20 && byte != 0x7F {
+                text += String(decoding: bytes[index..<index + length], as: UTF8.self)
                 index += length
             } else {
-                text += String(format: "\\x%02X", bytes[index])
+                text += String(format: "\\x%02X", byte)
                 index += 1
             }
         }
         return text
     }
+
+    /// Whether ``display`` shows the bytes as they are (no escape was needed).
+    public var displaysAsIs: Bool { display.utf8.elementsEqual(bytes) }
 
     public var description: String { display }
 
@@ -124,7 +135,7 @@ public struct PathBytes: Hashable, Sendable, Comparable, CustomStringConvertible
 
 extension PathBytes {
     /// `lstat`/`stat` of the path: nil and `errno` set when it fails.
-    func status(following: Bool) -> stat? {
+    public func status(following: Bool) -> stat? {
         var info = stat()
         let result = withCString { following ? stat($0, &info) : lstat($0, &info) }
         return result == 0 ? info : nil

@@ -12,7 +12,7 @@ public final class FileBytes: @unchecked Sendable {
 
     /// Reads a whole regular file. Anything else (a FIFO, a device) is refused without blocking: the file is opened
     /// non-blocking and checked before a byte is read.
-    public init(path: PathBytes) throws(ImageError) {
+    public init(path: PathBytes, limit: Int = .max) throws(ImageError) {
         let descriptor = path.withCString { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw .io("cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -22,6 +22,8 @@ public final class FileBytes: @unchecked Sendable {
             throw .io("refused: \(FolderWalker.kind(info.st_mode)), not a regular file")
         }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        // Checked on the file opened, not on an earlier look at its name (which may since name another file).
+        if Int(info.st_size) > limit { throw .limit("file is \(info.st_size) bytes, over the limit of \(limit)") }
         let size = Int(info.st_size)
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
         var done = 0

@@ -24,8 +24,10 @@ public enum ImageError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Maps a status code from the C layer.
-    static func fromStatus(_ status: Int32, message: String) -> ImageError {
-        switch status {
+    static func fromStatus(_ status: Int32, message raw: String) -> ImageError {
+        // Libraries end some messages with a newline; a report line holds one line.
+        let message = raw.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return switch status {
         case 2: .limit(message)
         case 3: .unsupported(message)
         case 4: .outOfMemory

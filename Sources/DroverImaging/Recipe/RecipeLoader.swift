@@ -110,7 +110,7 @@ struct RecipeReader {
             if let bytes = Self.byteCount(node.string ?? ""), bytes >= 1 << 20 {
                 recipe.limits.maxPixelMemory = bytes
             } else {
-                fail(node, "validate.maxMemory", "must be a size of at least 1MiB, such as 512MiB or 2GiB (got '\(node.string ?? "?")')")
+                fail(node, "validate.maxMemory", "must be a size of at least 1MiB and under an exbibyte, such as 512MiB or 2GiB (got '\(node.string ?? "?")')")
             }
         }
         if let node = fields["maxFileSize"] {
@@ -371,16 +371,20 @@ struct RecipeReader {
         issues.append(ValidationIssue(location: "\(path):\(node?.mark?.line ?? 0)", field: field, message: message))
     }
 
-    /// Parses `52428800`, `50MB`, `50 MiB`, `2GB` (powers of 1024).
+    /// Parses `52428800`, `50MB`, `50 MiB`, `2GB`, `1TiB` (powers of 1024); nil for anything else, and for sizes
+    /// of an exbibyte or more.
     static func byteCount(_ text: String) -> Int? {
         let trimmed = text.replacingOccurrences(of: " ", with: "").uppercased()
-        let units: [(String, Int)] = [("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
-        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            guard let number = Double(trimmed.dropLast(suffix.count)), number > 0 else { return nil }
-            return Int(number * Double(scale))
-        }
-        guard let number = Int(trimmed), number > 0 else { return nil }
-        return number
+        let units: [(String, Double)] = [
+            ("TIB", 0x1p40), ("GIB", 0x1p30), ("MIB", 0x1p20), ("KIB", 0x1p10), ("TB", 0x1p40), ("GB", 0x1p30), ("MB", 0x1p20),
+            ("KB", 0x1p10), ("B", 1),
+        ]
+        let (number, scale): (Double?, Double) =
+            units.first { trimmed.hasSuffix($0.0) }.map { (Double(trimmed.dropLast($0.0.count)), $0.1) } ?? (Double(trimmed), 1)
+        guard let number, number > 0, number.isFinite else { return nil }
+        let bytes = (number * scale).rounded(.down)
+        guard bytes >= 1, bytes < 0x1p60 else { return nil }
+        return Int(bytes)
     }
 }
 

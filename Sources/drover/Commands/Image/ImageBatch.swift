@@ -26,6 +26,8 @@ struct ImageBatch: ParsableCommand {
     @Flag(help: "Process files even when their outputs are up to date.") var force = false
     @Option(parsing: .unconditional, help: "Files processed at once (default: the number of cores).") var jobs: Int?
     @Option(help: "JSON-lines report file ('-' for standard output).") var report: String?
+    @Option(help: "Manifest of inputs and outputs (default: OUTPUT/manifest.json, manifest-INDEX.json for a shard).")
+    var manifest: String?
     @Option(parsing: .unconditional, help: "This run's shard of the sorted file list (default: AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX).")
     var shardIndex: Int?
     @Option(parsing: .unconditional, help: "Number of shards (default: AWS_BATCH_JOB_ARRAY_SIZE or DROVER_SHARD_COUNT).") var shardCount: Int?
@@ -37,7 +39,7 @@ struct ImageBatch: ParsableCommand {
         var recipe = try RecipeLoader.load(path: self.recipe)
         if let maxMemory {
             guard let bytes = RecipeLoader.byteCount(maxMemory), bytes >= 1 << 20 else {
-                throw DroverError("--max-memory must be a size of at least 1MiB, such as 512MiB or 2GiB (got '\(maxMemory)')")
+                throw DroverError("--max-memory must be a size of at least 1MiB and under an exbibyte, such as 512MiB or 2GiB (got '\(maxMemory)')")
             }
             recipe.limits.maxPixelMemory = bytes
         }
@@ -50,9 +52,17 @@ struct ImageBatch: ParsableCommand {
             options.jobs = jobs
         }
         options.recipeModified = (try? FileManager.default.attributesOfItem(atPath: self.recipe)[.modificationDate]) as? Date
-        options.manifest = Manifest.load(folder: output)
         let reportPath = report ?? output + "/" + (shard.map { "report-\($0.index).jsonl" } ?? "report.jsonl")
-        let manifestPath = outputPath.appending(Manifest.fileName(shard: shard?.index))
+        let manifestPath = manifest.map(RawArgument.path) ?? outputPath.appending(Manifest.fileName(shard: shard?.index))
+        // The report and the manifest replace only files that are a report and a manifest: never a photo, never
+        // a web app's own manifest.json.
+        do throws(ImageError) {
+            _ = try Manifest.read(manifestPath)
+        } catch {
+            throw DroverError("--manifest: \(error)", exitCode: 1)
+        }
+        try ReportSink.checkReplaceable(reportPath)
+        options.manifest = Manifest.load(folder: outputPath, own: manifestPath)
         let plan: BatchPlan
         do {
             plan = try BatchPlan.make(
@@ -71,12 +81,14 @@ struct ImageBatch: ParsableCommand {
             progress.update(counts, last: result)
         }
         progress.finish()
-        try sink.close()
-        do {
+        // The manifest first: it records what was written even when the report could not be.
+        do throws(ImageError) {
             try AtomicFile.write(manifest.encoded(), to: manifestPath)
         } catch {
+            try? sink.close()
             throw DroverError("cannot write the manifest \(manifestPath.display): \(error)", exitCode: 1)
         }
+        try sink.close()
         if !quiet {
             let seconds = Date().timeIntervalSince(started)
             let shardText = shard.map { " (shard \($0.index) of \($0.count), \(items.count) of \(plan.items.count) entries)" } ?? ""

@@ -120,6 +120,11 @@ enum SingleFile {
 
     static func run(input: String, output: String, recipe: Recipe) throws {
         let inputPath = RawArgument.path(input), outputPath = RawArgument.path(output)
+        if let source = inputPath.status(following: true), let target = outputPath.status(following: true), source.st_dev == target.st_dev, source.st_ino == target.st_ino,
+            source.st_mode & S_IFMT == S_IFREG
+        {
+            throw DroverError("\(outputPath.display) is the input itself: write to another file (and move it over the input if you mean to)")
+        }
         let folder = outputPath.parent
         let result = ImageProcessor(recipe: recipe).process(
             input: inputPath, relative: inputPath.lastComponent, outputRoot: folder.isEmpty ? PathBytes(".") : folder)

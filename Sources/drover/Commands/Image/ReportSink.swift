@@ -22,6 +22,20 @@ final class ReportSink: Sendable {
         file = OutputFile(descriptor: descriptor, name: "--report \(path)")
     }
 
+    /// Refuses a report path that names a file other than a drover report (a photo given by mistake, say): the
+    /// report truncates what it opens.
+    static func checkReplaceable(_ path: String) throws(DroverError) {
+        guard path != "-", AtomicFile.stream(path) == nil, let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        guard !head.isEmpty else { return }
+        let firstLine = head.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first ?? head
+        if let line = try? JSONSerialization.jsonObject(with: Data(firstLine)) as? [String: Any], line["input"] != nil, line["status"] != nil {
+            return
+        }
+        throw DroverError("--report: \(path) is not a report drover wrote; choose another path, or move it", exitCode: 1)
+    }
+
     /// `mkdir -p`: nil, or the errno of the first folder that could not be made.
     static func makeFolders(_ path: String) -> Int32? {
         var current = path.hasPrefix("/") ? "" : "."
