@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "DroverStore", targets: ["DroverStore"]),
         .library(name: "DroverEngine", targets: ["DroverEngine"]),
         .library(name: "DroverImaging", targets: ["DroverImaging"]),
+        .library(name: "DroverAPI", targets: ["DroverAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,13 +64,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "DroverAPI",
+            dependencies: ["DroverCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "drover",
             dependencies: [
-                "DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "CDroverSpawn",
+                "DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "DroverAPI", "CDroverSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DroverAPITests",
+            dependencies: ["DroverAPI", "DroverCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

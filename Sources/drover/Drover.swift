@@ -16,6 +16,7 @@ struct Drover: ParsableCommand {
         subcommands: [
             Run.self, Apply.self, Submit.self, Serve.self, Jobs.self, Describe.self, Logs.self,
             Cancel.self, Terminate.self, Queues.self, Environments.self, Definitions.self, Chaos.self, Image.self, Health.self,
+            Credentials.self,
         ]
     )
 
