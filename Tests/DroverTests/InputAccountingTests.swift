@@ -370,3 +370,40 @@ import Testing
         #expect(skipped.status == 0 && line?["reason"] as? String == "JPEG, which this recipe's validate.formats leaves out", "\(line ?? [:])")
     }
 }
+
+/// AWS Batch's terminate and a spot reclaim send SIGTERM: `drover image` starts no new file, lets the ones under
+/// way finish, writes its manifest and report, and exits 128 + the signal; a second run does the rest.
+@Suite struct ImageStopTests {
+    @Test func sigtermStopsBetweenFilesLeavingEverythingConsistent() throws {
+        let sandbox = try Sandbox()
+        let photos = sandbox.root.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let jpeg = try JPEGWriter.encode(ImageCommandTests.gradient(width: 800, height: 600), options: EncodeOptions())
+        for index in 0..<30 { try Data(jpeg).write(to: photos.appendingPathComponent(String(format: "p%03d.jpg", index))) }
+        let recipe = try sandbox.write("r.yaml", "steps: [{blur: 3}]\noutputs: [{name: t, steps: [{resize: {width: 64}}], format: jpeg}]\n")
+        let process = sandbox.process(["image", "--recipe", recipe, "--input", "photos", "--output", "out", "--jobs", "1", "--quiet"])
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let report = sandbox.root.appendingPathComponent("out/report.jsonl")
+        _ = try eventually(within: 60, "a few files done") {
+            ((try? String(contentsOf: report, encoding: .utf8)) ?? "").split(separator: "\n").count >= 3
+        }
+        kill(process.processIdentifier, SIGTERM)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGTERM, "\(stderr)")
+        #expect(stderr.contains("stopped by SIGTERM after"), "\(stderr)")
+        let lines = try ImageCommandTests.report(report)
+        #expect(lines.count < 30 && lines.allSatisfy { $0["status"] as? String == "ok" })
+        let out = sandbox.root.appendingPathComponent("out")
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(!left.contains { $0.hasSuffix(".tmp") }, "no temporary file left")
+        #expect(left.filter { $0.hasSuffix("-t.jpg") }.count == lines.count, "one thumbnail per reported file")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as! [String: Any]
+        #expect((manifest["inputs"] as! [String: Any]).count == lines.count)
+        let rest = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out")
+        #expect(rest.status == 0 && rest.stdout.contains("\(30 - lines.count) ok, \(lines.count) up to date"), "\(rest.stdout)")
+    }
+}

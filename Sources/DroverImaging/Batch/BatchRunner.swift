@@ -15,6 +15,8 @@ public struct BatchOptions: Sendable {
     public var recipeModified: Date?
     /// What earlier runs wrote (their manifests): which outputs are up to date, and their sizes and hashes.
     public var manifest = Manifest()
+    /// Asked before each file: once true, no new file is started (the ones under way finish).
+    public var shouldStop: @Sendable () -> Bool = { false }
 
     public init(input: PathBytes, output: PathBytes) {
         self.input = input
@@ -80,8 +82,9 @@ public final class BatchRunner: Sendable {
             finished.enter()
             let thread = Thread { [self] in
                 while true {
+                    let stop = options.shouldStop()
                     let index: Int? = state.withLock { state in
-                        guard state.next < files.count else { return nil }
+                        guard state.next < files.count, !stop else { return nil }
                         defer { state.next += 1 }
                         return state.next
                     }

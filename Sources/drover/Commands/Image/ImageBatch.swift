@@ -2,6 +2,7 @@ import ArgumentParser
 import DroverCore
 import DroverImaging
 import Foundation
+import Synchronization
 
 /// `drover image --recipe R --input DIR --output DIR`: a recipe over a folder tree.
 struct ImageBatch: ParsableCommand {
@@ -75,6 +76,11 @@ struct ImageBatch: ParsableCommand {
         let sink = try ReportSink(path: reportPath)
         let progress = ImageProgress(total: items.count, enabled: !quiet)
         let started = Date()
+        // SIGTERM (AWS Batch's terminate, a spot reclaim), SIGINT and SIGHUP: no new file is started, the ones under
+        // way finish, and the manifest and report are written before the exit.
+        let stopSignal = Mutex<Int32?>(nil)
+        let signals = SignalHandlers { number in stopSignal.withLock { $0 = $0 ?? number } }
+        options.shouldStop = { stopSignal.withLock { $0 != nil } }
         let runner = BatchRunner(processor: ImageProcessor(recipe: recipe), options: options)
         let (totals, manifest) = runner.run(items: items) { result, counts in
             sink.write(result)
@@ -102,6 +108,11 @@ struct ImageBatch: ParsableCommand {
             lines.append("manifest: \(manifestPath.display)")
             let out = reportPath == "-" ? OutputFile.standardError : OutputFile.standardOutput
             try out.write(lines.joined(separator: "\n") + "\n")
+        }
+        withExtendedLifetime(signals) {}
+        if let number = stopSignal.withLock({ $0 }) {
+            try Printer.note("stopped by \(SignalName.of(number)) after \(totals.done) of \(items.count) entries; run again to do the rest")
+            throw ExitCode(128 + number)
         }
         if totals.failed > 0 { throw ExitCode(1) }
     }
