@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -66,7 +68,12 @@ let package = Package(
         ),
         .target(
             name: "DroverAPI",
-            dependencies: ["DroverCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "DroverCore", "DroverStore", "DroverEngine", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -75,12 +82,14 @@ let package = Package(
                 "DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "DroverAPI", "CDroverSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DroverAPITests",
-            dependencies: ["DroverAPI", "DroverCore"],
+            dependencies: ["DroverAPI", "DroverCore", "DroverStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -113,6 +113,11 @@ def constraints(shape) -> dict:
     return shape.metadata
 
 
+# Members the model marks required that AWS itself leaves out, so clients cope with their absence: JobDetail's
+# startedAt until the job starts (moto PR #2202 checked real AWS; amazonka PR #561 made it optional for that reason).
+ABSENT_WHERE_AWS_OMITS = {("JobDetail", "startedAt")}
+
+
 def check(shape, value, path: str, out: list[str]) -> None:
     """Appends to `out` every problem of `value` (decoded JSON) as an instance of `shape`."""
     where = path or "$"
@@ -132,7 +137,7 @@ def check(shape, value, path: str, out: list[str]) -> None:
             else:
                 check(members[key][1], item, member_path(path, key), out)
         for key, (name, _) in members.items():
-            if name in meta.get("required", ()) and key not in value:
+            if name in meta.get("required", ()) and key not in value and (shape.name, name) not in ABSENT_WHERE_AWS_OMITS:
                 out.append(f"{member_path(path, key)}: required member of {shape.name} missing")
         if meta.get("union") and len(value) != 1:
             out.append(f"{where}: union {shape.name} needs exactly one member, got {len(value)}")
@@ -291,7 +296,7 @@ def mutations(shape, value, path: str):
     if t == "structure":
         members = body_members(shape)
         for key, (name, _) in members.items():
-            if name in shape.required_members and key in value:
+            if name in shape.required_members and key in value and (shape.name, name) not in ABSENT_WHERE_AWS_OMITS:
                 yield "drop required", ("drop", key), member_path(path, key), "missing"
         yield "unknown member", ("add", "droverUnknownMember"), member_path(path, "droverUnknownMember"), "unknown"
     elif t == "map" and ("enum" in shape.key.metadata or "max" in shape.key.metadata):

@@ -50,6 +50,8 @@ public final class Engine {
     /// Experiments under way, with the simulated time of their next round.
     var activeExperiments: [String: (experiment: Experiment, nextRound: Double, ends: Double)] = [:]
     static let bufferSize = 512
+    /// Least time between two looks at the store prompted by ``Inbox/nudge()`` (a burst of API submits).
+    static let nudgeInterval = 0.01
 
     /// Creates an engine over `store`; attempts run through `executor` (by default local processes
     /// under a supervisor in the state directory).
@@ -91,7 +93,8 @@ public final class Engine {
             batch.finished = handle(inbox.drain())
             launchReady()
             batch.instances = apply(simulator.advance(monotonic: now), now: now)
-            if now - lastPoll >= options.pollInterval {
+            if now - lastPoll >= options.pollInterval || (inbox.isNudged && now - lastPoll >= Self.nudgeInterval) {
+                inbox.clearNudge()
                 lastPoll = now
                 enforceMemory(now: now)
                 do {
@@ -122,7 +125,9 @@ public final class Engine {
                     if (try? done()) == true { break }
                 }
             }
-            inbox.wait(seconds: min(nextWake(now: clock.monotonicSeconds(), lastPoll: lastPoll), 5))
+            let later = clock.monotonicSeconds()
+            let nudgeWait = inbox.isNudged ? max(0, lastPoll + Self.nudgeInterval - later) : .infinity
+            inbox.wait(seconds: min(nextWake(now: later, lastPoll: lastPoll), nudgeWait, 5))
         }
         try shutdown(recorder: recorder)
     }

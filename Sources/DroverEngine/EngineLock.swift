@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Other `drover` commands (submit, jobs, cancel...) never need it; `drover run` without the lock
 /// submits and watches while the engine that holds it does the work.
-public final class EngineLock {
+public final class EngineLock: Sendable {
     let descriptor: Int32
     let heartbeatPath: String
 

@@ -16,6 +16,7 @@ public final class Inbox: Sendable {
     private let events = Mutex<[ProcessEvent]>([])
     private let records = Mutex<[Recorded]>([])
     private let stopFlag = Mutex<StopMode?>(nil)
+    private let nudged = Mutex(false)
     private let wakeup = DispatchSemaphore(value: 0)
 
     /// Creates an empty inbox.
@@ -42,6 +43,21 @@ public final class Inbox: Sendable {
             defer { list.removeAll(keepingCapacity: true) }
             return list
         }
+    }
+
+    /// Tells the engine that the store changed (a job submitted, a queue created by the API in the same process):
+    /// it looks within 10 ms rather than at its next poll.
+    public func nudge() {
+        nudged.withLock { $0 = true }
+        wakeup.signal()
+    }
+
+    /// Whether a nudge is waiting to be acted on.
+    var isNudged: Bool { nudged.withLock { $0 } }
+
+    /// Forgets the nudge (the engine is about to look at the store).
+    func clearNudge() {
+        nudged.withLock { $0 = false }
     }
 
     /// Asks the engine to stop. The first request decides how, except that `.stopJobs` wins over

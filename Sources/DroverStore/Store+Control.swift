@@ -18,6 +18,12 @@ public struct StopResult: Sendable, Equatable, Codable {
     }
 }
 
+/// Which request stopped a job: AWS's `isCancelled` and `isTerminated`.
+public enum StopKind: String, Sendable, Codable {
+    case cancel = "CANCEL"
+    case terminate = "TERMINATE"
+}
+
 extension Store {
     /// `CancelJob`: SUBMITTED, PENDING and RUNNABLE jobs go to FAILED with `reason`; STARTING and
     /// RUNNING jobs are left alone. On an array parent it applies to every child.
@@ -39,6 +45,7 @@ extension Store {
             let now = nowMillis()
             var result = StopResult()
             let isArray = (row["array_size"] as Int?) != nil
+            let kind: StopKind = terminateRunning ? .terminate : .cancel
             let targets = isArray
                 ? try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
                 : try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE id = ?", arguments: [id])
@@ -47,15 +54,18 @@ extension Store {
                 let status = JobStatus(rawValue: target["status"])!
                 let targetId: String = target["id"]
                 if status.isCancellable {
-                    try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0 WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, targetId])
+                    try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, stopped_by = ? WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, targetId])
                     finished.append((targetId, .failed))
                     result.stopped += 1
                 } else if status.isActive && terminateRunning {
-                    try db.execute(sql: "UPDATE job SET terminate_reason = ? WHERE id = ?", arguments: [reason, targetId])
+                    try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = 'TERMINATE' WHERE id = ?", arguments: [reason, targetId])
                     result.terminating += 1
                 } else {
                     result.untouched += 1
                 }
+            }
+            if isArray && result.stopped + result.terminating > 0 {
+                try db.execute(sql: "UPDATE job SET stopped_by = ? WHERE id = ?", arguments: [kind.rawValue, id])
             }
             try jobsFinished(db, finished, now: now)
             return result

@@ -82,34 +82,26 @@ extension Store {
     /// Attempts of a job, in order; an attempt still running is shown from the job's row.
     public func attempts(_ id: String) throws(DroverError) -> [AttemptRecord] {
         try read { db in
-            var attempts = try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id = ? ORDER BY number", arguments: [id]).map {
-                AttemptRecord(number: $0["number"], computeEnvironment: $0["environment"], pid: $0["pid"], startedAt: $0["started_at"],
-                              stoppedAt: $0["stopped_at"], exitCode: $0["exit_code"], reason: $0["reason"],
-                              statusReason: $0["status_reason"] ?? Reasons.containerExited,
-                              instanceId: $0["instance_id"], signal: $0["signal"], interrupted: $0["interrupted"], simulatedSeconds: $0["simulated_seconds"],
-                              cost: $0["cost"], onDemandCost: $0["on_demand_cost"], experiment: $0["experiment"])
-            }
-            if let row = try Row.fetchOne(db, sql: "SELECT attempts, environment, pid, started_at FROM job WHERE id = ? AND \(JobStatus.condition(JobStatus.active))", arguments: [id]) {
-                let number: Int = row["attempts"]
-                attempts.removeAll { $0.number >= number }
-                attempts.append(AttemptRecord(number: number, computeEnvironment: row["environment"], pid: row["pid"], startedAt: row["started_at"]))
-            }
-            return attempts
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.jobColumns) FROM job WHERE id = ?", arguments: [id]) else { return [] }
+            return try attempts(db, of: [Self.record(row)])[id] ?? []
         }
     }
 
     /// Count of an array's children per status (AWS's `statusSummary`, zeros left out), and how
     /// many children needed more than one attempt.
     public func childSummary(_ parent: String) throws(DroverError) -> (counts: [JobStatus: Int], retried: Int) {
-        try read { db in
-            var counts: [JobStatus: Int] = [:]
-            var retried = 0
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n, sum(attempts > 1) AS r FROM job WHERE parent_id = ? GROUP BY status", arguments: [parent]) {
-                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
-                retried += (row["r"] as Int?) ?? 0
-            }
-            return (counts, retried)
+        try read { db in try childSummary(db, parent) }
+    }
+
+    /// ``childSummary(_:)`` inside the caller's transaction.
+    func childSummary(_ db: Database, _ parent: String) throws -> (counts: [JobStatus: Int], retried: Int) {
+        var counts: [JobStatus: Int] = [:]
+        var retried = 0
+        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n, sum(attempts > 1) AS r FROM job WHERE parent_id = ? GROUP BY status", arguments: [parent]) {
+            if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            retried += (row["r"] as Int?) ?? 0
         }
+        return (counts, retried)
     }
 
     /// Top-level jobs of an earlier `drover run` of the same file that have not all finished.

@@ -108,6 +108,7 @@ extension Store {
     func insert(_ db: Database, id: String, spec: JobSpec, runKey: String?, now: EpochMillis) throws {
         let specText = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
         specs.withLock { $0[id] = spec }
+        if let tags = spec.tags, !tags.isEmpty { try setTags(db, "job/\(id)", tags) }
         let plain = spec.dependsOn.filter { $0.type == nil }.compactMap(\.jobId)
         let nToN = spec.dependsOn.filter { $0.type == .nToN }.compactMap(\.jobId)
         for dependency in spec.dependsOn {

@@ -150,6 +150,19 @@ public final class Store: Sendable {
                 UPDATE job SET blocked = 1 WHERE status = 'RUNNABLE' AND status_reason LIKE 'MISCONFIGURATION:%';
                 """)
         }
+        migrator.registerMigration("v4-api") { db in
+            // `stopped_by`: CANCEL or TERMINATE when a user's request stopped the job (AWS's isCancelled /
+            // isTerminated). `tag`: tags of every kind of resource, keyed by `KIND/NAME` as in its ARN (no region
+            // or account, so that changing them keeps the tags). `scheduling_policy`: AWS's fair-share policies,
+            // kept and shown.
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN stopped_by TEXT;
+                CREATE TABLE tag(resource TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(resource, key)) WITHOUT ROWID;
+                CREATE TABLE scheduling_policy(
+                    name TEXT PRIMARY KEY, document TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE INDEX job_by_created ON job(created_at);
+                """)
+        }
         return migrator
     }
 

@@ -15,6 +15,10 @@ public struct JobDefinition: Codable, Sendable, Equatable {
     public var retryStrategy: RetryStrategy?
     /// Attempt time limit.
     public var timeout: JobTimeout?
+    /// Whether tags go on to the job's tasks (kept and shown).
+    public var propagateTags: Bool?
+    /// Scheduling priority in fair-share queues (kept and shown).
+    public var schedulingPriority: Int?
 
     /// Creates a definition that runs `command`.
     public init(name: String, command: [String], retryStrategy: RetryStrategy? = nil, timeout: JobTimeout? = nil) {
@@ -26,7 +30,7 @@ public struct JobDefinition: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobDefinitionName, type, parameters, containerProperties, retryStrategy, timeout
+        case jobDefinitionName, type, parameters, containerProperties, retryStrategy, timeout, propagateTags, schedulingPriority
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,6 +41,8 @@ public struct JobDefinition: Codable, Sendable, Equatable {
         containerProperties = try c.decodeIfPresent(ContainerProperties.self, forKey: .containerProperties)
         retryStrategy = try c.decodeIfPresent(RetryStrategy.self, forKey: .retryStrategy)
         timeout = try c.decodeIfPresent(JobTimeout.self, forKey: .timeout)
+        propagateTags = try? c.decodeIfPresent(Bool.self, forKey: .propagateTags)
+        schedulingPriority = try? c.decodeIfPresent(Int.self, forKey: .schedulingPriority)
     }
 }
 

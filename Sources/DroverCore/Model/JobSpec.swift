@@ -29,6 +29,14 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var image: String?
     /// Tags (kept).
     public var tags: [String: String]?
+    /// `propagateTags` of the request, else of the definition (kept and shown).
+    public var propagateTags: Bool? = nil
+    /// `schedulingPriorityOverride`, else the definition's `schedulingPriority` (kept and shown).
+    public var schedulingPriority: Int? = nil
+    /// Fair-share identifier (kept and shown).
+    public var shareIdentifier: String? = nil
+    /// The definition's resource requirements with the request's overrides of the same type (AWS shows them in `container`).
+    public var resourceRequirements: [ResourceRequirement]? = nil
 
     /// Total attempts allowed (1 when no strategy is given).
     public var maxAttempts: Int { retryStrategy?.attempts ?? 1 }
@@ -68,8 +76,23 @@ public struct JobSpec: Codable, Sendable, Equatable {
             arraySize: request.arrayProperties?.size,
             dependsOn: request.dependsOn ?? [],
             image: base.image,
-            tags: request.tags
+            tags: request.tags,
+            propagateTags: request.propagateTags ?? definition.propagateTags,
+            schedulingPriority: request.schedulingPriorityOverride ?? definition.schedulingPriority,
+            shareIdentifier: request.shareIdentifier,
+            resourceRequirements: mergedRequirements(base.resourceRequirements, overrides?.resourceRequirements)
         )
+    }
+
+    /// The definition's resource requirements with the request's replacing those of the same type.
+    static func mergedRequirements(_ base: [ResourceRequirement]?, _ overrides: [ResourceRequirement]?) -> [ResourceRequirement]? {
+        guard let overrides, !overrides.isEmpty else { return base }
+        var merged = base ?? []
+        for requirement in overrides {
+            merged.removeAll { $0.type.uppercased() == requirement.type.uppercased() }
+            merged.append(requirement)
+        }
+        return merged
     }
 
     /// Replaces `Ref::name` inside each command element (the longest name that matches); unknown

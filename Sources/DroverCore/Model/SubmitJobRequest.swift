@@ -20,6 +20,12 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var timeout: JobTimeout?
     /// Tags (kept).
     public var tags: [String: String]?
+    /// Whether tags go on to the job's tasks (kept and shown).
+    public var propagateTags: Bool?
+    /// Priority within a fair-share queue (kept and shown).
+    public var schedulingPriorityOverride: Int?
+    /// Fair-share identifier (kept and shown).
+    public var shareIdentifier: String?
 
     /// Creates a request.
     public init(jobName: String, jobQueue: String, jobDefinition: String, arraySize: Int? = nil, dependsOn: [JobDependency]? = nil) {
@@ -32,7 +38,7 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case jobName, jobQueue, jobDefinition, arrayProperties, dependsOn, parameters, containerOverrides
-        case retryStrategy, timeout, tags
+        case retryStrategy, timeout, tags, propagateTags, schedulingPriorityOverride, shareIdentifier
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +53,9 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
         retryStrategy = try c.decodeIfPresent(RetryStrategy.self, forKey: .retryStrategy)
         timeout = try c.decodeIfPresent(JobTimeout.self, forKey: .timeout)
         tags = try c.decodeLenientMap(forKey: .tags)
+        propagateTags = try c.decodeIfPresent(Bool.self, forKey: .propagateTags)
+        schedulingPriorityOverride = try c.decodeIfPresent(Int.self, forKey: .schedulingPriorityOverride)
+        shareIdentifier = try c.decodeIfPresent(String.self, forKey: .shareIdentifier)
     }
 }
 

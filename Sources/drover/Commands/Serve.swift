@@ -1,19 +1,28 @@
-import CDroverSpawn
 import ArgumentParser
+import CDroverSpawn
+import DroverAPI
 import DroverCore
 import DroverEngine
 import DroverStore
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
 
-/// `drover serve`: the long-lived engine.
+/// `drover serve`: the long-lived engine, and with `--api` AWS Batch's API beside it.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the engine until stopped, picking up jobs submitted by other drover commands.",
+        abstract: "Run the engine until stopped, picking up jobs submitted by other drover commands; with --api, serve AWS Batch's API too.",
         discussion: """
             SIGINT, SIGTERM or SIGHUP stop it; running jobs go on under their supervisor and the next engine \
             (a newer drover binary too) adopts them and records how they ended. It logs what it does to standard \
             error (--log-level, --log-format).
+
+            With --api ADDRESS, AWS's own clients drive it: AWS_ENDPOINT_URL_BATCH=http://ADDRESS aws batch ..., or \
+            boto3.client("batch", endpoint_url="http://ADDRESS"). Requests are signed with AWS Signature Version 4 using \
+            AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the server's environment, or else the pair kept in \
+            STATE/credentials, which `drover credentials` prints as export lines.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -25,6 +34,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
 
+    @OptionGroup(title: "AWS Batch API") var api: APIOptions
+
     @Flag(help: "Exit once no job is RUNNABLE, STARTING or RUNNING (like `sbatch --wait` for a whole state directory).")
     var exitWhenIdle = false
 
@@ -32,25 +43,124 @@ struct Serve: ParsableCommand {
         guard pollInterval > 0 && pollInterval <= 60 else {
             throw DroverError("--poll-interval must be more than 0 and at most 60 seconds (got \(PlacementDecision.format(pollInterval)))")
         }
+        let endpoint = try api.endpoint()
+        let arns = try api.arns()
         let store = try global.store()
+        let credentials = try endpoint.map { _ throws(DroverError) in
+            try APICredentials.resolve(environment: ProcessInfo.processInfo.environment, stateDirectory: global.directory)
+        }
         guard let lock = try EngineLock(directory: global.directory) else {
             throw DroverError("another engine is already running on \(global.directory.path)", exitCode: 1)
         }
         var options = try simulation.engineOptions()
         options.pollInterval = max(0.01, pollInterval)
         options.logger = log.logger(defaultLevel: .info)
-        let engine = Engine(store: store, options: options)
-        let inbox = engine.inbox
+        let engineOptions = options
+        let inbox = Inbox()
         // A container's first process takes everything with it when it ends: there, stop the jobs
         // and put them back in their queue rather than leave them to a supervisor about to die.
         let mode: Inbox.StopMode = drover_is_first_process() != 0 ? .stopJobs : .detach
-        let signals = SignalHandlers { _ in inbox.requestStop(mode) }
-        var lastCheck = Date.distantPast
-        try engine.run(holding: lock) {
-            guard exitWhenIdle, Date().timeIntervalSince(lastCheck) >= 0.1 else { return false }
-            lastCheck = Date()
-            return try store.countActive() == 0
+        let idleExit = exitWhenIdle
+        let engine = BlockingService(name: "engine", body: {
+            let engine = Engine(store: store, options: engineOptions, inbox: inbox)
+            let lastCheck = Mutex(Date.distantPast)
+            try engine.run(holding: lock) {
+                guard idleExit, Date().timeIntervalSince(lastCheck.withLock { $0 }) >= 0.1 else { return false }
+                lastCheck.withLock { $0 = Date() }
+                return try store.countActive() == 0
+            }
+        }, stop: { inbox.requestStop(mode) })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let endpoint, let credentials {
+            let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
+            var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
+            settings.rateLimit = api.apiRateLimit
+            var serverLogger = options.logger
+            serverLogger.logLevel = max(serverLogger.logLevel, .warning)
+            let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+            let application = APIServer(service: service, settings: settings).application(logger: serverLogger) { port in
+                try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
+            }
+            services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-        withExtendedLifetime((lock, signals)) {}
+        var groupLogger = options.logger
+        groupLogger.logLevel = max(groupLogger.logLevel, .warning)
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: groupLogger))
+        try AsyncBridge.run { try await group.run() }
+        withExtendedLifetime(lock) {}
+    }
+}
+
+/// The `--api` options of `drover serve`.
+struct APIOptions: ParsableArguments {
+    @Option(name: .customLong("api"), help: ArgumentHelp(
+        "Serve AWS Batch's API at HOST:PORT (127.0.0.1:8765; a bare port listens on loopback; PORT 0 picks a free one).",
+        valueName: "address"))
+    var address: String?
+
+    @Option(help: "Answer TooManyRequestsException (HTTP 429) above this many requests per second, as AWS throttles SubmitJob (about 50).")
+    var apiRateLimit: Double?
+
+    @Option(help: "Region written in ARNs.")
+    var region = "us-east-1"
+
+    @Option(help: "12-digit account id written in ARNs.")
+    var accountId = "000000000000"
+
+    /// Host and port to listen on, nil without `--api`.
+    func endpoint() throws(DroverError) -> (host: String, port: Int)? {
+        guard let address else {
+            if apiRateLimit != nil { throw DroverError("--api-rate-limit needs --api") }
+            return nil
+        }
+        if let limit = apiRateLimit, !(limit > 0 && limit.isFinite) {
+            throw DroverError("--api-rate-limit must be a number of requests per second above 0 (got \(limit))")
+        }
+        return try Self.parse(address)
+    }
+
+    /// `HOST:PORT`, `[IPV6]:PORT` or `PORT` (loopback).
+    static func parse(_ text: String) throws(DroverError) -> (host: String, port: Int) {
+        var host = "127.0.0.1"
+        var portText = text
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = String(text[close...].dropFirst().drop { $0 == ":" })
+        } else if let colon = text.lastIndex(of: ":") {
+            host = String(text[..<colon])
+            portText = String(text[text.index(after: colon)...])
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else {
+            throw DroverError("--api: '\(text)' is not HOST:PORT (for example 127.0.0.1:8765, [::1]:8765, or 8765 for loopback)")
+        }
+        return (host, port)
+    }
+
+    /// How ARNs are written.
+    func arns() throws(DroverError) -> ARNBuilder {
+        let builder = ARNBuilder(region: region, account: accountId)
+        if let problem = builder.problem { throw DroverError("--region/--account-id: \(problem)") }
+        return builder
+    }
+}
+
+/// Runs async work from a synchronous command, blocking the calling thread until it ends.
+enum AsyncBridge {
+    static func run(_ body: @escaping @Sendable () async throws -> Void) throws {
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        Task.detached {
+            do {
+                try await body()
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

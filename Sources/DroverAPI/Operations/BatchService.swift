@@ -1,0 +1,131 @@
+import DroverCore
+import DroverStore
+import Foundation
+
+/// AWS Batch's operations over one store: each takes the JSON body of its request and gives the JSON body of its
+/// response, or an ``APIError``. The HTTP server (``APIServer``) and the CLI's `--output json` both go through it,
+/// so that both speak AWS's shapes.
+public final class BatchService: Sendable {
+    /// The store worked on.
+    public let store: Store
+    /// ARNs of this server.
+    public let arns: ARNBuilder
+    /// Called after a change the engine should see at once (a submit, a cancel, a new queue).
+    let wake: @Sendable () -> Void
+
+    /// Creates the operations over `store`; `wake` tells a running engine to look at the store now.
+    public init(store: Store, arns: ARNBuilder = .standard, wake: @escaping @Sendable () -> Void = {}) {
+        self.store = store
+        self.arns = arns
+        self.wake = wake
+    }
+
+    var shapes: JobShapes { JobShapes(arns: arns, store: store) }
+
+    /// Performs the operation named by the last segment of its path (`submitjob`), case-insensitively.
+    public func perform(_ operation: String, body: Data) -> Result<Data, APIError> {
+        let key = operation.lowercased()
+        guard let handler = Self.operations[key] else {
+            if let name = BatchOperationNames.all.first(where: { $0.lowercased() == key }) {
+                return .failure(.client("\(name) is not supported by Drover"))
+            }
+            return .failure(.client("unknown operation '\(operation)': AWS Batch's operations are POST /v1/<name>, e.g. /v1/submitjob"))
+        }
+        do {
+            return .success(try handler(self, body.isEmpty ? Data("{}".utf8) : body))
+        } catch let error as APIError {
+            return .failure(error)
+        } catch let error as DroverError {
+            return .failure(APIError(error))
+        } catch {
+            return .failure(.server("\(error)"))
+        }
+    }
+
+    typealias Handler = @Sendable (BatchService, Data) throws -> Data
+
+    /// Operations Drover performs, by lower-case name.
+    static let operations: [String: Handler] = {
+        var table: [String: Handler] = [:]
+        func add<Request: Decodable & SendableMetatype, Response: Encodable & SendableMetatype>(_ name: String, _ run: @escaping @Sendable (BatchService, Request) throws -> Response) {
+            table[name.lowercased()] = { service, body in
+                let request = try RequestDecoder.decode(Request.self, from: body, operation: name)
+                return try ResponseEncoder.encode(try run(service, request))
+            }
+        }
+        add("SubmitJob", { try $0.submitJob($1) })
+        add("DescribeJobs", { try $0.describeJobs($1) })
+        add("ListJobs", { try $0.listJobs($1) })
+        add("CancelJob", { try $0.cancelJob($1) })
+        add("TerminateJob", { try $0.terminateJob($1) })
+        add("GetJobQueueSnapshot", { try $0.jobQueueSnapshot($1) })
+        return table
+    }()
+
+    /// Resolves a name or ARN of `kind` to the name, or a ClientException naming `field`.
+    func name(_ reference: String, _ kind: BatchARN.Kind, field: String) throws(APIError) -> String {
+        switch BatchARN.resolve(reference, as: kind) {
+        case .success(let name): return name
+        case .failure(let problem): throw APIError.client("\(field): \(problem.description)")
+        }
+    }
+}
+
+/// Reads request bodies, turning JSON and type errors into ClientExceptions that name the member.
+enum RequestDecoder {
+    static func decode<T: Decodable>(_ type: T.Type, from body: Data, operation: String) throws(APIError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch let error as DecodingError {
+            throw APIError.client("\(operation): \(describe(error))")
+        } catch {
+            throw APIError.client("\(operation): the request body is not valid JSON: \(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text.isEmpty ? "the request body" : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return "missing required member '\(key.stringValue)'" + (context.codingPath.isEmpty ? "" : " in \(parent)")
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(label(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(label(type)), got null"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the request body is not valid JSON" }
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "the request body could not be read"
+        }
+    }
+
+    static func label(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int32.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: String(describing: type).hasPrefix("Array") ? "a list" : "an object"
+        }
+    }
+}
+
+/// Writes response bodies.
+enum ResponseEncoder {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}
+
+/// An empty response body (`{}`), as AWS answers CancelJob and TerminateJob.
+struct EmptyResponse: Encodable {}

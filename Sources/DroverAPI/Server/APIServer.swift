@@ -1,0 +1,125 @@
+import DroverCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// How `drover serve --api` serves AWS Batch's API.
+public struct APIServerSettings: Sendable {
+    /// Address to listen on (loopback unless the user chooses otherwise).
+    public var host: String
+    /// Port; 0 picks a free one (the one chosen is reported to `onListening`).
+    public var port: Int
+    /// The key pair requests must be signed with.
+    public var credentials: APICredentials
+    /// Requests per second above which the server answers TooManyRequestsException; nil: no limit.
+    public var rateLimit: Double?
+    /// Largest request body read, in bytes; larger ones are refused unread.
+    public var maxBodyBytes = 16 << 20
+
+    /// Creates settings.
+    public init(host: String, port: Int, credentials: APICredentials, rateLimit: Double? = nil) {
+        self.host = host
+        self.port = port
+        self.credentials = credentials
+        self.rateLimit = rateLimit
+    }
+}
+
+/// AWS Batch's REST-JSON protocol over HTTP/1.1: `POST /v1/<operation>` and the tag operations on
+/// `/v1/tags/{resourceArn}`, every request checked with SigV4 first, every response with `x-amzn-RequestId`.
+public struct APIServer: Sendable {
+    let service: BatchService
+    let settings: APIServerSettings
+    let verifier: SigV4Verifier
+    let limiter: RateLimiter?
+
+    /// Creates a server for `service`.
+    public init(service: BatchService, settings: APIServerSettings) {
+        self.service = service
+        self.settings = settings
+        self.verifier = SigV4Verifier(secrets: [settings.credentials.accessKeyId: settings.credentials.secretAccessKey])
+        self.limiter = settings.rateLimit.map(RateLimiter.init(rate:))
+    }
+
+    /// The Hummingbird application: a swift-service-lifecycle `Service` that stops gracefully with its group,
+    /// finishing the requests under way. `onListening` gets the port actually bound.
+    public func application(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some Service
+    {
+        let server = self
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            await server.respond(to: request)
+        }
+        return Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Answers one request; never throws: every failure is an AWS-shaped error.
+    func respond(to request: Request) async -> Response {
+        let requestId = UUID().uuidString.lowercased()
+        let result: Result<Data, APIError>
+        if let limiter, !limiter.admit() {
+            result = .failure(.throttled(limit: limiter.rate))
+        } else {
+            result = await handle(request)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[HTTPField.Name("x-amzn-RequestId")!] = requestId
+        switch result {
+        case .success(let body):
+            headers[.contentLength] = String(body.count)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        case .failure(let error):
+            headers[HTTPField.Name("x-amzn-ErrorType")!] = error.code
+            let body = error.body
+            headers[.contentLength] = String(body.count)
+            return Response(status: HTTPResponse.Status(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    func handle(_ request: Request) async -> Result<Data, APIError> {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: settings.maxBodyBytes)
+        } catch {
+            return .failure(.client("the request body is over \(settings.maxBodyBytes >> 20) MiB"))
+        }
+        let bytes = Array(body.readableBytesView)
+        var headers: [(name: String, value: String)] = []
+        if let authority = request.head.authority { headers.append(("host", authority)) }
+        for field in request.headers { headers.append((field.name.rawName, field.value)) }
+        let path = request.uri.path
+        let signed = SignedRequest(method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: bytes)
+        if case .failure(let failure) = verifier.verify(signed, now: Date()) {
+            return .failure(APIError(code: failure.code, status: 403, message: failure.message))
+        }
+        return route(method: request.method, path: path, query: request.uri.query ?? "", body: Data(bytes))
+    }
+
+    /// Sends a checked request to its operation.
+    func route(method: HTTPRequest.Method, path: String, query: String, body: Data) -> Result<Data, APIError> {
+        let tagsPrefix = "/v1/tags/"
+        if path.hasPrefix(tagsPrefix) {
+            let encoded = String(path.dropFirst(tagsPrefix.count))
+            guard let arn = encoded.removingPercentEncoding, !arn.isEmpty else {
+                return .failure(.client("the path must end with a resource ARN: /v1/tags/{resourceArn}"))
+            }
+            return service.tags(method: method.rawValue, resourceArn: arn, query: query, body: body)
+        }
+        guard path.hasPrefix("/v1/"), path.count > 4, !path.dropFirst(4).contains("/") else {
+            return .failure(.client("unknown path '\(path)': AWS Batch's operations are POST /v1/<name>, e.g. /v1/submitjob"))
+        }
+        guard method == .post else {
+            return .failure(.client("\(method.rawValue) \(path): AWS Batch's operations take POST"))
+        }
+        return service.perform(String(path.dropFirst(4)), body: body)
+    }
+}

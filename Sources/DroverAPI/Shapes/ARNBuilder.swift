@@ -1,0 +1,32 @@
+/// Writes the ARNs of one server's resources: `arn:aws:batch:REGION:ACCOUNT:KIND/NAME`.
+public struct ARNBuilder: Sendable, Equatable {
+    /// Region in every ARN (`--region`, default `us-east-1`).
+    public var region: String
+    /// 12-digit account id in every ARN (`--account-id`, default `000000000000`).
+    public var account: String
+
+    /// The defaults: region `us-east-1`, account `000000000000`.
+    public static let standard = ARNBuilder(region: "us-east-1", account: "000000000000")
+
+    /// Creates a builder.
+    public init(region: String, account: String) {
+        self.region = region
+        self.account = account
+    }
+
+    /// The ARN of a resource of `kind` named `resource` (a job id, a name, `NAME:REVISION`).
+    public func arn(_ kind: BatchARN.Kind, _ resource: String) -> String {
+        BatchARN(region: region, account: account, kind: kind, resource: resource).description
+    }
+
+    /// Why `region` or `account` cannot be used in ARNs, if they cannot.
+    public var problem: String? {
+        if account.count != 12 || !account.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return "the account id must be 12 digits (got '\(account)')"
+        }
+        if region.isEmpty || !region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
+            return "the region must be lower-case letters, digits and '-' like us-east-1 (got '\(region)')"
+        }
+        return nil
+    }
+}
