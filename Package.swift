@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverAPITests",
-            dependencies: ["DroverAPI", "DroverCore", "DroverStore"],
+            dependencies: ["DroverAPI", "DroverCore", "DroverStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,6 +31,10 @@ public final class BatchService: Sendable {
             }
             return .failure(.client("unknown operation '\(operation)': AWS Batch's operations are POST /v1/<name>, e.g. /v1/submitjob"))
         }
+        let limit = Self.bodyLimits[key] ?? Self.defaultBodyLimit
+        guard body.count <= limit else {
+            return .failure(.client("the request body is \(Self.size(body.count)); \(Self.displayName(key)) takes at most \(Self.size(limit)) (AWS Batch's quota)"))
+        }
         do {
             return .success(try handler(self, body.isEmpty ? Data("{}".utf8) : body))
         } catch let error as APIError {
@@ -43,6 +47,20 @@ public final class BatchService: Sendable {
     }
 
     typealias Handler = @Sendable (BatchService, Data) throws -> Data
+
+    /// AWS Batch's quotas on request size: a SubmitJob payload of 30 KiB, a job definition of 24 KiB.
+    static let bodyLimits = ["submitjob": 30 << 10, "registerjobdefinition": 24 << 10]
+    /// Every other operation's requests are small; this bounds what one may make the server parse.
+    static let defaultBodyLimit = 256 << 10
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : "\(bytes / 1024) KiB" + (bytes % 1024 == 0 ? "" : " \(bytes % 1024) bytes")
+    }
+
+    /// The operation's name as AWS writes it (`SubmitJob`), from its lower-case form.
+    static func displayName(_ key: String) -> String {
+        BatchOperationNames.all.first { $0.lowercased() == key } ?? key
+    }
 
     /// Operations Drover performs, by lower-case name.
     static let operations: [String: Handler] = {

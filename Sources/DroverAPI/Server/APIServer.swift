@@ -16,8 +16,9 @@ public struct APIServerSettings: Sendable {
     public var credentials: APICredentials
     /// Requests per second above which the server answers TooManyRequestsException; nil: no limit.
     public var rateLimit: Double?
-    /// Largest request body read, in bytes; larger ones are refused unread.
-    public var maxBodyBytes = 16 << 20
+    /// Largest request body read, in bytes; larger ones are refused unread (each operation has its own, smaller,
+    /// quota: see ``BatchService``).
+    public var maxBodyBytes = 1 << 20
 
     /// Creates settings.
     public init(host: String, port: Int, credentials: APICredentials, rateLimit: Double? = nil) {
@@ -53,11 +54,12 @@ public struct APIServer: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             await server.respond(to: request)
         }
-        return Application(
+        let application = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        return ListeningService(application: application, address: "\(settings.host):\(settings.port)")
     }
 
     /// Answers one request; never throws: every failure is an AWS-shaped error.
@@ -90,7 +92,7 @@ public struct APIServer: Sendable {
         do {
             body = try await request.collectBody(upTo: settings.maxBodyBytes)
         } catch {
-            return .failure(.client("the request body is over \(settings.maxBodyBytes >> 20) MiB"))
+            return .failure(.client("the request body is over \(BatchService.size(settings.maxBodyBytes)); AWS Batch's requests are at most 30 KiB"))
         }
         let bytes = Array(body.readableBytesView)
         var headers: [(name: String, value: String)] = []
@@ -121,5 +123,19 @@ public struct APIServer: Sendable {
             return .failure(.client("\(method.rawValue) \(path): AWS Batch's operations take POST"))
         }
         return service.perform(String(path.dropFirst(4)), body: body)
+    }
+}
+
+/// The HTTP application, with a failure to listen (an address in use, not on this machine) told in a user's words.
+struct ListeningService: Service {
+    let application: any Service
+    let address: String
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch let error as IOError {
+            throw DroverError("cannot serve the API at \(address): \(String(cString: strerror(error.errnoCode)))", exitCode: 1)
+        }
     }
 }
