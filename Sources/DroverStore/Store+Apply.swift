@@ -55,7 +55,7 @@ extension Store {
         let name = item.value.computeEnvironmentName
         let state = (item.value.state ?? .enabled).rawValue
         let existing = try String.fetchOne(db, sql: "SELECT document FROM compute_environment WHERE name = ?", arguments: [name])
-        if let tags = item.value.tags { try setTags(db, "compute-environment/\(name)", tags) }
+        try putTags(db, .computeEnvironment, name, item.value.tags, replacing: try existing.map { try decode(ComputeEnvironment.self, $0).tags })
         if existing == nil {
             try db.execute(sql: "INSERT INTO compute_environment VALUES (?, ?, ?, ?, ?)", arguments: [name, state, item.document, now, now])
             return .created
@@ -72,7 +72,7 @@ extension Store {
         let state = (item.value.state ?? .enabled).rawValue
         let priority = item.value.priority ?? 0
         let existing = try String.fetchOne(db, sql: "SELECT document FROM job_queue WHERE name = ?", arguments: [name])
-        if let tags = item.value.tags { try setTags(db, "job-queue/\(name)", tags) }
+        try putTags(db, .jobQueue, name, item.value.tags, replacing: try existing.map { try decode(JobQueue.self, $0).tags })
         if existing == nil {
             try db.execute(sql: "INSERT INTO job_queue VALUES (?, ?, ?, ?, ?, ?)", arguments: [name, state, priority, item.document, now, now])
             return .created
@@ -81,6 +81,15 @@ extension Store {
         try db.execute(sql: "UPDATE job_queue SET state = ?, priority = ?, document = ?, updated_at = ? WHERE name = ?",
                        arguments: [state, priority, item.document, now, name])
         return .updated
+    }
+
+    /// Puts the tags a resource's document gives in the tag table when it is created, or when its new document gives
+    /// other tags than its old one (`old`: the old document's tags, `.some(nil)` when it gave none): an update that
+    /// does not touch them leaves the table, where TagResource and UntagResource changed them, alone.
+    func putTags(_ db: Database, _ kind: NamedResource, _ name: String, _ tags: [String: String]?, replacing old: [String: String]??) throws {
+        guard let tags else { return }
+        if case .some(.some(let previous)) = old, previous == tags { return }
+        try setTags(db, kind.tagKey(name), tags)
     }
 
     /// The environments `queue` names in its `computeEnvironmentOrder` that are not in the store.

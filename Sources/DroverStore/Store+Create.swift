@@ -38,7 +38,7 @@ extension Store {
             try refuseExisting(db, .schedulingPolicy, name, update: "UpdateSchedulingPolicy")
             let now = nowMillis()
             try db.execute(sql: "INSERT INTO scheduling_policy VALUES (?, ?, ?, ?)", arguments: [name, item.document, now, now])
-            if let tags = item.value.tags { try setTags(db, NamedResource.schedulingPolicy.tagKey(name), tags) }
+            try putTags(db, .schedulingPolicy, name, item.value.tags, replacing: nil)
         }
     }
 

@@ -52,8 +52,10 @@ import Testing
         #expect(try api.store.computeEnvironments().first { $0.computeEnvironmentName == "spot" }?.simulation?.interruptions?.band == "<5%")
         #expect(try api.tags(ARN.of(.computeEnvironment, "spot")) == .object(["team": .string("imaging")]))
 
-        // Partial update, by ARN: only maxvCpus and state change.
+        // Partial update, by ARN: only maxvCpus changes (tags removed meanwhile stay removed).
+        _ = api.service.tags(method: "DELETE", resourceArn: ARN.of(.computeEnvironment, "spot"), query: "tagKeys=team", body: Data())
         try api.ok("UpdateComputeEnvironment", #"{"computeEnvironment": "\#(ARN.of(.computeEnvironment, "spot"))", "computeResources": {"maxvCpus": 16}}"#)
+        #expect(try api.store.tags(of: "compute-environment/spot").isEmpty)
         let updated = try api.ok("DescribeComputeEnvironments", #"{"computeEnvironments": ["spot"]}"#)["computeEnvironments"]?.array?.first
         #expect(updated?["computeResources"]?["maxvCpus"] == .integer(16))
         #expect(updated?["computeResources"]?["instanceTypes"] == .array([.string("c5.large")]) && updated?["state"] == .string("ENABLED"))
