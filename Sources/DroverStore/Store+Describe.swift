@@ -43,6 +43,9 @@ public struct StoredResource: Sendable, Equatable {
     /// The tags of the resource (empty when it has none).
     public var tags: [String: String]
 
+    /// `NAME`, or `NAME:REVISION` for a job definition revision.
+    public var reference: String { revision.map { "\(name):\($0)" } ?? name }
+
     /// Creates a stored resource.
     public init(name: String, revision: Int? = nil, status: String? = nil, document: String, tags: [String: String] = [:]) {
         self.name = name
@@ -103,12 +106,7 @@ extension Store {
             let rows = try Row.fetchAll(db, sql: "SELECT name, document FROM \(kind.table) WHERE \(clauses.joined(separator: " AND ")) ORDER BY name LIMIT ?",
                                         arguments: StatementArguments(arguments))
             let page = rows.prefix(limit).map { StoredResource(name: $0["name"], document: $0["document"]) }
-            let tags = try tags(db, resources: page.map { kind.tagKey($0.name) })
-            return ResourcePage(resources: page.map { resource in
-                var resource = resource
-                resource.tags = tags[kind.tagKey(resource.name)] ?? [:]
-                return resource
-            }, next: rows.count > limit ? page.last?.name : nil)
+            return ResourcePage(resources: try tagged(db, page) { kind.tagKey($0.name) }, next: rows.count > limit ? page.last?.name : nil)
         }
     }
 
@@ -146,13 +144,18 @@ extension Store {
             let page = rows.prefix(query.limit).map {
                 StoredResource(name: $0["name"], revision: $0["revision"], status: $0["status"], document: $0["document"])
             }
-            let keys = page.map { "job-definition/\($0.name):\($0.revision ?? 0)" }
-            let tags = try tags(db, resources: keys)
-            return ResourcePage(resources: zip(page, keys).map { resource, key in
-                var resource = resource
-                resource.tags = tags[key] ?? [:]
-                return resource
-            }, next: rows.count > query.limit ? page.last.map { "\($0.name):\($0.revision ?? 0)" } : nil)
+            return ResourcePage(resources: try tagged(db, page) { "job-definition/\($0.reference)" },
+                                next: rows.count > query.limit ? page.last?.reference : nil)
+        }
+    }
+
+    /// `resources` with their tags, found in the tag table under `key`.
+    func tagged(_ db: Database, _ resources: [StoredResource], key: (StoredResource) -> String) throws -> [StoredResource] {
+        let tags = try tags(db, resources: resources.map(key))
+        return resources.map { resource in
+            var resource = resource
+            resource.tags = tags[key(resource)] ?? [:]
+            return resource
         }
     }
 }

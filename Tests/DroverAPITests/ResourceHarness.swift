@@ -87,8 +87,6 @@ final class ResourceHarness {
 
     /// Runs `validate` of `scripts/aws_model_validate.py` on every `(operation, body, direction)` at once.
     static func validate(_ items: [(operation: String, body: String, direction: String)]) throws -> [String] {
-        let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts").path
         let program = """
             import json, sys
             sys.dont_write_bytecode = True
@@ -99,21 +97,9 @@ final class ResourceHarness {
                     print(f"{operation} ({direction}): {problem}: {body[:300]}")
             """
         let input = try JSONSerialization.data(withJSONObject: items.map { [$0.operation, $0.body, $0.direction] })
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program, scripts]
-        let output = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return ["the validator failed: \(text)"] }
-        return text.split(separator: "\n").map(String.init)
+        let (status, output) = try Python.run(["-c", program, Python.scripts.path], input: input)
+        guard status == 0 else { return ["the validator failed: \(output)"] }
+        return output.split(separator: "\n").map(String.init)
     }
 }
 

@@ -14,13 +14,7 @@ struct ResourceShapes: Sendable {
 
     /// `ComputeEnvironmentDetail`: status VALID (creation is immediate here).
     func computeEnvironment(_ resource: StoredResource) throws(DroverError) -> JSONValue {
-        var detail = try JSONValue.parse(document: resource.document)
-        let name = resource.name
-        detail["computeEnvironmentName"] = .string(name)
-        detail["computeEnvironmentArn"] = .string(arns.arn(.computeEnvironment, name))
-        detail["status"] = .string("VALID")
-        detail["statusReason"] = .string("ComputeEnvironment Healthy")
-        detail["state"] = detail["state"] ?? .string(ResourceState.enabled.rawValue)
+        var detail = try valid(resource, .computeEnvironment, "computeEnvironment", reason: "ComputeEnvironment Healthy")
         if var resources = detail["computeResources"] {
             detail["type"] = detail["type"] ?? .string("MANAGED")
             resources["type"] = resources["type"] ?? .string("EC2")
@@ -35,13 +29,7 @@ struct ResourceShapes: Sendable {
 
     /// `JobQueueDetail`: status VALID, `state` ENABLED unless given, environments and scheduling policy as ARNs.
     func jobQueue(_ resource: StoredResource) throws(DroverError) -> JSONValue {
-        var detail = try JSONValue.parse(document: resource.document)
-        let name = resource.name
-        detail["jobQueueName"] = .string(name)
-        detail["jobQueueArn"] = .string(arns.arn(.jobQueue, name))
-        detail["status"] = .string("VALID")
-        detail["statusReason"] = .string("JobQueue Healthy")
-        detail["state"] = detail["state"] ?? .string(ResourceState.enabled.rawValue)
+        var detail = try valid(resource, .jobQueue, "jobQueue", reason: "JobQueue Healthy")
         detail["priority"] = detail["priority"] ?? .integer(0)
         detail["computeEnvironmentOrder"] = .array((detail["computeEnvironmentOrder"]?.array ?? []).map { entry in
             var entry = entry
@@ -56,14 +44,25 @@ struct ResourceShapes: Sendable {
         return finish(detail, .jobQueueDetail, tags: resource.tags)
     }
 
+    /// The stored document of an environment or a queue with its name and ARN (`PREFIXName`, `PREFIXArn`), status
+    /// VALID (creation is immediate here) with AWS's reason for it, and `state` ENABLED unless it says otherwise.
+    func valid(_ resource: StoredResource, _ kind: BatchARN.Kind, _ prefix: String, reason: String) throws(DroverError) -> JSONValue {
+        var detail = try JSONValue.parse(document: resource.document)
+        detail["\(prefix)Name"] = .string(resource.name)
+        detail["\(prefix)Arn"] = .string(arns.arn(kind, resource.name))
+        detail["status"] = .string("VALID")
+        detail["statusReason"] = .string(reason)
+        detail["state"] = detail["state"] ?? .string(ResourceState.enabled.rawValue)
+        return detail
+    }
+
     /// `JobDefinition`: one revision with its status. A fractional `vcpus` (which the model's integer cannot hold)
     /// is shown as the VCPU requirement it stands for; Drover's RETRY_NEXT_ENVIRONMENT as the RETRY it extends.
     func jobDefinition(_ resource: StoredResource) throws(DroverError) -> JSONValue {
         var detail = try JSONValue.parse(document: resource.document)
-        let revision = resource.revision ?? 0
         detail["jobDefinitionName"] = .string(resource.name)
-        detail["jobDefinitionArn"] = .string(arns.arn(.jobDefinition, "\(resource.name):\(revision)"))
-        detail["revision"] = .integer(Int64(revision))
+        detail["jobDefinitionArn"] = .string(arns.arn(.jobDefinition, resource.reference))
+        detail["revision"] = .integer(Int64(resource.revision ?? 0))
         detail["status"] = .string(resource.status ?? "ACTIVE")
         detail["type"] = detail["type"] ?? .string("container")
         detail["platformCapabilities"] = detail["platformCapabilities"] ?? .array([.string("EC2")])
