@@ -3,8 +3,11 @@ import GRDB
 
 /// The kinds of resource stored one row per name (job definitions have revisions: see ``Store/definitions(_:)``).
 public enum NamedResource: String, Sendable, CaseIterable {
+    /// Compute environments (`compute_environment`).
     case computeEnvironment = "compute-environment"
+    /// Job queues (`job_queue`).
     case jobQueue = "job-queue"
+    /// Scheduling policies (`scheduling_policy`).
     case schedulingPolicy = "scheduling-policy"
 
     /// The table holding them.

@@ -198,6 +198,7 @@ import Testing
             jobDefinitions:
               - jobDefinitionName: filed
                 parameters: {count: 5, ratio: 0.5}
+                tags: {team: 7}
                 containerProperties:
                   command: [echo, 1]
                   vcpus: 0.5
@@ -210,6 +211,7 @@ import Testing
         try api.store.apply(file)
         let shown = try #require(try api.ok("DescribeJobDefinitions", "{}")["jobDefinitions"]?.array?.first)
         #expect(shown["parameters"] == .object(["count": .string("5"), "ratio": .string("0.5")]))
+        #expect(shown["tags"] == .object(["team": .string("7")]))
         #expect(shown["type"] == .string("container") && shown["platformCapabilities"] == .array([.string("EC2")]))
         let container = try #require(shown["containerProperties"])
         #expect(container["vcpus"] == nil && container["memory"] == .integer(512))

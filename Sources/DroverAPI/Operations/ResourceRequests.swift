@@ -42,9 +42,10 @@ extension Located {
 }
 
 extension BatchService {
-    /// Every reference of `references` (names or ARNs of `kind`) as a name; nil stays nil. AWS takes up to 100.
+    /// Every reference of `references` (names or ARNs of `kind`) as a name; nil or an empty list is nil (no filter,
+    /// as AWS reads it). AWS takes up to 100.
     func names(_ references: [String]?, _ kind: BatchARN.Kind, field: String) throws(APIError) -> [String]? {
-        guard let references else { return nil }
+        guard let references, !references.isEmpty else { return nil }
         guard references.count <= 100 else { throw APIError.client("\(field): at most 100 entries (got \(references.count))") }
         var result: [String] = []
         for (index, reference) in references.enumerated() {
