@@ -38,37 +38,40 @@ extension Store {
     }
 
     func stop(_ id: String, reason: String, terminateRunning: Bool) throws(DroverError) -> StopResult {
-        try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT array_size FROM job WHERE id = ?", arguments: [id]) else {
-                throw DroverError.unknownJob(id)
-            }
-            let now = nowMillis()
-            var result = StopResult()
-            let isArray = (row["array_size"] as Int?) != nil
-            let kind: StopKind = terminateRunning ? .terminate : .cancel
-            let targets = isArray
-                ? try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
-                : try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE id = ?", arguments: [id])
-            var finished: [(id: String, status: JobStatus)] = []
-            for target in targets {
-                let status = JobStatus(rawValue: target["status"])!
-                let targetId: String = target["id"]
-                if status.isCancellable {
-                    try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, stopped_by = ? WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, targetId])
-                    finished.append((targetId, .failed))
-                    result.stopped += 1
-                } else if status.isActive && terminateRunning {
-                    try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = 'TERMINATE' WHERE id = ?", arguments: [reason, targetId])
-                    result.terminating += 1
-                } else {
-                    result.untouched += 1
-                }
-            }
-            if isArray && result.stopped + result.terminating > 0 {
-                try db.execute(sql: "UPDATE job SET stopped_by = ? WHERE id = ?", arguments: [kind.rawValue, id])
-            }
-            try jobsFinished(db, finished, now: now)
-            return result
+        try write { db in try stop(db, id, reason: reason, terminateRunning: terminateRunning) }
+    }
+
+    /// ``cancel(_:reason:)`` or ``terminate(_:reason:)`` inside the caller's write transaction.
+    func stop(_ db: Database, _ id: String, reason: String, terminateRunning: Bool) throws -> StopResult {
+        guard let row = try Row.fetchOne(db, sql: "SELECT array_size FROM job WHERE id = ?", arguments: [id]) else {
+            throw DroverError.unknownJob(id)
         }
+        let now = nowMillis()
+        var result = StopResult()
+        let isArray = (row["array_size"] as Int?) != nil
+        let kind: StopKind = terminateRunning ? .terminate : .cancel
+        let targets = isArray
+            ? try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
+            : try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE id = ?", arguments: [id])
+        var finished: [(id: String, status: JobStatus)] = []
+        for target in targets {
+            guard let status = JobStatus(rawValue: target["status"]) else { continue }
+            let targetId: String = target["id"]
+            if status.isCancellable {
+                try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, stopped_by = ? WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, targetId])
+                finished.append((targetId, .failed))
+                result.stopped += 1
+            } else if status.isActive && terminateRunning {
+                try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = 'TERMINATE' WHERE id = ?", arguments: [reason, targetId])
+                result.terminating += 1
+            } else {
+                result.untouched += 1
+            }
+        }
+        if isArray && result.stopped + result.terminating > 0 {
+            try db.execute(sql: "UPDATE job SET stopped_by = ? WHERE id = ?", arguments: [kind.rawValue, id])
+        }
+        try jobsFinished(db, finished, now: now)
+        return result
     }
 }

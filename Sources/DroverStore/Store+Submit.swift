@@ -45,8 +45,12 @@ extension Store {
             } else if queueState == ResourceState.disabled.rawValue {
                 issues.append(ValidationIssue(location: label, field: "jobQueue", message: "job queue '\(queueName)' is DISABLED and accepts no new jobs"))
             }
-            guard let (ref, definition) = try definition(db, request.jobDefinition) else {
+            guard let (ref, definition, active) = try definition(db, request.jobDefinition) else {
                 issues.append(ValidationIssue(location: label, field: "jobDefinition", message: "unknown job definition '\(request.jobDefinition)' (apply a file that declares it; `drover definitions` lists them)"))
+                continue
+            }
+            guard active else {
+                issues.append(ValidationIssue(location: label, field: "jobDefinition", message: "job definition \(ref) is INACTIVE (deregistered): submit with an ACTIVE revision, or register the definition again"))
                 continue
             }
             var spec = JobSpec.resolve(request: request, definition: definition, definitionRef: ref)

@@ -90,6 +90,42 @@ struct ValidationTests {
         #expect(file.jobs[0].value.containerOverrides?.requestedMemory == 1 << 30)
     }
 
+    /// AWS refuses a definition that gives vCPUs or memory twice, in the old member and as a requirement.
+    @Test(arguments: [
+        ("vcpus: 2, resourceRequirements: [{type: VCPU, value: \"1\"}]", ["containerProperties.vcpus: give either vcpus or a VCPU entry in resourceRequirements, not both"]),
+        ("memory: 512, resourceRequirements: [{type: memory, value: \"512\"}]", ["containerProperties.memory: give either memory or a MEMORY entry in resourceRequirements, not both"]),
+        ("vcpus: 1, memory: 512, resourceRequirements: [{type: MEMORY, value: \"512\"}, {type: VCPU, value: \"1\"}]",
+         ["containerProperties.vcpus: give either", "containerProperties.memory: give either"]),
+        ("vcpus: 1, resourceRequirements: [{type: MEMORY, value: \"512\"}]", []),
+        ("memory: 512, resourceRequirements: [{type: VCPU, value: \"1\"}, {type: GPU, value: \"1\"}]", []),
+    ])
+    func amountsGivenTwiceAreRefused(container: String, says: [String]) {
+        let text = "jobDefinitions:\n  - jobDefinitionName: d\n    containerProperties: {command: [\"true\"], \(container)}\n"
+        let message = Self.refusal(text, path: "twice.yaml")
+        if says.isEmpty {
+            #expect(message == "accepted")
+        }
+        for fragment in says {
+            #expect(message.contains("twice.yaml:3: jobDefinitions[0].\(fragment)"), "\(message)")
+        }
+        #expect(says.isEmpty || message.contains("nothing was changed"))
+    }
+
+    /// Fields kept without local effect are named, for `drover apply`'s warning.
+    @Test(arguments: [
+        (#"{"jobDefinitionName": "d", "containerProperties": {"command": ["true"]}}"#, [String]()),
+        (#"{"containerProperties": {"secrets": [{"name": "A", "valueFrom": "x"}], "volumes": [], "user": "nobody", "ulimits": [{}]}}"#,
+         ["containerProperties.secrets", "containerProperties.user", "containerProperties.ulimits"]),
+        (#"{"containerProperties": {"mountPoints": [{}], "fargatePlatformConfiguration": {"platformVersion": "LATEST"}, "resourceRequirements": [{"type": "GPU", "value": "1"}]}}"#,
+         ["containerProperties.mountPoints", "containerProperties.fargatePlatformConfiguration", "containerProperties.resourceRequirements[GPU]"]),
+        (#"{"platformCapabilities": ["FARGATE"], "containerProperties": {"volumes": [{"name": "v"}]}}"#,
+         ["containerProperties.volumes", "platformCapabilities[FARGATE]"]),
+        ("not json", []),
+    ])
+    func fieldsWithoutLocalEffectAreNamed(document: String, fields: [String]) {
+        #expect(UnappliedFields.inDefinition(document) == fields)
+    }
+
     @Test func submitRequestsAreCheckedByTheSameRules() {
         var request = SubmitJobRequest(jobName: "j", jobQueue: "q", jobDefinition: "d")
         request.containerOverrides = ContainerProperties(vcpus: .nan, memory: .max)

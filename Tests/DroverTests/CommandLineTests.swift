@@ -33,6 +33,23 @@ struct CommandLineTests {
         #expect(try store.computeEnvironments().isEmpty && store.jobDefinitions().isEmpty)
     }
 
+    @Test func applyWarnsAboutFieldsWithoutLocalEffect() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("env.yaml", basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: plain
+                containerProperties: {command: [true]}
+              - jobDefinitionName: secretive
+                containerProperties: {command: [true], user: nobody, secrets: [{name: TOKEN, valueFrom: ssm-token}]}
+            """)
+        let result = try sandbox.drover("apply", file)
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        #expect(warnings == ["warning: \(file):11: job definition secretive sets containerProperties.secrets, containerProperties.user: kept and shown, but not applied to local processes"],
+                "\(result.stderr)")
+        #expect(result.stdout.contains("registered job definition secretive:1"))
+    }
+
     @Test func submitErrorsAreClear() throws {
         let sandbox = try Sandbox()
         try sandbox.drover("apply", try sandbox.write("env.yaml", basicEnvironment() + "jobDefinitions:\n  - jobDefinitionName: d\n    containerProperties: {command: [true]}\n"))

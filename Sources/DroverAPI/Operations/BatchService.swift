@@ -71,12 +71,38 @@ public final class BatchService: Sendable {
                 return try ResponseEncoder.encode(try run(service, request))
             }
         }
+        /// An operation whose request is checked against its shape in AWS's model and kept as JSON (the resources'
+        /// documents keep every member given).
+        func add<Response: Encodable & SendableMetatype>(_ name: String, checking shape: ModelShape, _ run: @escaping @Sendable (BatchService, JSONValue) throws -> Response) {
+            table[name.lowercased()] = { service, body in
+                var problems: [String] = []
+                let request = shape.checked(try JSONValue.parse(body, operation: name), at: "", problems: &problems)
+                guard problems.isEmpty else { throw APIError.client("\(name): \(problems.joined(separator: "; "))") }
+                return try ResponseEncoder.encode(try run(service, request))
+            }
+        }
         add("SubmitJob", { try $0.submitJob($1) })
         add("DescribeJobs", { try $0.describeJobs($1) })
         add("ListJobs", { try $0.listJobs($1) })
         add("CancelJob", { try $0.cancelJob($1) })
         add("TerminateJob", { try $0.terminateJob($1) })
         add("GetJobQueueSnapshot", { try $0.jobQueueSnapshot($1) })
+        add("CreateComputeEnvironment", checking: .createComputeEnvironmentRequest, { try $0.createComputeEnvironment($1) })
+        add("UpdateComputeEnvironment", checking: .updateComputeEnvironmentRequest, { try $0.updateComputeEnvironment($1) })
+        add("DeleteComputeEnvironment", { try $0.deleteComputeEnvironment($1) })
+        add("DescribeComputeEnvironments", { try $0.describeComputeEnvironments($1) })
+        add("CreateJobQueue", checking: .createJobQueueRequest, { try $0.createJobQueue($1) })
+        add("UpdateJobQueue", checking: .updateJobQueueRequest, { try $0.updateJobQueue($1) })
+        add("DeleteJobQueue", { try $0.deleteJobQueue($1) })
+        add("DescribeJobQueues", { try $0.describeJobQueues($1) })
+        add("RegisterJobDefinition", checking: .registerJobDefinitionRequest, { try $0.registerJobDefinition($1) })
+        add("DeregisterJobDefinition", { try $0.deregisterJobDefinition($1) })
+        add("DescribeJobDefinitions", { try $0.describeJobDefinitions($1) })
+        add("CreateSchedulingPolicy", checking: .createSchedulingPolicyRequest, { try $0.createSchedulingPolicy($1) })
+        add("UpdateSchedulingPolicy", checking: .updateSchedulingPolicyRequest, { try $0.updateSchedulingPolicy($1) })
+        add("DeleteSchedulingPolicy", { try $0.deleteSchedulingPolicy($1) })
+        add("DescribeSchedulingPolicies", { try $0.describeSchedulingPolicies($1) })
+        add("ListSchedulingPolicies", { try $0.listSchedulingPolicies($1) })
         return table
     }()
 

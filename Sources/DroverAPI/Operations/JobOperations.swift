@@ -135,20 +135,16 @@ extension BatchService {
             pageLimit = 100
         }
         query.statuses = status.map { [$0] } ?? []
-        if let maxResults = request.maxResults {
-            guard maxResults >= 1 else { throw APIError.client("maxResults: must be at least 1 (got \(maxResults))") }
-            pageLimit = min(pageLimit, maxResults)
-        }
-        query.limit = pageLimit
+        query.limit = try Self.pageSize(request.maxResults, limit: pageLimit)
         if let token = request.nextToken {
-            guard let position = Self.position(token) else {
+            guard let position = Int64(try Self.position(token)) else {
                 throw APIError.client("nextToken: '\(token)' is not a token this server gave")
             }
             query.after = position
         }
         let page = try store.listJobs(query)
         let shapes = self.shapes
-        return ListJobsResponse(jobSummaryList: page.jobs.map(shapes.summary), nextToken: page.next.map(Self.token))
+        return ListJobsResponse(jobSummaryList: page.jobs.map(shapes.summary), nextToken: page.next.map { Self.token(String($0)) })
     }
 
     func apply(_ filter: ListJobsRequest.Filter, to query: inout JobListQuery) throws {
@@ -178,15 +174,6 @@ extension BatchService {
         }
     }
 
-    /// `nextToken` for a position in the job list, and back.
-    static func token(_ position: Int64) -> String {
-        Data("drover:\(position)".utf8).base64EncodedString()
-    }
-
-    static func position(_ token: String) -> Int64? {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix("drover:") else { return nil }
-        return Int64(text.dropFirst("drover:".count))
-    }
 
     /// `CancelJob`: SUBMITTED, PENDING and RUNNABLE jobs (an array's children too) fail with the reason; others are
     /// left alone, and the call still succeeds.

@@ -49,14 +49,9 @@ extension BatchService {
         }
     }
 
-    /// AWS's limits on tags: 1 to 50 per request, keys of 1 to 128 characters, values of at most 256, no `aws:` prefix.
+    /// AWS's limits on tags (``Validator/validate(tags:field:)``).
     static func checkTags(_ tags: [String: String]) throws(APIError) {
-        guard (1...50).contains(tags.count) else { throw APIError.client("tags: give 1 to 50 tags (got \(tags.count))") }
-        for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
-            guard (1...128).contains(key.count) else { throw APIError.client("tags: key '\(key.prefix(40))' must be 1 to 128 characters") }
-            guard value.count <= 256 else { throw APIError.client("tags.\(key): a value is at most 256 characters") }
-            guard !key.lowercased().hasPrefix("aws:") else { throw APIError.client("tags: keys beginning with 'aws:' are reserved") }
-        }
+        if let issue = Validator.validate(tags: tags, field: "tags").first { throw APIError.client(issue.description) }
     }
 
     /// Every value of `name` in a query string, percent-decoded (`+` is a space only in forms, not here).

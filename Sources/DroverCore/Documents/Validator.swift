@@ -10,6 +10,13 @@ public enum Validator {
     /// Checks a compute environment.
     public static func validate(_ environment: ComputeEnvironment) -> [ValidationIssue] {
         var issues = name(environment.computeEnvironmentName, field: "computeEnvironmentName")
+        if let type = environment.type, !["MANAGED", "UNMANAGED"].contains(type) {
+            issues.append(.init(field: "type", message: "must be MANAGED or UNMANAGED (got \(type))"))
+        }
+        if environment.type == "MANAGED" && environment.computeResources == nil {
+            issues.append(.init(field: "computeResources", message: "is required for a MANAGED environment: give {type, maxvCpus, ...} (or make it UNMANAGED)"))
+        }
+        issues += validate(tags: environment.tags, field: "tags")
         if let resources = environment.computeResources {
             if let type = resources.type, !["EC2", "SPOT", "FARGATE", "FARGATE_SPOT"].contains(type) {
                 issues.append(.init(field: "computeResources.type", message: "must be EC2, SPOT, FARGATE or FARGATE_SPOT, not \(type)"))
@@ -39,59 +46,6 @@ public enum Validator {
         return issues
     }
 
-    /// Checks the `simulation` block of a compute environment.
-    static func validate(_ settings: SimulationSettings, environment: ComputeEnvironment) -> [ValidationIssue] {
-        var issues: [ValidationIssue] = []
-        if !environment.isSimulated {
-            issues.append(.init(field: "simulation", message: "applies to simulated instances: give computeResources.type EC2 or SPOT and instanceTypes"))
-        }
-        let spot = environment.computeResources?.type == "SPOT"
-        let spotOnly: [(String, Bool)] = [
-            ("interruptions", settings.interruptions != nil), ("capacityShortages", settings.capacityShortages != nil),
-            ("shortagesPerHour", settings.shortagesPerHour != nil), ("spotPriceFraction", settings.spotPriceFraction != nil),
-            ("spotPrices", settings.spotPrices != nil),
-        ]
-        for (field, given) in spotOnly where given && !spot && environment.isSimulated {
-            issues.append(.init(field: "simulation.\(field)", message: "applies to SPOT environments only (computeResources.type is \(environment.computeResources?.type ?? "EC2"))"))
-        }
-        let durations: [(String, Double?)] = [
-            ("startupDelay", settings.startupDelay?.seconds), ("idleTimeout", settings.idleTimeout?.seconds),
-            ("shortageDuration", settings.shortageDuration?.seconds), ("interruptions.notice", settings.interruptions?.notice?.seconds),
-        ]
-        for (field, seconds) in durations {
-            if let seconds, !(0...31_536_000).contains(seconds) {
-                issues.append(.init(field: "simulation.\(field)", message: "must be between 0 and one year (got \(seconds) s)"))
-            }
-        }
-        if let interruptions = settings.interruptions {
-            if let band = interruptions.band, !InterruptionSettings.bands.contains(where: { $0.name == band }) {
-                let names = InterruptionSettings.bands.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                issues.append(.init(field: "simulation.interruptions.band", message: "must be one of \(names) (got \"\(band)\")"))
-            }
-            if let rate = interruptions.ratePerHour, !(0...1).contains(rate) {
-                issues.append(.init(field: "simulation.interruptions.ratePerHour", message: "is the chance per instance-hour, between 0 and 1 (got \(rate))"))
-            }
-        }
-        if let perHour = settings.shortagesPerHour, !(0...3600).contains(perHour) {
-            issues.append(.init(field: "simulation.shortagesPerHour", message: "must be between 0 and 3600 (got \(perHour))"))
-        }
-        for (index, window) in (settings.capacityShortages ?? []).enumerated()
-        where !(0...31_536_000).contains(window.at.seconds) || !(0...31_536_000).contains(window.duration.seconds) {
-            issues.append(.init(field: "simulation.capacityShortages[\(index)]", message: "at and duration must be between 0 and one year"))
-        }
-        if let fraction = settings.spotPriceFraction, !(fraction > 0 && fraction <= 1) {
-            issues.append(.init(field: "simulation.spotPriceFraction", message: "must be more than 0 and at most 1 (got \(fraction))"))
-        }
-        for (type, price) in (settings.spotPrices ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if !InstanceCatalog.types.contains(where: { $0.name == type }) {
-                issues.append(.init(field: "simulation.spotPrices.\(type)", message: "unknown instance type; the simulator knows \(InstanceCatalog.types.map(\.name).joined(separator: ", "))"))
-            } else if !(price > 0 && price.isFinite) {
-                issues.append(.init(field: "simulation.spotPrices.\(type)", message: "must be a price per hour above 0 (got \(price))"))
-            }
-        }
-        return issues
-    }
-
     /// Checks a job queue (not whether its environments exist: that needs the store).
     public static func validate(_ queue: JobQueue) -> [ValidationIssue] {
         var issues = name(queue.jobQueueName, field: "jobQueueName")
@@ -108,6 +62,19 @@ public enum Validator {
         if Set(order.map(\.order)).count != order.count {
             issues.append(.init(field: "computeEnvironmentOrder", message: "has two entries with the same order"))
         }
+        for (index, limit) in (queue.jobStateTimeLimitActions ?? []).enumerated() {
+            let base = "jobStateTimeLimitActions[\(index)]"
+            if limit.state != "RUNNABLE" {
+                issues.append(.init(field: "\(base).state", message: "must be RUNNABLE (got \(limit.state))"))
+            }
+            if !["CANCEL", "TERMINATE"].contains(limit.action) {
+                issues.append(.init(field: "\(base).action", message: "must be CANCEL or TERMINATE (got \(limit.action))"))
+            }
+            if !(600...86_400).contains(limit.maxTimeSeconds) {
+                issues.append(.init(field: "\(base).maxTimeSeconds", message: "must be between 600 and 86400 seconds (got \(limit.maxTimeSeconds))"))
+            }
+        }
+        issues += validate(tags: queue.tags, field: "tags")
         return issues
     }
 
@@ -119,7 +86,12 @@ public enum Validator {
         }
         if let container = definition.containerProperties {
             issues += validate(container, field: "containerProperties")
+            issues += conflicts(container, field: "containerProperties")
         }
+        for (index, capability) in (definition.platformCapabilities ?? []).enumerated() where !["EC2", "FARGATE"].contains(capability) {
+            issues.append(.init(field: "platformCapabilities[\(index)]", message: "must be EC2 or FARGATE (got \(capability))"))
+        }
+        issues += validate(tags: definition.tags, field: "tags")
         if let strategy = definition.retryStrategy { issues += validate(strategy, field: "retryStrategy") }
         if let timeout = definition.timeout { issues += validate(timeout, field: "timeout") }
         return issues
@@ -232,6 +204,50 @@ public enum Validator {
             }
             if pair.value.contains("\0") {
                 issues.append(.init(field: "\(field).environment[\(index)].value", message: "must not contain a NUL character (\(pair.name))"))
+            }
+        }
+        return issues
+    }
+
+    /// AWS refuses a definition that gives an amount twice, in the old member (`vcpus`, `memory`) and as a
+    /// `resourceRequirements` entry (VCPU, MEMORY).
+    static func conflicts(_ container: ContainerProperties, field: String) -> [ValidationIssue] {
+        let requirements = (container.resourceRequirements ?? []).map { $0.type.uppercased() }
+        var issues: [ValidationIssue] = []
+        for (member, type, given) in [("vcpus", "VCPU", container.vcpus != nil), ("memory", "MEMORY", container.memory != nil)]
+        where given && requirements.contains(type) {
+            issues.append(.init(field: "\(field).\(member)", message: "give either \(member) or a \(type) entry in resourceRequirements, not both (AWS refuses both; \(member) is deprecated: keep the resourceRequirements entry)"))
+        }
+        return issues
+    }
+
+    /// Checks a scheduling policy (kept and shown only: Drover does not enforce fair share).
+    public static func validate(_ policy: SchedulingPolicy) -> [ValidationIssue] {
+        var issues = name(policy.name, field: "name")
+        if let seconds = policy.fairsharePolicy?.shareDecaySeconds, !(0...604_800).contains(seconds) {
+            issues.append(.init(field: "fairsharePolicy.shareDecaySeconds", message: "must be between 0 and 604800 (one week) (got \(seconds))"))
+        }
+        if let percent = policy.fairsharePolicy?.computeReservation, !(0...99).contains(percent) {
+            issues.append(.init(field: "fairsharePolicy.computeReservation", message: "must be between 0 and 99 (got \(percent))"))
+        }
+        issues += validate(tags: policy.tags, field: "tags")
+        return issues
+    }
+
+    /// AWS's limits on tags: 1 to 50 per resource, keys of 1 to 128 characters, values of at most 256, no `aws:`
+    /// prefix (reserved for AWS's own tags).
+    public static func validate(tags: [String: String]?, field: String) -> [ValidationIssue] {
+        guard let tags else { return [] }
+        guard (1...50).contains(tags.count) else { return [.init(field: field, message: "give 1 to 50 tags (got \(tags.count))")] }
+        var issues: [ValidationIssue] = []
+        for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
+            if !(1...128).contains(key.count) {
+                issues.append(.init(field: field, message: "key '\(key.prefix(40))' must be 1 to 128 characters"))
+            } else if key.lowercased().hasPrefix("aws:") {
+                issues.append(.init(field: field, message: "keys beginning with 'aws:' are reserved (\(key))"))
+            }
+            if value.count > 256 {
+                issues.append(.init(field: "\(field).\(key)", message: "a value is at most 256 characters"))
             }
         }
         return issues

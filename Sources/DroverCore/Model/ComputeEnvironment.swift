@@ -14,6 +14,8 @@ public struct ComputeEnvironment: Codable, Sendable, Equatable {
     public var computeResources: ComputeResources?
     /// Drover's extension: how the simulated instances of a managed EC2 or SPOT environment behave.
     public var simulation: SimulationSettings?
+    /// Tags given at creation (kept in the store's tag table, where TagResource changes them).
+    public var tags: [String: String]?
 
     /// Creates an environment.
     public init(name: String, state: ResourceState? = nil, computeResources: ComputeResources? = nil) {

@@ -19,6 +19,10 @@ public struct JobDefinition: Codable, Sendable, Equatable {
     public var propagateTags: Bool?
     /// Scheduling priority in fair-share queues (kept and shown).
     public var schedulingPriority: Int?
+    /// EC2 or FARGATE (kept and shown; both run locally).
+    public var platformCapabilities: [String]?
+    /// Tags given at registration (kept in the store's tag table, where TagResource changes them).
+    public var tags: [String: String]?
 
     /// Creates a definition that runs `command`.
     public init(name: String, command: [String], retryStrategy: RetryStrategy? = nil, timeout: JobTimeout? = nil) {
@@ -31,6 +35,7 @@ public struct JobDefinition: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case jobDefinitionName, type, parameters, containerProperties, retryStrategy, timeout, propagateTags, schedulingPriority
+        case platformCapabilities, tags
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +48,8 @@ public struct JobDefinition: Codable, Sendable, Equatable {
         timeout = try c.decodeIfPresent(JobTimeout.self, forKey: .timeout)
         propagateTags = try? c.decodeIfPresent(Bool.self, forKey: .propagateTags)
         schedulingPriority = try? c.decodeIfPresent(Int.self, forKey: .schedulingPriority)
+        platformCapabilities = try c.decodeLenientStrings(forKey: .platformCapabilities)
+        tags = try c.decodeLenientMap(forKey: .tags)
     }
 }
 

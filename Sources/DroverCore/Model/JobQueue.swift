@@ -10,6 +10,10 @@ public struct JobQueue: Codable, Sendable, Equatable {
     public var computeEnvironmentOrder: [ComputeEnvironmentOrder]?
     /// Scheduling policy (kept; FIFO is used).
     public var schedulingPolicyArn: String?
+    /// Actions on jobs that stay RUNNABLE too long (kept and shown; not enforced).
+    public var jobStateTimeLimitActions: [JobStateTimeLimitAction]?
+    /// Tags given at creation (kept in the store's tag table, where TagResource changes them).
+    public var tags: [String: String]?
 
     /// Creates a queue.
     public init(name: String, priority: Int, environments: [String], state: ResourceState? = nil) {
@@ -36,6 +40,19 @@ public struct ComputeEnvironmentOrder: Codable, Sendable, Equatable {
     public var order: Int
     /// Environment name or ARN.
     public var computeEnvironment: String
+}
+
+/// One entry of a queue's `jobStateTimeLimitActions`: what AWS does to a job that stays in `state` (RUNNABLE) for
+/// `maxTimeSeconds`.
+public struct JobStateTimeLimitAction: Codable, Sendable, Equatable {
+    /// The status reason given to the job.
+    public var reason: String
+    /// RUNNABLE.
+    public var state: String
+    /// Seconds in that state before the action, 600 to 86,400.
+    public var maxTimeSeconds: Int
+    /// CANCEL or TERMINATE.
+    public var action: String
 }
 
 /// Names inside AWS ARNs.

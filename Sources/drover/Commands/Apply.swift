@@ -28,6 +28,12 @@ struct Apply: ParsableCommand {
         } else {
             for change in result.changes { try Printer.out(change) }
         }
+        for item in merged.jobDefinitions {
+            let fields = UnappliedFields.inDefinition(item.document)
+            if !fields.isEmpty {
+                try Printer.note("warning: \(item.location): job definition \(item.value.jobDefinitionName) sets \(fields.joined(separator: ", ")): kept and shown, but not applied to local processes")
+            }
+        }
         if !merged.jobs.isEmpty {
             try Printer.note("note: \(merged.jobs.count) job(s) in the file were not submitted: use `drover run \(files[0])` or `drover submit`")
         }
