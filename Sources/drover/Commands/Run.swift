@@ -74,7 +74,7 @@ struct Run: ParsableCommand {
             Foundation.exit(130)
         }
         try Summary.print(outcome.jobs, store: store, elapsed: Date().timeIntervalSince(started), format: global.output,
-                          simulation: outcome.seed.map { ($0, options.timeScale) })
+                          arns: try global.arns(), simulation: outcome.seed.map { ($0, options.timeScale) })
         if outcome.anyFailed { throw ExitCode(1) }
     }
 }

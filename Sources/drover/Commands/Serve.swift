@@ -104,11 +104,11 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Answer TooManyRequestsException (HTTP 429) above this many requests per second, as AWS throttles SubmitJob (about 50).")
     var apiRateLimit: Double?
 
-    @Option(help: "Region written in ARNs.")
-    var region = "us-east-1"
+    @Option(help: "Region written in ARNs (default: $DROVER_REGION, else us-east-1; other drover commands read $DROVER_REGION).")
+    var region: String?
 
-    @Option(help: "12-digit account id written in ARNs.")
-    var accountId = "000000000000"
+    @Option(help: "12-digit account id written in ARNs (default: $DROVER_ACCOUNT_ID, else 000000000000; other drover commands read $DROVER_ACCOUNT_ID).")
+    var accountId: String?
 
     /// Host and port to listen on, nil without `--api`.
     func endpoint() throws(DroverError) -> (host: String, port: Int)? {
@@ -139,10 +139,14 @@ struct APIOptions: ParsableArguments {
         return (host, port)
     }
 
-    /// How ARNs are written.
+    /// How ARNs are written: the options, else the environment as every drover command reads it.
     func arns() throws(DroverError) -> ARNBuilder {
-        let builder = ARNBuilder(region: region, account: accountId)
-        if let problem = builder.problem { throw DroverError("--region/--account-id: \(problem)") }
+        var builder = ARNBuilder(environment: ProcessInfo.processInfo.environment)
+        builder.region = region ?? builder.region
+        builder.account = accountId ?? builder.account
+        if let problem = builder.problem {
+            throw DroverError("--region/--account-id (or \(ARNBuilder.regionVariable)/\(ARNBuilder.accountVariable)): \(problem)")
+        }
         return builder
     }
 }
