@@ -22,6 +22,7 @@ public indirect enum MemberShape: Sendable {
     /// Reads an option's value, JSON or shorthand. For a list shape, shorthand or a JSON object is one element
     /// (`--depends-on jobId=a,type=N_TO_N` is a list of one); the caller joins the values given.
     public func read(_ text: String) throws(DroverError) -> JSONValue {
+        if case .unsupported = self { throw DroverError("this member is not supported by Drover") }
         let trimmed = text.drop { $0.isWhitespace }
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             let value = try JSONValue(parsing: text)
