@@ -1,4 +1,5 @@
 import Foundation
+import ModelValidatorSupport
 import Testing
 
 /// scripts/aws-model-validate.py, the strict checker of API bodies against botocore's model that the API's
@@ -7,21 +8,7 @@ import Testing
 @Suite struct ModelValidatorTests {
     /// Runs the validator with `arguments` (and `input` on standard input); its exit status and output.
     static func validator(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/aws-model-validate.py").path] + arguments
-        let output = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ModelValidator.run(arguments, input: input)
     }
 
     @Test func selfTestPasses() throws {

@@ -1,6 +1,7 @@
 import DroverCore
 import DroverStore
 import Foundation
+import ModelValidatorSupport
 import Testing
 
 /// The CLI speaks AWS's language: `drover submit` takes `aws batch submit-job`'s options and forms, and
@@ -136,6 +137,7 @@ struct AWSCommandLineTests {
             (["--container-overrides", "command=[a,b"], "--container-overrides: not valid shorthand"),
             (["--container-overrides", "environment=[{name=AWS_BATCH_X,value=1}]"], "--container-overrides environment[0].name: variables may not start with AWS_BATCH"),
             (["--timeout", "attemptDurationSeconds=0"], "--timeout attemptDurationSeconds: must be between 1 second and one year"),
+            (["--timeout", "1e3"], "--timeout 1e3: expected SECONDS (a whole number), attemptDurationSeconds=N or JSON"),
             (["--retry-strategy", "evaluateOnExit=[{onExitCode=1?,action=RETRY}]"], "--retry-strategy attempts: is required when evaluateOnExit is given"),
             (["--cli-input-json", #"{"nodeOverrides": {}}"#], "--cli-input-json: nodeOverrides is not supported by Drover"),
             (["--cli-input-json", #"{"retryStrategy": {"attempts": 20}}"#], "--cli-input-json retryStrategy.attempts: must be between 1 and 10"),

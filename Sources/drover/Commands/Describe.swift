@@ -35,13 +35,18 @@ struct Describe: ParsableCommand {
             case .failure(let problem): throw DroverError("\(reference): \(problem)")
             }
         }
+        let service = try global.service(store)
         if global.output == .json {
-            return try Printer.json(try Self.describeJobs(ids, service: try global.service(store)))
+            return try Printer.json(try Self.describeJobs(ids, service: service))
         }
-        for (index, id) in ids.enumerated() {
+        var records: [JobRecord] = []
+        for id in ids {
             guard let record = try store.job(id) else { throw DroverError.unknownJob(id) }
+            records.append(record)
+        }
+        for (index, record) in records.enumerated() {
             if index > 0 { try Printer.out("") }
-            try describe(record, store: store)
+            try describe(record, store: store, arns: service.arns)
         }
     }
 
@@ -64,8 +69,8 @@ struct Describe: ParsableCommand {
     }
 
     /// The text output of one job.
-    func describe(_ record: JobRecord, store: Store) throws {
-        let detail = try JobDetail.make(record, store: store, arns: try global.arns())
+    func describe(_ record: JobRecord, store: Store, arns: ARNBuilder) throws {
+        let detail = try JobDetail.make(record, store: store, arns: arns)
         var lines: [(String, String)] = [
             ("Job ID", record.jobId), ("Name", record.jobName), ("Queue", record.jobQueue),
             ("Definition", record.jobDefinition), ("Status", record.status.rawValue),

@@ -21,6 +21,8 @@ extension Submit {
         set("retryStrategy", "--retry-strategy", try read(retryStrategy, "--retry-strategy", member: "retryStrategy"))
         if let timeout, let seconds = Int(timeout) {
             set("timeout", "--timeout", .object(["attemptDurationSeconds": .integer(seconds)]), leaf: "timeout.attemptDurationSeconds")
+        } else if let timeout, !timeout.contains("="), !timeout.hasPrefix("{"), !timeout.hasPrefix("file://") {
+            throw DroverError("--timeout \(timeout): expected SECONDS (a whole number), attemptDurationSeconds=N or JSON")
         } else {
             set("timeout", "--timeout", try read(timeout, "--timeout", member: "timeout"))
         }
