@@ -44,7 +44,7 @@ struct Serve: ParsableCommand {
             throw DroverError("--poll-interval must be more than 0 and at most 60 seconds (got \(PlacementDecision.format(pollInterval)))")
         }
         let endpoint = try api.endpoint()
-        let arns = try api.arns()
+        let arns = try endpoint.map { _ throws(DroverError) in try api.arns() }
         let store = try global.store()
         let credentials = try endpoint.map { _ throws(DroverError) in
             try APICredentials.resolve(environment: ProcessInfo.processInfo.environment, stateDirectory: global.directory)
@@ -73,7 +73,7 @@ struct Serve: ParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
-        if let endpoint, let credentials {
+        if let endpoint, let credentials, let arns {
             let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
             var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
             settings.rateLimit = api.apiRateLimit
