@@ -87,9 +87,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "ModelValidatorSupport", path: "Tests/ModelValidatorSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DroverAPITests",
-            dependencies: ["DroverAPI", "DroverCore", "DroverStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DroverAPI", "DroverCore", "DroverStore", "ModelValidatorSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -105,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DroverTests",
-            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "ColorTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DroverCore", "DroverStore", "DroverEngine", "DroverImaging", "ColorTestSupport", "ModelValidatorSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import ModelValidatorSupport
 import Testing
 
 /// scripts/aws-model-validate.py, the strict checker of API bodies against botocore's model that the API's
@@ -7,7 +8,7 @@ import Testing
 @Suite struct ModelValidatorTests {
     /// Runs the validator with `arguments` (and `input` on standard input); its exit status and output.
     static func validator(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        try Python.run([Python.scripts.appendingPathComponent("aws-model-validate.py").path] + arguments, input: Data(input.utf8))
+        try ModelValidator.run(arguments, input: input)
     }
 
     @Test func selfTestPasses() throws {

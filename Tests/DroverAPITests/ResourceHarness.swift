@@ -1,6 +1,7 @@
 import DroverCore
 import DroverStore
 import Foundation
+import ModelValidatorSupport
 import Testing
 
 @testable import DroverAPI

@@ -1,5 +1,6 @@
 import DroverCore
 import Foundation
+import ModelValidatorSupport
 import Testing
 
 /// `drover serve --api` driven by AWS's own clients: the real `aws` CLI and boto3 (scripts/api-client-checks.py), every
@@ -23,22 +24,9 @@ import Testing
 
     /// Runs scripts/api-client-checks.py CHECKS against `url`.
     static func clientChecks(_ checks: String, url: String, keys: [String: String] = keys) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Sandbox.packageRoot.appendingPathComponent("scripts/api-client-checks.py").path, checks]
-        var environment = ProcessInfo.processInfo.environment
+        var environment: [String: String?] = ["DROVER_API_URL": url, "AWS_ENDPOINT_URL": nil, "AWS_ENDPOINT_URL_BATCH": nil]
         for (key, value) in keys { environment[key] = value }
-        environment["DROVER_API_URL"] = url
-        environment["AWS_ENDPOINT_URL"] = nil
-        environment["AWS_ENDPOINT_URL_BATCH"] = nil
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try Python.run([Python.scripts.appendingPathComponent("api-client-checks.py").path, checks], environment: environment)
     }
 
     @Test func theAWSCLIAndBoto3RunAWholeScenario() throws {

@@ -10,13 +10,18 @@ struct DescribeJobsRequest: Decodable {
 /// `DescribeJobs`'s response.
 public struct DescribeJobsResponse: Encodable, Sendable {
     public var jobs: [JobDetailShape]
+
+    /// Creates a response listing `jobs`.
+    public init(jobs: [JobDetailShape]) {
+        self.jobs = jobs
+    }
 }
 
 /// `SubmitJob`'s response.
-struct SubmitJobResponse: Encodable {
-    var jobArn: String
-    var jobName: String
-    var jobId: String
+public struct SubmitJobResponse: Encodable, Sendable {
+    public var jobArn: String
+    public var jobName: String
+    public var jobId: String
 }
 
 /// `ListJobs`'s request.
@@ -64,8 +69,9 @@ struct JobQueueSnapshotResponse: Encodable {
 }
 
 extension BatchService {
-    /// `SubmitJob`: one job, or an array of `arrayProperties.size` children under one id.
-    func submitJob(_ request: SubmitJobRequest) throws -> SubmitJobResponse {
+    /// `SubmitJob`: one job, or an array of `arrayProperties.size` children under one id. Queue, definition and
+    /// dependencies may be names or ARNs; a refused request throws an ``APIError`` or the store's ``DroverError``.
+    public func submitJob(_ request: SubmitJobRequest) throws -> SubmitJobResponse {
         var request = request
         request.jobQueue = try name(request.jobQueue, .jobQueue, field: "jobQueue")
         request.jobDefinition = try name(request.jobDefinition, .jobDefinition, field: "jobDefinition")
@@ -145,6 +151,12 @@ extension BatchService {
         let page = try store.listJobs(query)
         let shapes = self.shapes
         return ListJobsResponse(jobSummaryList: page.jobs.map(shapes.summary), nextToken: page.next.map { Self.token(String($0)) })
+    }
+
+    /// `ListJobs`' response for jobs the caller selected itself (`drover jobs`): their summaries, in order, no `nextToken`.
+    public func listJobs(showing records: [JobRecord]) -> ListJobsResponse {
+        let shapes = self.shapes
+        return ListJobsResponse(jobSummaryList: records.map(shapes.summary))
     }
 
     func apply(_ filter: ListJobsRequest.Filter, to query: inout JobListQuery) throws {

@@ -14,6 +14,18 @@ public struct ARNBuilder: Sendable, Equatable {
         self.account = account
     }
 
+    /// The builder every Drover command uses unless told otherwise: `DROVER_REGION` and `DROVER_ACCOUNT_ID` from
+    /// `environment`, else the ``standard`` values. Check ``problem`` before use.
+    public init(environment: [String: String]) {
+        self.init(region: environment[Self.regionVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.standard.region,
+                  account: environment[Self.accountVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.standard.account)
+    }
+
+    /// The environment variable that sets the region: `DROVER_REGION`.
+    public static let regionVariable = "DROVER_REGION"
+    /// The environment variable that sets the account id: `DROVER_ACCOUNT_ID`.
+    public static let accountVariable = "DROVER_ACCOUNT_ID"
+
     /// The ARN of a resource of `kind` named `resource` (a job id, a name, `NAME:REVISION`).
     public func arn(_ kind: BatchARN.Kind, _ resource: String) -> String {
         BatchARN(region: region, account: account, kind: kind, resource: resource).description

@@ -1,3 +1,5 @@
+import DroverCore
+
 /// A shape of AWS Batch's model (botocore's `service-2.json`), as far as the resource operations need it: requests
 /// are checked against their shape (``checked(_:at:problems:)``) and responses written through theirs
 /// (``projected(_:)``), so that they carry the model's members only, with the model's types. The shapes themselves
@@ -66,7 +68,7 @@ extension ModelShape {
             return value
         case .integer, .long, .boundedInteger:
             guard let whole = value.integer else { return problem("an integer") }
-            if let range = integerRange, !range.contains(whole) {
+            if let range = integerRange, !range.contains(Int64(whole)) {
                 problems.append("\(path): must be between \(range.lowerBound) and \(range.upperBound) (got \(whole))")
             }
             return value
@@ -163,13 +165,13 @@ extension ModelShape {
             return Self.spelling(text, in: values).map(JSONValue.string)
         case .integer, .long, .boundedInteger:
             let whole: Int64? = switch value {
-            case .integer(let whole): whole
+            case .integer(let whole): Int64(whole)
             case .number(let number): Int64(exactly: number)
             case .string(let text): Int64(text)
             default: nil
             }
-            guard let whole, integerRange?.contains(whole) ?? true else { return nil }
-            return .integer(whole)
+            guard let whole, integerRange?.contains(whole) ?? true, let value = Int(exactly: whole) else { return nil }
+            return .integer(value)
         case .double:
             switch value {
             case .integer, .number: return value

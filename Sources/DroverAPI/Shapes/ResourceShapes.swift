@@ -10,7 +10,7 @@ struct ResourceShapes: Sendable {
     var arns: ARNBuilder
 
     /// What Drover runs an environment without `maxvCpus` with (``ComputeEnvironment/maxvCpus``).
-    static let defaultMaxvCpus: Int64 = 256
+    static let defaultMaxvCpus = 256
 
     /// `ComputeEnvironmentDetail`: status VALID (creation is immediate here).
     func computeEnvironment(_ resource: StoredResource) throws(DroverError) -> JSONValue {
@@ -62,7 +62,7 @@ struct ResourceShapes: Sendable {
         var detail = try JSONValue.parse(document: resource.document)
         detail["jobDefinitionName"] = .string(resource.name)
         detail["jobDefinitionArn"] = .string(arns.arn(.jobDefinition, resource.reference))
-        detail["revision"] = .integer(Int64(resource.revision ?? 0))
+        detail["revision"] = .integer(resource.revision ?? 0)
         detail["status"] = .string(resource.status ?? "ACTIVE")
         detail["type"] = detail["type"] ?? .string("container")
         detail["platformCapabilities"] = detail["platformCapabilities"] ?? .array([.string("EC2")])

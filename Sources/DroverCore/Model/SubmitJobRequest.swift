@@ -63,6 +63,11 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
 public struct ArrayProperties: Codable, Sendable, Equatable {
     /// Number of children, 2...100,000.
     public var size: Int?
+
+    /// Creates array properties.
+    public init(size: Int?) {
+        self.size = size
+    }
 }
 
 /// One `dependsOn` entry.

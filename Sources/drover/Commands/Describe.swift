@@ -1,27 +1,76 @@
 import ArgumentParser
+import DroverAPI
 import DroverCore
 import DroverEngine
 import DroverStore
 import Foundation
 
-/// `drover describe JOB`: every field of a job and its attempts.
+/// `drover describe JOB...`: every field of jobs and their attempts; with `--output json`, `DescribeJobs`' response.
 struct Describe: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show all fields of a job, its attempts and where their logs are (or of a chaos experiment).")
+    static let configuration = CommandConfiguration(
+        abstract: "Show all fields of jobs, their attempts and where their logs are (or of a chaos experiment).",
+        discussion: """
+            With --output json it prints AWS Batch's DescribeJobs response, {"jobs": [...]}, exactly as \
+            `aws batch describe-jobs --jobs ID...` would against `drover serve --api`, ARNs written with \
+            $DROVER_REGION and $DROVER_ACCOUNT_ID (default us-east-1, 000000000000). Drover's own figures (cost, \
+            interruptions, kept definition fields) are in the text output. A job id that names no job is an error.
+            """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Job id (PARENT:INDEX for one child), or an experiment id (exp-…).") var jobId: String
+    @Argument(help: "Job ids or ARNs (PARENT:INDEX for one child), or one experiment id (exp-…).") var jobIds: [String]
+
+    func validate() throws {
+        guard !jobIds.isEmpty else { throw ValidationError("give a job id (or several)") }
+    }
 
     func run() throws {
         let store = try global.store()
-        if jobId.hasPrefix("exp-"), let experiment = try store.experiment(jobId) {
+        if jobIds.count == 1, jobIds[0].hasPrefix("exp-"), let experiment = try store.experiment(jobIds[0]) {
             return try ExperimentDetail.print(experiment, format: global.output)
         }
-        guard let record = try store.job(jobId) else { throw DroverError.unknownJob(jobId) }
-        let detail = try JobDetail.make(record, store: store)
-        if global.output == .json {
-            try Printer.json(detail)
-            return
+        var ids: [String] = []
+        for reference in jobIds {
+            switch BatchARN.resolve(reference, as: .job) {
+            case .success(let id): ids.append(id)
+            case .failure(let problem): throw DroverError("\(reference): \(problem)")
+            }
         }
+        let service = try global.service(store)
+        if global.output == .json {
+            return try Printer.json(try Self.describeJobs(ids, service: service))
+        }
+        var records: [JobRecord] = []
+        for id in ids {
+            guard let record = try store.job(id) else { throw DroverError.unknownJob(id) }
+            records.append(record)
+        }
+        for (index, record) in records.enumerated() {
+            if index > 0 { try Printer.out("") }
+            try describe(record, store: store, arns: service.arns)
+        }
+    }
+
+    /// `DescribeJobs` over `ids`, 100 at a time as AWS takes them; an id that names no job is an error.
+    static func describeJobs(_ ids: [String], service: BatchService) throws(DroverError) -> DescribeJobsResponse {
+        var jobs: [JobDetailShape] = []
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 100, ids.count)])
+            do {
+                jobs += try service.describeJobs(ids: chunk).jobs
+            } catch {
+                throw DroverError.from(error)
+            }
+            start += chunk.count
+        }
+        let found = Set(jobs.map(\.jobId))
+        if let missing = ids.first(where: { !found.contains($0) }) { throw DroverError.unknownJob(missing) }
+        return DescribeJobsResponse(jobs: jobs)
+    }
+
+    /// The text output of one job.
+    func describe(_ record: JobRecord, store: Store, arns: ARNBuilder) throws {
+        let detail = try JobDetail.make(record, store: store, arns: arns)
         var lines: [(String, String)] = [
             ("Job ID", record.jobId), ("Name", record.jobName), ("Queue", record.jobQueue),
             ("Definition", record.jobDefinition), ("Status", record.status.rawValue),

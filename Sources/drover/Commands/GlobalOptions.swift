@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverAPI
 import DroverCore
 import DroverStore
 import Foundation
@@ -26,5 +27,19 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store.
     func store() throws(DroverError) -> Store {
         try Store(directory: directory)
+    }
+
+    /// How ARNs are written: `DROVER_REGION` and `DROVER_ACCOUNT_ID`, as `drover serve --api` writes them.
+    func arns() throws(DroverError) -> ARNBuilder {
+        let builder = ARNBuilder(environment: ProcessInfo.processInfo.environment)
+        if let problem = builder.problem {
+            throw DroverError("\(ARNBuilder.regionVariable)/\(ARNBuilder.accountVariable): \(problem)")
+        }
+        return builder
+    }
+
+    /// AWS Batch's operations over the store, for output in AWS's shapes.
+    func service(_ store: Store) throws(DroverError) -> BatchService {
+        BatchService(store: store, arns: try arns())
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverAPI
 import DroverCore
 import DroverEngine
 import DroverStore
@@ -7,7 +8,12 @@ import Foundation
 /// `drover jobs`: list jobs.
 struct Jobs: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List jobs: by default the unfinished ones, oldest first.")
+        abstract: "List jobs: by default the unfinished ones, oldest first.",
+        discussion: """
+            With --output json it prints AWS Batch's ListJobs response, {"jobSummaryList": [...]}, for the jobs \
+            the table would show, ARNs written with $DROVER_REGION and $DROVER_ACCOUNT_ID (default us-east-1, \
+            000000000000).
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -38,8 +44,7 @@ struct Jobs: ParsableCommand {
         let store = try global.store()
         let records = try store.jobs(JobFilter(queue: queue, statuses: statuses, all: all || array != nil && statuses.isEmpty, arrayJobId: array, limit: limit))
         if global.output == .json {
-            try Printer.json(["jobSummaryList": records])
-            return
+            return try Printer.json(try global.service(store).listJobs(showing: records))
         }
         try Printer.table(["JOB ID", "NAME", "QUEUE", "STATUS", "ATTEMPTS", "CREATED", "DETAIL"], records.map { record in
             let detail = record.arraySize != nil ? ProgressDisplay.progress(record, store: store) : (record.statusReason ?? "")

@@ -35,6 +35,7 @@ struct Run: ParsableCommand {
     @OptionGroup(title: "Spot simulation") var simulation: SimulationOptions
 
     func run() throws {
+        let arns = try global.arns()
         let text = try DocumentLoader.read(path: file)
         let loaded = try DocumentLoader.parse(text: text, path: file)
         var options = try simulation.engineOptions(file: loaded.simulation)
@@ -74,7 +75,7 @@ struct Run: ParsableCommand {
             Foundation.exit(130)
         }
         try Summary.print(outcome.jobs, store: store, elapsed: Date().timeIntervalSince(started), format: global.output,
-                          simulation: outcome.seed.map { ($0, options.timeScale) })
+                          arns: arns, simulation: outcome.seed.map { ($0, options.timeScale) })
         if outcome.anyFailed { throw ExitCode(1) }
     }
 }

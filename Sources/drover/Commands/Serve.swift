@@ -44,7 +44,7 @@ struct Serve: ParsableCommand {
             throw DroverError("--poll-interval must be more than 0 and at most 60 seconds (got \(PlacementDecision.format(pollInterval)))")
         }
         let endpoint = try api.endpoint()
-        let arns = try api.arns()
+        let arns = try endpoint.map { _ throws(DroverError) in try api.arns() }
         let store = try global.store()
         let credentials = try endpoint.map { _ throws(DroverError) in
             try APICredentials.resolve(environment: ProcessInfo.processInfo.environment, stateDirectory: global.directory)
@@ -73,7 +73,7 @@ struct Serve: ParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
-        if let endpoint, let credentials {
+        if let endpoint, let credentials, let arns {
             let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
             var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
             settings.rateLimit = api.apiRateLimit
@@ -104,11 +104,11 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Answer TooManyRequestsException (HTTP 429) above this many requests per second, as AWS throttles SubmitJob (about 50).")
     var apiRateLimit: Double?
 
-    @Option(help: "Region written in ARNs.")
-    var region = "us-east-1"
+    @Option(help: "Region written in ARNs (default: $DROVER_REGION, else us-east-1; other drover commands read $DROVER_REGION).")
+    var region: String?
 
-    @Option(help: "12-digit account id written in ARNs.")
-    var accountId = "000000000000"
+    @Option(help: "12-digit account id written in ARNs (default: $DROVER_ACCOUNT_ID, else 000000000000; other drover commands read $DROVER_ACCOUNT_ID).")
+    var accountId: String?
 
     /// Host and port to listen on, nil without `--api`.
     func endpoint() throws(DroverError) -> (host: String, port: Int)? {
@@ -139,10 +139,14 @@ struct APIOptions: ParsableArguments {
         return (host, port)
     }
 
-    /// How ARNs are written.
+    /// How ARNs are written: the options, else the environment as every drover command reads it.
     func arns() throws(DroverError) -> ARNBuilder {
-        let builder = ARNBuilder(region: region, account: accountId)
-        if let problem = builder.problem { throw DroverError("--region/--account-id: \(problem)") }
+        var builder = ARNBuilder(environment: ProcessInfo.processInfo.environment)
+        builder.region = region ?? builder.region
+        builder.account = accountId ?? builder.account
+        if let problem = builder.problem {
+            throw DroverError("--region/--account-id (or \(ARNBuilder.regionVariable)/\(ARNBuilder.accountVariable)): \(problem)")
+        }
         return builder
     }
 }

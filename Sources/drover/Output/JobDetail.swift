@@ -1,8 +1,11 @@
+import DroverAPI
 import DroverCore
 import DroverStore
 import Foundation
 
-/// A job in the shape of AWS Batch's `JobDetail` (`describe-jobs`), for `--output json`.
+/// A job with AWS Batch's `JobDetail` field names and Drover's own figures (cost, instances, experiments): what
+/// `drover describe` shows as text and `drover run --output json` prints. `drover describe --output json` prints
+/// AWS's exact shape instead (``JobDetailShape``).
 struct JobDetail: Encodable {
     struct Container: Encodable {
         var command: [String]
@@ -61,7 +64,7 @@ struct JobDetail: Encodable {
     /// Drover's addition: what the job (its children included) cost on simulated instances.
     var cost: CostSummary?
 
-    static func make(_ record: JobRecord, store: Store) throws(DroverError) -> JobDetail {
+    static func make(_ record: JobRecord, store: Store, arns: ARNBuilder) throws(DroverError) -> JobDetail {
         let spec = try store.spec(ofJob: record.jobId)
         let attempts = try store.attempts(record.jobId).map { attempt in
             Attempt(container: .init(exitCode: attempt.exitCode, reason: attempt.reason,
@@ -78,7 +81,7 @@ struct JobDetail: Encodable {
             array = ArrayDetail(size: spec.arraySize, index: index)
         }
         return JobDetail(
-            jobId: record.jobId, jobArn: "arn:aws:batch:local:000000000000:job/\(record.jobId)", jobName: record.jobName,
+            jobId: record.jobId, jobArn: arns.arn(.job, record.jobId), jobName: record.jobName,
             jobQueue: record.jobQueue, jobDefinition: record.jobDefinition, status: record.status.rawValue,
             statusReason: record.statusReason, createdAt: record.createdAt, startedAt: record.startedAt, stoppedAt: record.stoppedAt,
             computeEnvironment: record.computeEnvironment, attempts: attempts,

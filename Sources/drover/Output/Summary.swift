@@ -1,13 +1,14 @@
+import DroverAPI
 import DroverCore
 import DroverStore
 import Foundation
 
 /// The closing summary of `drover run`.
 enum Summary {
-    static func print(_ records: [JobRecord], store: Store, elapsed: Double, format: OutputFormat,
+    static func print(_ records: [JobRecord], store: Store, elapsed: Double, format: OutputFormat, arns: ARNBuilder,
                       simulation: (seed: UInt64, timeScale: Double)? = nil) throws(DroverError) {
         if format == .json {
-            try Printer.json(try records.map { record throws(DroverError) in try JobDetail.make(record, store: store) })
+            try Printer.json(try records.map { record throws(DroverError) in try JobDetail.make(record, store: store, arns: arns) })
             return
         }
         var rows: [[String]] = []

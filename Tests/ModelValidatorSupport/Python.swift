@@ -1,16 +1,26 @@
 import Foundation
 
 /// Runs the package's Python scripts (botocore's model is the contract the API is checked against).
-enum Python {
-    /// The package's `scripts` folder.
-    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts")
+public enum Python {
+    /// The package's root folder.
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url
+    }()
 
-    /// `python3 ARGUMENTS` with `input` on standard input; its exit status and output (standard output and error).
-    static func run(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: String) {
+    /// The package's `scripts` folder.
+    public static var scripts: URL { packageRoot.appendingPathComponent("scripts") }
+
+    /// `python3 ARGUMENTS` with `input` on standard input and `environment` added to this process's; its exit status
+    /// and output (standard output and error).
+    public static func run(_ arguments: [String], input: Data = Data(), environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        process.environment = merged
         let output = Pipe()
         let stdin = Pipe()
         process.standardOutput = output
