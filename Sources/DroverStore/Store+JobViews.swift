@@ -58,7 +58,7 @@ extension Store {
             var byId: [String: (JobRecord, StopKind?)] = [:]
             for row in rows {
                 let record = Self.record(row)
-                byId[record.jobId] = (record, (row["stopped_by"] as String?).flatMap(StopKind.init(rawValue:)))
+                byId[record.jobId] = (record, (row[18] as String?).flatMap(StopKind.init(rawValue:)))
             }
             let found = unique.compactMap { byId[$0] }
             let attempts = try self.attempts(db, of: found.map(\.0))
@@ -129,7 +129,7 @@ extension Store {
                 """
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             let page = rows.prefix(query.limit)
-            let next: Int64? = rows.count > query.limit ? page.last.map { $0["seq"] } : nil
+            let next: Int64? = rows.count > query.limit ? page.last.map { $0[18] } : nil
             return (page.map(Self.record), next)
         }
     }

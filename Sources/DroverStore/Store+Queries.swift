@@ -30,20 +30,24 @@ extension Store {
         environment, exit_code, container_reason, parent_id, array_index, array_size, pid, terminate_reason
         """
 
+    /// A job from a row whose first columns are ``jobColumns``, read by position (GRDB's lookup by name lower-cases
+    /// the name on every read, a tenth of DescribeJobs' time).
     static func record(_ row: Row) -> JobRecord {
-        let status = JobStatus(rawValue: row["status"]) ?? .failed
-        var reason: String? = row["status_reason"]
+        let status = JobStatus(rawValue: row[4]) ?? .failed
+        var reason: String? = row[5]
+        let attempts: Int = row[9]
+        let arraySize: Int? = row[15]
         // A finished job that ran (not an array parent) has a reason; the usual one is stored as NULL.
-        if reason == nil, status.isTerminal, (row["array_size"] as Int?) == nil, (row["attempts"] as Int? ?? 0) > 0 {
+        if reason == nil, status.isTerminal, arraySize == nil, attempts > 0 {
             reason = Reasons.containerExited
         }
         return JobRecord(
-            jobId: row["id"], jobName: row["name"], jobQueue: row["queue"], jobDefinition: row["definition"],
+            jobId: row[0], jobName: row[1], jobQueue: row[2], jobDefinition: row[3],
             status: status, statusReason: reason,
-            createdAt: row["created_at"], startedAt: row["started_at"], stoppedAt: row["stopped_at"],
-            attempts: row["attempts"], computeEnvironment: row["environment"], exitCode: row["exit_code"],
-            containerReason: row["container_reason"], parentId: row["parent_id"], arrayIndex: row["array_index"],
-            arraySize: row["array_size"], pid: row["pid"], terminateReason: row["terminate_reason"])
+            createdAt: row[6], startedAt: row[7], stoppedAt: row[8],
+            attempts: attempts, computeEnvironment: row[10], exitCode: row[11],
+            containerReason: row[12], parentId: row[13], arrayIndex: row[14],
+            arraySize: arraySize, pid: row[16], terminateReason: row[17])
     }
 
     /// One job, or nil.

@@ -165,9 +165,7 @@ enum RequestDecoder {
 /// Writes response bodies.
 enum ResponseEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try encoder.encode(value)
+        try StreamingJSONEncoder.encode(value)
     }
 }
 
