@@ -139,10 +139,10 @@ extension Store {
         guard !records.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: records.count).joined(separator: ",")
         var result: [String: [AttemptRecord]] = [:]
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE job_id IN (\(marks)) ORDER BY job_id, number",
+        let rows = try Row.fetchAll(db, sql: "SELECT \(Self.attemptColumns), job_id FROM attempt WHERE job_id IN (\(marks)) ORDER BY job_id, number",
                                     arguments: StatementArguments(records.map(\.jobId)))
         for row in rows {
-            result[row["job_id"], default: []].append(Self.attempt(row))
+            result[row[15], default: []].append(Self.attempt(row))
         }
         for record in records where record.status.isActive {
             var list = result[record.jobId] ?? []
@@ -154,13 +154,16 @@ extension Store {
         return result
     }
 
+    static let attemptColumns = """
+        number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason, instance_id, signal, interrupted,
+        simulated_seconds, cost, on_demand_cost, experiment
+        """
+
+    /// An attempt from a row whose first columns are ``attemptColumns``, read by position.
     static func attempt(_ row: Row) -> AttemptRecord {
-        AttemptRecord(number: row["number"], computeEnvironment: row["environment"], pid: row["pid"], startedAt: row["started_at"],
-                      stoppedAt: row["stopped_at"], exitCode: row["exit_code"], reason: row["reason"],
-                      statusReason: row["status_reason"] ?? Reasons.containerExited,
-                      instanceId: row["instance_id"], signal: row["signal"], interrupted: row["interrupted"],
-                      simulatedSeconds: row["simulated_seconds"], cost: row["cost"], onDemandCost: row["on_demand_cost"],
-                      experiment: row["experiment"])
+        AttemptRecord(number: row[0], computeEnvironment: row[1], pid: row[2], startedAt: row[3], stoppedAt: row[4], exitCode: row[5],
+                      reason: row[6], statusReason: row[7] ?? Reasons.containerExited, instanceId: row[8], signal: row[9],
+                      interrupted: row[10], simulatedSeconds: row[11], cost: row[12], onDemandCost: row[13], experiment: row[14])
     }
 
     /// `pattern` with LIKE's wildcards taken literally.

@@ -76,3 +76,24 @@ import Testing
         #expect(SigV4.encode("a b/~é") == "a%20b%2F~%C3%A9")
     }
 }
+
+/// `X-Amz-Date` is read by hand: the same instants as Foundation's calendar gives, and nothing that is not a real time.
+@Suite struct AmzDateTests {
+    @Test(arguments: ["20261130T101602Z", "20000229T000000Z", "20240229T235959Z", "19700101T000000Z", "20991231T235959Z", "20260301T120000Z"])
+    func realTimesAreReadAsTheCalendarReadsThem(_ text: String) throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        let digits = Array(text).map(String.init)
+        func part(_ range: Range<Int>) -> Int { Int(digits[range].joined()) ?? -1 }
+        let expected = calendar.date(from: DateComponents(year: part(0..<4), month: part(4..<6), day: part(6..<8),
+                                                          hour: part(9..<11), minute: part(11..<13), second: part(13..<15)))
+        #expect(SigV4Verifier.parse(text) == expected)
+    }
+
+    @Test(arguments: ["20261130T101602", "2026113T101602Z", "20260230T000000Z", "21000229T000000Z", "20261301T000000Z",
+                      "20261100T000000Z", "20261130T241602Z", "20261130T106002Z", "2026-11-30T10:16:02Z", "", "20261130t101602z",
+                      "+0261130T101602Z", "20261130T10160２Z"])
+    func anythingElseIsRefused(_ text: String) {
+        #expect(SigV4Verifier.parse(text) == nil)
+    }
+}
