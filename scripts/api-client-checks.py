@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end checks of `drover serve --api` with AWS's own clients: boto3 and the `aws` CLI (pinned in scripts/test).
 
-    api-client-checks.py scenario|sigv4|hostile|all
+    api-client-checks.py scenario|sigv4|hostile|all, or throttle (for a server started with --api-rate-limit)
 
 The server's address is $DROVER_API_URL (http://127.0.0.1:PORT); the key pair is $AWS_ACCESS_KEY_ID and
 $AWS_SECRET_ACCESS_KEY. Every response boto3 receives is checked against botocore's model by the strict validator
@@ -334,6 +334,36 @@ def hostile():
     check(jobs == [], "no hostile request stored a job", jobs)
 
 
+def throttle():
+    """`--api-rate-limit`: above the rate the server answers 429 TooManyRequestsException, which botocore retries with
+    back-off until it gets through; ARNs carry the server's --region and --account-id ($DROVER_EXPECT_ARN)."""
+    batch = client()
+    queue_arn = None
+    for attempt in range(50):  # the bucket may be empty from the start: botocore's retries wait it out
+        try:
+            env = batch.create_compute_environment(computeEnvironmentName="t-env", type="UNMANAGED")
+            break
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TooManyRequestsException":
+                raise
+            time.sleep(0.2)
+    prefix = os.environ.get("DROVER_EXPECT_ARN", "arn:aws:batch:us-east-1:000000000000:")
+    check(env["computeEnvironmentArn"] == prefix + "compute-environment/t-env", "ARNs carry the server's region and account", env)
+    statuses, codes = [], set()
+    body = '{"jobs": []}'
+    for _ in range(40):
+        status, headers, answer = send("POST", "/v1/describejobs", body, signed("POST", "/v1/describejobs", body))
+        statuses.append(status)
+        if status == 429:
+            codes.add((headers.get("x-amzn-errortype"), answer.get("__type")))
+    check(429 in statuses and 200 in statuses, "a burst gets both answers: 200 within the rate, 429 above it", statuses)
+    check(codes == {("TooManyRequestsException", "TooManyRequestsException")}, "429 is TooManyRequestsException in the header and the body", codes)
+    started = time.time()
+    for i in range(15):
+        batch.describe_jobs(jobs=[])
+    check(time.time() - started > 1, "boto3's retries slow a burst to the server's rate instead of failing it")
+
+
 def signed_bytes(method, path, body):
     """Headers for a body that is not text (botocore signs the bytes as they are)."""
     request = AWSRequest(method=method, url=URL + path, data=body, headers={"Content-Type": "application/json"})
@@ -348,6 +378,8 @@ if __name__ == "__main__":
             sigv4()
         if which in ("hostile", "all"):
             hostile()
+        if which == "throttle":
+            throttle()
         if which in ("scenario", "all"):
             scenario()
     except Failure as failure:

@@ -51,6 +51,17 @@ import Testing
         #expect(server.isRunning)
     }
 
+    @Test func aRateLimitAnswersTooManyRequestsAndARNsCarryTheRegionAndAccount() throws {
+        let sandbox = try Sandbox()
+        let (_, url) = try Self.startAPI(sandbox, options: ["--api-rate-limit", "5", "--region", "eu-west-1", "--account-id", "123456789012"])
+        var keys = Self.keys
+        keys["DROVER_EXPECT_ARN"] = "arn:aws:batch:eu-west-1:123456789012:"
+        let result = try Self.clientChecks("throttle", url: url, keys: keys)
+        #expect(result.status == 0, "\(result.output)\nserve log:\n\(sandbox.serveLog)")
+        let bad = try sandbox.drover("serve", "--api", "127.0.0.1:0", "--account-id", "12345")
+        #expect(bad.status == 2 && bad.stderr.contains("12 digits"), "\(bad.stderr)")
+    }
+
     @Test func withoutKeysInItsEnvironmentTheServerUsesThePairDroverCredentialsPrints() throws {
         let sandbox = try Sandbox()
         var bare = ProcessInfo.processInfo.environment
