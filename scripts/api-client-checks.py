@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end checks of `drover serve --api` with AWS's own clients: boto3 and the `aws` CLI (pinned in scripts/test).
 
-    api-client-checks.py scenario|sigv4|hostile|all, or throttle (for a server started with --api-rate-limit)
+    api-client-checks.py scenario|sigv4|hostile|move|all, or throttle (for a server started with --api-rate-limit)
 
 The server's address is $DROVER_API_URL (http://127.0.0.1:PORT); the key pair is $AWS_ACCESS_KEY_ID and
 $AWS_SECRET_ACCESS_KEY. Every response boto3 receives is checked against botocore's model by the strict validator
@@ -15,6 +15,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from unittest import mock
@@ -228,6 +229,75 @@ def scenario():
     check(not warnings.records, "botocore logged no warning", warnings.records)
 
 
+def move():
+    """A zero-downtime move of a queue from one compute environment to another while its jobs run (docs/resources.md):
+    the new environment first in the order, the old one disabled, taken out of the order, and deleted once
+    DeleteComputeEnvironment stops refusing it for the jobs it still runs. The jobs record where they ran, then wait for
+    a release file."""
+    with tempfile.TemporaryDirectory(prefix="drover-move-") as folder:
+        move_in(folder)
+
+
+def move_in(folder):
+    warnings = Warnings()
+    logging.getLogger("botocore").addHandler(warnings)
+    batch = client()
+    runs, release = os.path.join(folder, "runs.log"), os.path.join(folder, "release")
+
+    def ran():
+        with open(runs) as log:
+            return dict(line.split() for line in log.read().splitlines())
+
+    resources = {"type": "EC2", "maxvCpus": 2, "subnets": ["subnet-local"]}
+    batch.create_compute_environment(computeEnvironmentName="blue", type="MANAGED", computeResources=resources)
+    batch.create_job_queue(jobQueueName="moving", priority=1, computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "blue"}])
+    batch.register_job_definition(
+        jobDefinitionName="gated", type="container",
+        containerProperties={"image": "busybox", "command": ["sh", "-c", f'echo "$AWS_BATCH_JOB_ID $AWS_BATCH_CE_NAME" >> {runs}; '
+                                                                             f'while [ ! -e {release} ]; do sleep 0.05; done'],
+                             "resourceRequirements": [{"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": "16"}]})
+    early = [batch.submit_job(jobName=f"early-{i}", jobQueue="moving", jobDefinition="gated")["jobId"] for i in range(3)]
+    for job in early[:2]:
+        wait_for(batch, job, {"RUNNING"})
+
+    batch.create_compute_environment(computeEnvironmentName="green", type="MANAGED", computeResources=resources)
+    batch.update_job_queue(jobQueue="moving", computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "green"},
+                                                                       {"order": 2, "computeEnvironment": "blue"}])
+    batch.update_compute_environment(computeEnvironment="blue", state="DISABLED")
+    late = [batch.submit_job(jobName=f"late-{i}", jobQueue="moving", jobDefinition="gated")["jobId"] for i in range(2)]
+    deadline = time.time() + 60
+    while not any(ran().get(job) == "green" for job in late) and time.time() < deadline:
+        time.sleep(0.05)
+    on_blue = sorted(job for job, where in ran().items() if where == "blue")
+    check(len(on_blue) >= 2 and all(ran().get(job, "green") == "green" for job in late),
+          "new jobs start on the new environment while the old one still runs its own", ran())
+
+    batch.update_job_queue(jobQueue="moving", computeEnvironmentOrder=[{"order": 1, "computeEnvironment": "green"}])
+    message = client_error(lambda: batch.delete_compute_environment(computeEnvironment="blue"))
+    check("'blue' still runs" in message, "DeleteComputeEnvironment waits for what the environment runs", message)
+    open(release, "w").close()
+    deadline = time.time() + 60
+    while True:
+        try:
+            batch.delete_compute_environment(computeEnvironment="blue")
+            break
+        except ClientError as error:
+            if "still runs" not in error.response["Error"]["Message"] or time.time() > deadline:
+                raise
+            time.sleep(0.1)
+    check([e["computeEnvironmentName"] for e in batch.describe_compute_environments()["computeEnvironments"]] == ["green"],
+          "the old environment is deleted once its jobs are done")
+
+    for job in early + late:
+        done = wait_for(batch, job, {"SUCCEEDED", "FAILED"})
+        check(done["status"] == "SUCCEEDED" and len(done["attempts"]) == 1, f"{done['jobName']} ran once and succeeded", done)
+    with open(runs) as log:
+        lines = log.read().splitlines()
+    check(sorted(line.split()[0] for line in lines) == sorted(early + late), "no job lost, none run twice", lines)
+    validate_all(batch)
+    check(not warnings.records, "botocore logged no warning", warnings.records)
+
+
 def signed(method, path, body="", key=KEY, secret=SECRET, service="batch", region=REGION, when=None, query=""):
     """Headers botocore's SigV4 gives a request (at `when`, else now)."""
     url = URL + path + ("?" + query if query else "")
@@ -382,6 +452,8 @@ if __name__ == "__main__":
             throttle()
         if which in ("scenario", "all"):
             scenario()
+        if which in ("move", "all"):
+            move()
     except Failure as failure:
         print(f"FAILED - {failure}", flush=True)
         sys.exit(1)

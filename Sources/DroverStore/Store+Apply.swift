@@ -9,7 +9,8 @@ public struct ApplyResult: Sendable, Equatable {
 
 extension Store {
     /// Creates or updates every resource the file declares, in one transaction: if anything is
-    /// wrong (an unknown environment, a queue referring to nothing), nothing changes.
+    /// wrong (an unknown environment, a queue referring to nothing), nothing changes. Partial updates
+    /// (``ResourceFile/updates``) apply after the environments and queues the file declares whole.
     ///
     /// Registering a definition whose content equals its latest revision adds no revision.
     @discardableResult
@@ -35,6 +36,13 @@ extension Store {
             let change = try put(db, queue: item, now: now)
             changes.append("\(change.rawValue) job queue \(name)")
         }
+        for item in file.updates {
+            do {
+                changes.append(try update(db, item))
+            } catch let error as DroverError {
+                issues.append(ValidationIssue(location: item.location, field: "", message: error.message))
+            }
+        }
         for item in file.jobDefinitions {
             let (revision, registered) = try register(db, definition: item, reusingUnchanged: true, now: now)
             changes.append("\(registered ? "registered" : "unchanged") job definition \(item.value.jobDefinitionName):\(revision)")
@@ -42,6 +50,24 @@ extension Store {
         if !issues.isEmpty { throw DroverError.invalid(issues) }
         try capacityChanged(db)
         return ApplyResult(changes: changes)
+    }
+
+    /// Applies the partial update `item` declares to the stored queue or environment it names (which must exist), as
+    /// UpdateJobQueue and UpdateComputeEnvironment do; the line that says what changed.
+    func update(_ db: Database, _ item: Located<ResourceUpdate>) throws -> String {
+        let update = item.value
+        let name = ResourceName.fromArn(update.reference ?? "")
+        let change = switch update.kind {
+        case .jobQueue:
+            try self.update(db, jobQueue: name) { current throws(DroverError) in
+                try update.applied(to: current, name: name, location: item.location, validate: Validator.validate)
+            }
+        case .computeEnvironment:
+            try self.update(db, computeEnvironment: name) { current throws(DroverError) in
+                try update.applied(to: current, name: name, location: item.location, validate: Validator.validate)
+            }
+        }
+        return change == .unchanged ? "unchanged \(update.kind.label) \(name)" : update.summary(change.rawValue, name: name)
     }
 
     /// What ``put(_:environment:now:)`` and ``put(_:queue:now:)`` did.

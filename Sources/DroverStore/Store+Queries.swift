@@ -11,16 +11,28 @@ public struct JobFilter: Sendable {
     public var all = false
     /// Children of this array instead of top-level jobs.
     public var arrayJobId: String?
+    /// Only jobs placed on this compute environment, array children included; with no status given, those it runs
+    /// now (STARTING, RUNNING), which is what keeps it from being deleted.
+    public var computeEnvironment: String?
     /// At most this many rows.
     public var limit = 1000
 
     /// Creates a filter.
-    public init(queue: String? = nil, statuses: [JobStatus] = [], all: Bool = false, arrayJobId: String? = nil, limit: Int = 1000) {
+    public init(queue: String? = nil, statuses: [JobStatus] = [], all: Bool = false, arrayJobId: String? = nil,
+                computeEnvironment: String? = nil, limit: Int = 1000) {
         self.queue = queue
         self.statuses = statuses
         self.all = all
         self.arrayJobId = arrayJobId
+        self.computeEnvironment = computeEnvironment
         self.limit = limit
+    }
+
+    /// The statuses listed: those given, else every one with ``all``, else the active ones on an environment and the
+    /// unfinished ones otherwise. Empty means any.
+    var shownStatuses: [JobStatus] {
+        guard statuses.isEmpty && !all else { return statuses }
+        return computeEnvironment == nil ? JobStatus.allCases.filter { !$0.isTerminal } : JobStatus.allCases.filter(JobStatus.active.contains)
     }
 }
 
@@ -65,15 +77,18 @@ extension Store {
             if let parent = filter.arrayJobId {
                 clauses.append("parent_id = ?")
                 arguments.append(parent)
-            } else {
+            } else if filter.computeEnvironment == nil {
                 clauses.append("parent_id IS NULL")
+            }
+            if let environment = filter.computeEnvironment {
+                clauses.append("environment = ?")
+                arguments.append(environment)
             }
             if let queue = filter.queue {
                 clauses.append("queue = ?")
                 arguments.append(queue)
             }
-            let statuses = filter.statuses.isEmpty && !filter.all
-                ? JobStatus.allCases.filter { !$0.isTerminal } : filter.statuses
+            let statuses = filter.shownStatuses
             if !statuses.isEmpty {
                 clauses.append("status IN (\(statuses.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
             }

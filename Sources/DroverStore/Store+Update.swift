@@ -5,28 +5,36 @@ extension Store {
     /// `UpdateComputeEnvironment`: `change` gets the environment as stored and gives it as it must be, inside one
     /// transaction (so that two updates at once both count). It may throw to refuse the change; nothing changes then.
     public func updateComputeEnvironment(_ name: String, _ change: (Located<ComputeEnvironment>) throws(DroverError) -> Located<ComputeEnvironment>) throws(DroverError) {
-        try write { db in
-            let updated = try change(try stored(db, .computeEnvironment, name, as: ComputeEnvironment.self))
-            try keepName(updated.value.computeEnvironmentName, name)
-            _ = try put(db, environment: updated, now: nowMillis())
-            try capacityChanged(db)
-        }
+        try write { db in _ = try update(db, computeEnvironment: name, change) }
     }
 
     /// `UpdateJobQueue`: as ``updateComputeEnvironment(_:_:)``. The queue's environments and scheduling policy must
     /// exist; a queue's scheduling policy can be replaced but not added to a FIFO queue (AWS's rule).
     public func updateJobQueue(_ name: String, _ change: (Located<JobQueue>) throws(DroverError) -> Located<JobQueue>) throws(DroverError) {
-        try write { db in
-            let current = try stored(db, .jobQueue, name, as: JobQueue.self)
-            let updated = try change(current)
-            try keepName(updated.value.jobQueueName, name)
-            if current.value.schedulingPolicyArn == nil, updated.value.schedulingPolicyArn != nil {
-                throw DroverError("schedulingPolicyArn: job queue '\(name)' is first in, first out; a scheduling policy is given when a queue is created, not added later (create another queue)")
-            }
-            try checkReferences(db, of: updated.value)
-            _ = try put(db, queue: updated, now: nowMillis())
-            try capacityChanged(db)
+        try write { db in _ = try update(db, jobQueue: name, change) }
+    }
+
+    /// ``updateComputeEnvironment(_:_:)`` inside the caller's write transaction.
+    func update(_ db: Database, computeEnvironment name: String, _ change: (Located<ComputeEnvironment>) throws(DroverError) -> Located<ComputeEnvironment>) throws -> ResourceChange {
+        let updated = try change(try stored(db, .computeEnvironment, name, as: ComputeEnvironment.self))
+        try keepName(updated.value.computeEnvironmentName, name)
+        let result = try put(db, environment: updated, now: nowMillis())
+        try capacityChanged(db)
+        return result
+    }
+
+    /// ``updateJobQueue(_:_:)`` inside the caller's write transaction.
+    func update(_ db: Database, jobQueue name: String, _ change: (Located<JobQueue>) throws(DroverError) -> Located<JobQueue>) throws -> ResourceChange {
+        let current = try stored(db, .jobQueue, name, as: JobQueue.self)
+        let updated = try change(current)
+        try keepName(updated.value.jobQueueName, name)
+        if current.value.schedulingPolicyArn == nil, updated.value.schedulingPolicyArn != nil {
+            throw DroverError("schedulingPolicyArn: job queue '\(name)' is first in, first out; a scheduling policy is given when a queue is created, not added later (create another queue)")
         }
+        try checkReferences(db, of: updated.value)
+        let result = try put(db, queue: updated, now: nowMillis())
+        try capacityChanged(db)
+        return result
     }
 
     /// `UpdateSchedulingPolicy`: as ``updateComputeEnvironment(_:_:)``.

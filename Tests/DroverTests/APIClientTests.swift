@@ -36,6 +36,13 @@ import Testing
         #expect(result.status == 0, "\(result.output)\nserve log:\n\(sandbox.serveLog)")
     }
 
+    @Test func aQueueMovesToANewEnvironmentWhileItsJobsRun() throws {
+        let sandbox = try Sandbox()
+        let (_, url) = try Self.startAPI(sandbox)
+        let result = try Self.clientChecks("move", url: url)
+        #expect(result.status == 0, "\(result.output)\nserve log:\n\(sandbox.serveLog)")
+    }
+
     @Test func requestsThatAreNotSignedRightAreRefusedAndDoNothing() throws {
         let sandbox = try Sandbox()
         let (_, url) = try Self.startAPI(sandbox)

@@ -25,7 +25,7 @@ public final class BatchService: Sendable {
     /// Performs the operation named by the last segment of its path (`submitjob`), case-insensitively.
     public func perform(_ operation: String, body: Data) -> Result<Data, APIError> {
         let key = operation.lowercased()
-        guard let handler = Self.operations[key] else {
+        guard let handler = Self.operations[key]?.run else {
             if let name = BatchOperationNames.all.first(where: { $0.lowercased() == key }) {
                 return .failure(.client("\(name) is not supported by Drover"))
             }
@@ -48,6 +48,13 @@ public final class BatchService: Sendable {
 
     typealias Handler = @Sendable (BatchService, Data) throws -> Data
 
+    /// One operation Drover performs: how, and the shape in AWS's model its request is checked against (for those
+    /// whose request is kept as JSON).
+    struct Operation: Sendable {
+        var run: Handler
+        var requestShape: ModelShape?
+    }
+
     /// AWS Batch's quotas on request size: a SubmitJob payload of 30 KiB, a job definition of 24 KiB.
     static let bodyLimits = ["submitjob": 30 << 10, "registerjobdefinition": 24 << 10]
     /// Every other operation's requests are small; this bounds what one may make the server parse.
@@ -63,23 +70,23 @@ public final class BatchService: Sendable {
     }
 
     /// Operations Drover performs, by lower-case name.
-    static let operations: [String: Handler] = {
-        var table: [String: Handler] = [:]
+    static let operations: [String: Operation] = {
+        var table: [String: Operation] = [:]
         func add<Request: Decodable & SendableMetatype, Response: Encodable & SendableMetatype>(_ name: String, _ run: @escaping @Sendable (BatchService, Request) throws -> Response) {
-            table[name.lowercased()] = { service, body in
+            table[name.lowercased()] = Operation(run: { service, body in
                 let request = try RequestDecoder.decode(Request.self, from: body, operation: name)
                 return try ResponseEncoder.encode(try run(service, request))
-            }
+            })
         }
         /// An operation whose request is checked against its shape in AWS's model and kept as JSON (the resources'
         /// documents keep every member given).
         func add<Response: Encodable & SendableMetatype>(_ name: String, checking shape: ModelShape, _ run: @escaping @Sendable (BatchService, JSONValue) throws -> Response) {
-            table[name.lowercased()] = { service, body in
+            table[name.lowercased()] = Operation(run: { service, body in
                 var problems: [String] = []
                 let request = shape.checked(try JSONValue.parse(body, operation: name), at: "", problems: &problems)
                 guard problems.isEmpty else { throw APIError.client("\(name): \(problems.joined(separator: "; "))") }
                 return try ResponseEncoder.encode(try run(service, request))
-            }
+            }, requestShape: shape)
         }
         add("SubmitJob", { try $0.submitJob($1) })
         add("DescribeJobs", { try $0.describeJobs($1) })

@@ -39,19 +39,10 @@ extension BatchService {
     /// `UpdateComputeEnvironment`: only the members given change; `computeResources` and `updatePolicy` member by
     /// member. `updateToLatestImageVersion` is an action with nothing to do here.
     func updateComputeEnvironment(_ request: JSONValue) throws -> ComputeEnvironmentResponse {
-        let name = try name(request["computeEnvironment"]?.string ?? "", .computeEnvironment, field: "computeEnvironment")
+        let update = ResourceUpdate(.computeEnvironment, request: request)
+        let name = try name(update.reference ?? "", .computeEnvironment, field: "computeEnvironment")
         try store.updateComputeEnvironment(name) { current throws(DroverError) in
-            var document = try current.json.replacing(["state", "unmanagedvCpus", "serviceRole", "context"], from: request)
-            if let changes = request["updatePolicy"] {
-                document["updatePolicy"] = (document["updatePolicy"] ?? .object([:])).merging(changes)
-            }
-            if let changes = request["computeResources"] {
-                guard let resources = document["computeResources"] else {
-                    throw DroverError("UpdateComputeEnvironment: computeResources: compute environment '\(name)' is UNMANAGED and has none")
-                }
-                document["computeResources"] = resources.merging(changes, ignoring: ["updateToLatestImageVersion"])
-            }
-            return try document.located(ComputeEnvironment.self, operation: "UpdateComputeEnvironment", validate: Validator.validate)
+            try update.applied(to: current.json, name: name).located(ComputeEnvironment.self, operation: "UpdateComputeEnvironment", validate: Validator.validate)
         }
         wake()
         return computeEnvironmentResponse(name)

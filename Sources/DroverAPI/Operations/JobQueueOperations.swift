@@ -40,10 +40,10 @@ extension BatchService {
     /// `UpdateJobQueue`: only the members given change (`state`, `priority`, `computeEnvironmentOrder`,
     /// `schedulingPolicyArn`, `jobStateTimeLimitActions`).
     func updateJobQueue(_ request: JSONValue) throws -> JobQueueResponse {
-        let name = try name(request["jobQueue"]?.string ?? "", .jobQueue, field: "jobQueue")
+        let update = ResourceUpdate(.jobQueue, request: request)
+        let name = try name(update.reference ?? "", .jobQueue, field: "jobQueue")
         try store.updateJobQueue(name) { current throws(DroverError) in
-            let members = ["state", "priority", "computeEnvironmentOrder", "schedulingPolicyArn", "jobStateTimeLimitActions"]
-            let item = try current.json.replacing(members, from: request).located(JobQueue.self, operation: "UpdateJobQueue", validate: Validator.validate)
+            let item = try update.applied(to: current.json, name: name).located(JobQueue.self, operation: "UpdateJobQueue", validate: Validator.validate)
             try checkReferences(of: item.value, operation: "UpdateJobQueue")
             return item
         }

@@ -6,6 +6,23 @@ import Yams
 public enum DocumentLoader {
     static let sections = ["computeEnvironments", "jobQueues", "jobDefinitions", "jobs", "simulation"]
 
+    /// The member that tells what a single object is, first match first: a whole resource (the section it belongs
+    /// to), a job, or a partial update of a stored queue or environment (the ``ResourceUpdate/Kind``), which a
+    /// SubmitJob request's `jobQueue` does not make it since its `jobName` comes first.
+    static let nameFields: [(field: String, kind: String)] = [
+        ("computeEnvironmentName", "computeEnvironments"), ("jobQueueName", "jobQueues"), ("jobDefinitionName", "jobDefinitions"),
+        ("jobName", "jobs"), (ResourceUpdate.Kind.jobQueue.rawValue, ResourceUpdate.Kind.jobQueue.rawValue),
+        (ResourceUpdate.Kind.computeEnvironment.rawValue, ResourceUpdate.Kind.computeEnvironment.rawValue),
+    ]
+
+    /// The section whose resources an update of `kind` changes.
+    static func sectionOf(_ kind: ResourceUpdate.Kind) -> String {
+        switch kind {
+        case .jobQueue: "jobQueues"
+        case .computeEnvironment: "computeEnvironments"
+        }
+    }
+
     /// Reads and decodes the file at `path`, then validates what it declares.
     public static func load(path: String) throws(DroverError) -> ResourceFile {
         try parse(text: try read(path: path), path: path)
@@ -94,11 +111,15 @@ public enum DocumentLoader {
             return
         }
         let keys = Set(mapping.keys.compactMap(\.string))
-        let kind = section ?? ["computeEnvironmentName": "computeEnvironments", "jobQueueName": "jobQueues",
-                               "jobDefinitionName": "jobDefinitions", "jobName": "jobs"]
-            .first { keys.contains($0.key) }?.value
+        let named = nameFields.first { keys.contains($0.field) }?.kind
+        let kind: String?
+        if let section, let update = named.flatMap(ResourceUpdate.Kind.init(rawValue:)), sectionOf(update) == section {
+            kind = named  // in a section, an object named as an update (`jobQueue` without `jobQueueName`) is one
+        } else {
+            kind = section ?? named
+        }
         guard let kind else {
-            issues.append(tree.issue(node, field: field, "cannot tell what this object is: it has none of computeEnvironmentName, jobQueueName, jobDefinitionName, jobName"))
+            issues.append(tree.issue(node, field: field, "cannot tell what this object is: it has none of \(nameFields.map(\.field).joined(separator: ", "))"))
             return
         }
         tree.lines = [:]
@@ -111,16 +132,26 @@ public enum DocumentLoader {
             let document = String(decoding: data, as: UTF8.self)
             let decoder = JSONDecoder()
             var problems: [ValidationIssue]
-            switch kind {
-            case "computeEnvironments":
+            switch (kind, ResourceUpdate.Kind(rawValue: kind)) {
+            case (_, .some(let updateKind)):
+                let update = ResourceUpdate(updateKind, request: try decoder.decode(JSONValue.self, from: data))
+                problems = update.problems
+                // The members' types, reported at their lines; what the stored resource allows is for apply to say.
+                let probe = try JSONEncoder().encode(update.probe)
+                switch updateKind {
+                case .jobQueue: _ = try decoder.decode(JobQueue.self, from: probe)
+                case .computeEnvironment: _ = try decoder.decode(ComputeEnvironment.self, from: probe)
+                }
+                file.updates.append(Located(value: update, location: location, document: document))
+            case ("computeEnvironments", _):
                 let value = try decoder.decode(ComputeEnvironment.self, from: data)
                 problems = Validator.validate(value)
                 file.computeEnvironments.append(Located(value: value, location: location, document: document))
-            case "jobQueues":
+            case ("jobQueues", _):
                 let value = try decoder.decode(JobQueue.self, from: data)
                 problems = Validator.validate(value)
                 file.jobQueues.append(Located(value: value, location: location, document: document))
-            case "jobDefinitions":
+            case ("jobDefinitions", _):
                 let value = try decoder.decode(JobDefinition.self, from: data)
                 problems = Validator.validate(value)
                 file.jobDefinitions.append(Located(value: value, location: location, document: document))

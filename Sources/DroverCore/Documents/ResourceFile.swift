@@ -38,8 +38,9 @@ public struct RunSimulation: Codable, Sendable, Equatable {
 /// A file holds any of the sections `computeEnvironments`, `jobQueues`, `jobDefinitions` and `jobs`
 /// (lists), or a single object recognised by its name field (`computeEnvironmentName`,
 /// `jobQueueName`, `jobDefinitionName`, `jobName`) — so a file written for
-/// `aws batch register-job-definition --cli-input-json` is read unchanged. YAML files may hold
-/// several documents separated by `---`.
+/// `aws batch register-job-definition --cli-input-json` is read unchanged. An object named by `jobQueue` or
+/// `computeEnvironment` instead (what `aws batch update-job-queue --cli-input-json` takes) is a partial update of a
+/// stored resource. YAML files may hold several documents separated by `---`.
 public struct ResourceFile: Sendable {
     /// The file's path as given by the user.
     public var path: String
@@ -49,6 +50,9 @@ public struct ResourceFile: Sendable {
     public var jobQueues: [Located<JobQueue>] = []
     /// Job definitions, in file order.
     public var jobDefinitions: [Located<JobDefinition>] = []
+    /// Partial updates of stored queues and environments (AWS's `UpdateJobQueue` and `UpdateComputeEnvironment`
+    /// requests, recognised by their `jobQueue` / `computeEnvironment` member), in file order.
+    public var updates: [Located<ResourceUpdate>] = []
     /// Jobs to submit (used by `drover run`), in file order.
     public var jobs: [Located<SubmitJobRequest>] = []
     /// The `simulation` section: defaults of `drover run`'s simulation options for this file.
@@ -61,6 +65,6 @@ public struct ResourceFile: Sendable {
 
     /// Whether the file declares nothing.
     public var isEmpty: Bool {
-        computeEnvironments.isEmpty && jobQueues.isEmpty && jobDefinitions.isEmpty && jobs.isEmpty
+        computeEnvironments.isEmpty && jobQueues.isEmpty && jobDefinitions.isEmpty && updates.isEmpty && jobs.isEmpty
     }
 }

@@ -6,7 +6,12 @@ import DroverStore
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or update compute environments, job queues and job definitions from YAML/JSON files.",
-        discussion: "All files are applied in one transaction: if any entry is invalid, nothing changes.")
+        discussion: """
+            All files are applied in one transaction: if any entry is invalid, nothing changes. An object named by \
+            jobQueue or computeEnvironment (an `aws batch update-job-queue` / `update-compute-environment` \
+            --cli-input-json request) is a partial update of a stored queue or environment: only the members it \
+            gives change.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -20,6 +25,7 @@ struct Apply: ParsableCommand {
             merged.computeEnvironments += file.computeEnvironments
             merged.jobQueues += file.jobQueues
             merged.jobDefinitions += file.jobDefinitions
+            merged.updates += file.updates
             merged.jobs += file.jobs
         }
         let result = try global.store().apply(merged)

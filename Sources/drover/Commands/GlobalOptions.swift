@@ -42,4 +42,25 @@ struct GlobalOptions: ParsableArguments {
     func service(_ store: Store) throws(DroverError) -> BatchService {
         BatchService(store: store, arns: try arns())
     }
+
+    /// Performs one of AWS Batch's operations with `request` exactly as `drover serve --api` performs it, and gives its
+    /// response; a refusal is a ``DroverError`` (a ClientException is bad input, exit code 2).
+    func call(_ operation: String, _ request: JSONValue) throws(DroverError) -> JSONValue {
+        try calling { service throws(APIError) in try service.call(operation, request) }
+    }
+
+    /// Every page of a describe operation as one response (see ``BatchService/describeAll(_:listing:_:)``).
+    func call(_ operation: String, listing member: String, _ request: JSONValue = .object([:])) throws(DroverError) -> JSONValue {
+        try calling { service throws(APIError) in try service.describeAll(operation, listing: member, request) }
+    }
+
+    /// `body` over the operations of this state directory, a refusal as a ``DroverError``.
+    private func calling(_ body: (BatchService) throws(APIError) -> JSONValue) throws(DroverError) -> JSONValue {
+        let service = try service(try store())
+        do {
+            return try body(service)
+        } catch {
+            throw DroverError.from(error)
+        }
+    }
 }

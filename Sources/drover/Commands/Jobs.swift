@@ -29,6 +29,11 @@ struct Jobs: ParsableCommand {
     @Option(help: "List the children of this array job.")
     var array: String?
 
+    @Option(name: .customLong("compute-environment"), help: ArgumentHelp(
+        "Only jobs placed on this compute environment (name or ARN), array children included; by default those it runs now (STARTING, RUNNING).",
+        valueName: "environment"))
+    var computeEnvironment: String?
+
     @Option(parsing: .unconditional, help: "At most this many jobs.")
     var limit = 1000
 
@@ -42,7 +47,9 @@ struct Jobs: ParsableCommand {
             statuses.append(parsed)
         }
         let store = try global.store()
-        let records = try store.jobs(JobFilter(queue: queue, statuses: statuses, all: all || array != nil && statuses.isEmpty, arrayJobId: array, limit: limit))
+        let environment = computeEnvironment.map(ResourceName.fromArn)
+        let records = try store.jobs(JobFilter(queue: queue, statuses: statuses, all: all || array != nil && statuses.isEmpty, arrayJobId: array,
+                                               computeEnvironment: environment, limit: limit))
         if global.output == .json {
             return try Printer.json(try global.service(store).listJobs(showing: records))
         }
@@ -51,7 +58,7 @@ struct Jobs: ParsableCommand {
             return [record.jobId, record.jobName, record.jobQueue, record.status.rawValue, String(record.attempts), Printer.time(record.createdAt), detail]
         })
         if records.isEmpty && !all && statuses.isEmpty {
-            try Printer.note("no unfinished jobs (use --all to list finished ones)")
+            try Printer.note(environment.map { "nothing runs on compute environment \($0)" } ?? "no unfinished jobs (use --all to list finished ones)")
         }
         if try store.countActive() > 0 && !EngineLock.isHeld(directory: global.directory) {
             try Printer.note("note: no engine is running on \(global.directory.path): start `drover serve` (or `drover run`) to run RUNNABLE jobs")

@@ -6,7 +6,8 @@ extension Submit {
     /// Drover's short forms; checked by ``Validator`` with every problem named by the option that caused it.
     func makeRequest() throws(DroverError) -> SubmitJobRequest {
         var origins = FlagOrigins(fromInputJSON: cliInputJSON != nil)
-        var members = try inputMembers()
+        let aws = try AWSRequest("SubmitJob", shape: .structure(SubmitJobRequest.memberShapes), cliInputJSON: cliInputJSON)
+        var members = aws.members
         func set(_ member: String, _ flag: String, _ value: JSONValue?, leaf: String? = nil) {
             guard let value else { return }
             members[member] = value
@@ -15,22 +16,22 @@ extension Submit {
         set("jobName", "--job-name", name.map(JSONValue.string))
         set("jobQueue", "--job-queue", jobQueue.map(JSONValue.string))
         set("jobDefinition", "--job-definition", jobDefinition.map(JSONValue.string))
-        set("arrayProperties", "--array-properties", try read(arrayProperties, "--array-properties", member: "arrayProperties"))
-        set("parameters", "--parameters", try read(parameterMap, "--parameters", member: "parameters"))
-        set("containerOverrides", "--container-overrides", try read(containerOverrides, "--container-overrides", member: "containerOverrides"))
-        set("retryStrategy", "--retry-strategy", try read(retryStrategy, "--retry-strategy", member: "retryStrategy"))
+        set("arrayProperties", "--array-properties", try aws.read(arrayProperties, "--array-properties", member: "arrayProperties"))
+        set("parameters", "--parameters", try aws.read(parameterMap, "--parameters", member: "parameters"))
+        set("containerOverrides", "--container-overrides", try aws.read(containerOverrides, "--container-overrides", member: "containerOverrides"))
+        set("retryStrategy", "--retry-strategy", try aws.read(retryStrategy, "--retry-strategy", member: "retryStrategy"))
         if let timeout, let seconds = Int(timeout) {
             set("timeout", "--timeout", .object(["attemptDurationSeconds": .integer(seconds)]), leaf: "timeout.attemptDurationSeconds")
         } else if let timeout, !timeout.contains("="), !timeout.hasPrefix("{"), !timeout.hasPrefix("file://") {
             throw DroverError("--timeout \(timeout): expected SECONDS (a whole number), attemptDurationSeconds=N or JSON")
         } else {
-            set("timeout", "--timeout", try read(timeout, "--timeout", member: "timeout"))
+            set("timeout", "--timeout", try aws.read(timeout, "--timeout", member: "timeout"))
         }
-        set("tags", "--tags", try read(tags, "--tags", member: "tags"))
+        set("tags", "--tags", try aws.read(tags, "--tags", member: "tags"))
         set("propagateTags", "--propagate-tags", propagateTags.map(JSONValue.bool))
         set("schedulingPriorityOverride", "--scheduling-priority-override", schedulingPriorityOverride.map(JSONValue.integer))
         set("shareIdentifier", "--share-identifier", shareIdentifier.map(JSONValue.string))
-        set("dependsOn", "--depends-on", try dependencies())
+        set("dependsOn", "--depends-on", try dependencies(aws))
 
         guard case .string(let definition)? = members["jobDefinition"] else {
             throw DroverError("give the job definition: --job-definition (-d), or jobDefinition in --cli-input-json")
@@ -46,38 +47,14 @@ extension Submit {
         return request
     }
 
-    /// The members of `--cli-input-json`'s request, checked against SubmitJob's model (none without it).
-    func inputMembers() throws(DroverError) -> [String: JSONValue] {
-        guard let cliInputJSON else { return [:] }
-        do throws(DroverError) {
-            let value = try JSONValue(parsing: try ParamFile.contents(cliInputJSON))
-            guard case .object(let members) = value else { throw DroverError("expected a JSON object (a SubmitJob request), got \(value.kind)") }
-            try MemberShape.structure(SubmitJobRequest.memberShapes).check(value, path: "")
-            return members
-        } catch {
-            throw DroverError("--cli-input-json: \(error.message)")
-        }
-    }
-
-    /// An AWS option's value (shorthand, JSON or `file://`), typed by its member's shape in SubmitJob's model.
-    func read(_ text: String?, _ flag: String, member: String) throws(DroverError) -> JSONValue? {
-        guard let text else { return nil }
-        do throws(DroverError) {
-            return try SubmitJobRequest.shape(of: member).read(try ParamFile.contents(text))
-        } catch {
-            throw DroverError("\(flag): \(error.message)")
-        }
-    }
-
     /// `--depends-on`'s values: AWS's forms (`jobId=ID,type=N_TO_N`, JSON) and Drover's (`ID`, `ID:N_TO_N`,
     /// `SEQUENTIAL`, `ID:SEQUENTIAL`), in the order given; nil when there are none.
-    func dependencies() throws(DroverError) -> JSONValue? {
+    func dependencies(_ aws: AWSRequest) throws(DroverError) -> JSONValue? {
         guard !dependsOn.isEmpty else { return nil }
         var entries: [JSONValue] = []
         for text in dependsOn {
             if text.contains("=") || text.hasPrefix("[") || text.hasPrefix("{") || text.hasPrefix("file://") {
-                guard case .array(let given)? = try read(text, "--depends-on", member: "dependsOn") else { continue }
-                entries += given
+                entries += try aws.readList([text], "--depends-on", member: "dependsOn")?.array ?? []
             } else {
                 entries += try Self.parseDependency(text).map { dependency in
                     .object(["jobId": dependency.jobId.map(JSONValue.string), "type": dependency.type.map { JSONValue.string($0.rawValue) }].compactMapValues { $0 })
