@@ -53,9 +53,6 @@ extension Store {
                 issues.append(ValidationIssue(location: label, field: "jobDefinition", message: "job definition \(ref) is INACTIVE (deregistered): submit with an ACTIVE revision, or register the definition again"))
                 continue
             }
-            if let overrides = request.containerOverrides {
-                issues += Validator.validate(overrides, against: definition, named: ref).map { ValidationIssue(location: label, field: $0.field, message: $0.message) }
-            }
             var spec = JobSpec.resolve(request: request, definition: definition, definitionRef: ref)
             if spec.command.isEmpty {
                 issues.append(ValidationIssue(location: label, field: "containerProperties.command", message: "\(ref) has no command: give containerProperties.command or a command override"))

@@ -125,23 +125,6 @@ public enum Validator {
         return issues
     }
 
-    /// AWS's rule for the deprecated `containerOverrides.vcpus` and `memory`: they cannot override a VCPU or MEMORY
-    /// requirement the definition (`ref`, `name:revision`) gives in `resourceRequirements`; only an override in
-    /// `containerOverrides.resourceRequirements` can.
-    public static func validate(_ overrides: ContainerProperties, against definition: JobDefinition, named ref: String) -> [ValidationIssue] {
-        let required = Set((definition.containerProperties?.resourceRequirements ?? []).map { $0.type.uppercased() })
-        let deprecated: [(field: String, type: String, value: String?)] = [
-            ("vcpus", "VCPU", overrides.vcpus.map(PlacementDecision.format)), ("memory", "MEMORY", overrides.memory.map(String.init)),
-        ]
-        return deprecated.compactMap { field, type, value in
-            guard let value, required.contains(type) else { return nil }
-            return ValidationIssue(
-                field: "containerOverrides.\(field)",
-                message: "the deprecated \(field) cannot override job definition \(ref), which sets \(type) in resourceRequirements: "
-                    + "give containerOverrides.resourceRequirements [{type: \(type), value: \"\(value)\"}] instead (`drover submit --\(field)` does)")
-        }
-    }
-
     /// Checks a retry strategy: attempts 1...10, at most 5 rules, valid actions and patterns.
     public static func validate(_ strategy: RetryStrategy, field: String) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []

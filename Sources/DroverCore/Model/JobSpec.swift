@@ -50,7 +50,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     /// parameter's value. Validation happens separately in ``Validator``.
     public static func resolve(request: SubmitJobRequest, definition: JobDefinition, definitionRef: String) -> JobSpec {
         let base = definition.containerProperties ?? ContainerProperties()
-        let overrides = request.containerOverrides
+        let overrides = request.containerOverrides?.applicable(over: base).overrides
         var parameters = definition.parameters ?? [:]
         for (key, value) in request.parameters ?? [:] { parameters[key] = value }
         let rawCommand = overrides?.command ?? base.command ?? []
