@@ -103,6 +103,10 @@ public enum Validator {
         if let size = request.arrayProperties?.size, !(2...maxArraySize).contains(size) {
             issues.append(.init(field: "arrayProperties.size", message: "must be between 2 and \(maxArraySize) (got \(size))"))
         }
+        if let dependencies = request.dependsOn, dependencies.count > maxDependencies {
+            issues.append(.init(field: "dependsOn", message: "a job may depend on at most \(maxDependencies) jobs, as on AWS (got \(dependencies.count))"))
+        }
+        issues += validate(tags: request.tags, field: "tags")
         for (index, dependency) in (request.dependsOn ?? []).enumerated() {
             let field = "dependsOn[\(index)]"
             if dependency.type == .sequential {
@@ -124,6 +128,9 @@ public enum Validator {
         if let timeout = request.timeout { issues += validate(timeout, field: "timeout") }
         return issues
     }
+
+    /// AWS Batch's quota of dependencies per job.
+    public static let maxDependencies = 20
 
     /// Checks a retry strategy: attempts 1...10, at most 5 rules, valid actions and patterns.
     public static func validate(_ strategy: RetryStrategy, field: String) -> [ValidationIssue] {
