@@ -390,7 +390,7 @@ public final class Engine {
             return PlacementEnvironment(name: name, enabled: environment.isEnabled, kind: simulator.fleets[name] == nil ? .local : .fleet)
         }
         return PlacementDecision.decide(need: need, queue: queue, environments: candidates, capacity: &capacity) { name in
-            simulator.fleets[name]?.place(need, now: now) ?? .never("\(name) has no simulated instances")
+            simulator.fleets[name]?.place(need, now: now) ?? .never("\(name) has no simulated instances", misfit: .jobResourceRequirement)
         }
     }
 

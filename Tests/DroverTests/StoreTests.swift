@@ -175,12 +175,12 @@ struct StoreTests {
         let jobs = try store.submit([request("stuck"), request("waits"), request("cancelled")])
         let (stuck, waits, cancelled) = (jobs[0].jobId, jobs[1].jobId, jobs[2].jobId)
         var batch = EngineBatch()
-        batch.reasons = [(stuck, "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - the job asks 8 vCPUs and 0 MiB but local allows 2 vCPUs", blocks: true),
-                         (waits, "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - waiting", blocks: false),
-                         (cancelled, "MISCONFIGURATION:COMPUTE_ENVIRONMENT_DISABLED - every compute environment of queue default is DISABLED", blocks: true)]
+        batch.reasons = [(stuck, RunnableReason.computeEnvironmentMaxResource.statusReason(detail: "The job asks 8 vCPUs."), blocks: true),
+                         (waits, RunnableReason.insufficientCapacity(instanceTypes: ["c5.large"]), blocks: false),
+                         (cancelled, RunnableReason.allDisabled(queue: "default"), blocks: true)]
         _ = try store.commit(batch)
         #expect(try store.runnable(queue: "default", limit: 10).map(\.id) == [waits], "blocked, not told by the reason's text")
-        #expect(try store.job(stuck)?.statusReason?.hasPrefix("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT") == true)
+        #expect(try store.job(stuck)?.statusReason?.hasPrefix("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - ") == true)
         _ = try store.cancel(cancelled, reason: "not needed")
         try store.apply(try DocumentLoader.parse(text: basicEnvironment(maxvCpus: 8), path: "env.yaml"))
         #expect(try store.runnable(queue: "default", limit: 10).map(\.id) == [stuck, waits], "apply lets the scheduler look again")
