@@ -239,8 +239,8 @@ public final class Engine {
         } else if exit.lost {
             outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
         } else if let signal = exit.signal {
-            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: "Process killed by \(SignalName.of(signal))",
-                                     statusReason: Reasons.containerExited, signal: signal)
+            // AWS gives a container killed by a signal its exit code, and no reason (only an out-of-memory kill has one).
+            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: nil, statusReason: Reasons.containerExited, signal: signal)
         } else {
             outcome = .exited(exit.exitCode ?? 0)
         }

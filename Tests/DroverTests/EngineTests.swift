@@ -63,6 +63,24 @@ struct EngineTests {
         }
     }
 
+    /// `container.reason` only where AWS sets one: a command that cannot start, an out-of-memory kill.
+    @Test(arguments: [
+        (ProcessExit(key: key, exitCode: 3), nil, nil),
+        (ProcessExit(key: key, signal: SIGKILL), nil, nil),
+        (ProcessExit(key: key, signal: SIGSEGV), nil, nil),
+        (timedOut(ProcessExit(key: key, signal: SIGTERM)), nil, nil),
+        (ProcessExit(key: key, signal: SIGTERM), .timeout, nil),
+        (ProcessExit(key: key, signal: SIGTERM), .terminate(reason: "Operator stopped it"), nil),
+        (ProcessExit(key: key, signal: SIGKILL), .interrupted(instance: "i-0123", experiment: nil), nil),
+        (ProcessExit(key: key, signal: SIGKILL), .outOfMemory, Reasons.outOfMemory),
+        (ProcessExit(key: key, launchError: "cannot run 'nope': No such file or directory"), nil,
+         "CannotStartContainerError: cannot run 'nope': No such file or directory"),
+    ] as [(ProcessExit, RunningAttempt.StopKind?, String?)])
+    func containerReasonOnlyWhereAWSSetsOne(exit: ProcessExit, stop: RunningAttempt.StopKind?, reason: String?) throws {
+        let (outcome, _) = try #require(Engine.outcome(of: exit, stop: stop))
+        #expect(outcome.reason == reason)
+    }
+
     static let key = AttemptKey(jobId: "j", attempt: 1)
     static func timedOut(_ exit: ProcessExit) -> ProcessExit { var exit = exit; exit.timedOut = true; return exit }
     static func lost(_ exit: ProcessExit) -> ProcessExit { var exit = exit; exit.lost = true; return exit }
