@@ -231,7 +231,17 @@ extension Store {
     /// Records one ended attempt and moves its job on; returns the job's new status, or nil when
     /// the job was not running that attempt (nothing changes then).
     func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
-        let outcome = item.outcome
+        var outcome = item.outcome
+        var counts = item.counts
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT interruptions, terminate_reason FROM job WHERE id = ?"), arguments: [item.id])
+        // A terminate request that reached the store before the engine acted on it: the attempt ends
+        // the job as TerminateJob does (not retried, isTerminated), unless it had already succeeded.
+        if let request = row?["terminate_reason"] as String?, outcome.kind != .terminated,
+           !(counts && outcome.kind == .exited && outcome.exitCode == 0) {
+            outcome.kind = .terminated
+            outcome.statusReason = request
+            counts = true
+        }
         let usage = item.usage
         let interrupted = outcome.kind == .interrupted
         // The attempt's row is written once, when it ends, from what the job row holds while it runs.
@@ -245,10 +255,9 @@ extension Store {
                   usage?.cost, usage?.onDemandCost, usage?.experiment, item.id, item.attempt])
         guard db.changesCount == 1 else { return nil }
         var next = JobStatus.runnable
-        if item.counts {
+        if counts {
             let spec = try spec(db, top: JobID.split(item.id).parent)
-            let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT interruptions FROM job WHERE id = ?"), arguments: [item.id]) ?? 0
-            let interruptions = previous + (interrupted ? 1 : 0)
+            let interruptions = (row?["interruptions"] as Int? ?? 0) + (interrupted ? 1 : 0)
             var floor: Int?
             switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt, interruptionsUsed: interruptions) {
             case .succeed: next = .succeeded
@@ -261,10 +270,12 @@ extension Store {
             try db.run("""
                 UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
                 stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END,
+                stopped_by = CASE WHEN ? THEN NULL ELSE stopped_by END,
                 interruptions = ?, environment_floor = COALESCE(?, environment_floor)
                 WHERE id = ? AND \(JobTransition.finish.condition) AND attempts = ?
                 """, [next.rawValue, next.isTerminal ? Self.storedReason(outcome.statusReason) : outcome.statusReason,
-                      outcome.exitCode, outcome.reason, next.isTerminal ? item.at : nil, next.isTerminal, interruptions, floor, item.id, item.attempt])
+                      outcome.exitCode, outcome.reason, next.isTerminal ? item.at : nil, next.isTerminal, next == .succeeded,
+                      interruptions, floor, item.id, item.attempt])
         } else {
             try db.run("""
                 UPDATE job SET status = \(JobStatus.runnable.sql), attempts = attempts - 1, status_reason = ?, pid = NULL
