@@ -38,10 +38,13 @@ public struct EngineBatch: Sendable {
     public var started: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
     /// Attempts that ended.
     public var finished: [FinishedAttempt] = []
-    /// statusReason updates for RUNNABLE jobs that cannot be placed. A reason that `blocks` marks
-    /// its job blocked: the scheduler skips it (``Store/runnable(queue:limit:)``) until it leaves
-    /// RUNNABLE or `apply` changes queues or environments.
-    public var reasons: [(id: String, reason: String, blocks: Bool)] = []
+    /// statusReason updates for RUNNABLE jobs that cannot be placed (nil clears the reason). A reason
+    /// that `blocks` marks its job blocked: the scheduler skips it (``Store/runnable(queue:limit:)``)
+    /// until it leaves RUNNABLE or `apply` changes queues or environments. The store notes since when
+    /// each job has had its reason's code (``RunnableReason/code(of:)``), for `jobStateTimeLimitActions`.
+    public var reasons: [(id: String, reason: String?, blocks: Bool)] = []
+    /// When the reasons were decided, on the engine's clock (the store's clock when nil).
+    public var now: EpochMillis?
     /// Simulated instances that changed (launched, ready, reclaimed, ended).
     public var instances: [InstanceRecord] = []
 
@@ -57,6 +60,7 @@ public struct EngineBatch: Sendable {
         started += other.started
         finished += other.finished
         reasons += other.reasons
+        now = other.now ?? now
         instances += other.instances
     }
 }
@@ -198,7 +202,7 @@ extension Store {
                 let start = startedById.removeValue(forKey: job.id)
                 try db.run("""
                     UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL, blocked = 0,
-                    pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
+                    reason_key = NULL, reason_since = NULL, pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
                     WHERE id = ? AND \(JobTransition.claim.condition) AND attempts = ?
                     """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
                 guard db.changesCount == 1 else { continue }
@@ -217,9 +221,17 @@ extension Store {
             if !finishedJobs.isEmpty {
                 if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
             }
-            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ?, blocked = ? WHERE id = ? AND status = \(JobStatus.runnable.sql)")
+            // A job keeps its `reason_since` while the key stays the same, however the reason's detail changes.
+            let reason = try db.cachedStatement(sql: """
+                UPDATE job SET status_reason = :reason, blocked = :blocks,
+                reason_since = CASE WHEN :key IS NULL THEN NULL WHEN reason_key IS :key AND reason_since IS NOT NULL THEN reason_since ELSE :now END,
+                reason_key = :key
+                WHERE id = :id AND status = \(JobStatus.runnable.sql)
+                """)
+            let reasonTime = batch.now ?? now
             for item in batch.reasons {
-                try reason.execute(arguments: [item.reason, item.blocks, item.id])
+                let key = item.reason.map { RunnableReason.code(of: $0) ?? $0 }
+                try reason.execute(arguments: ["reason": item.reason, "blocks": item.blocks, "key": key, "now": reasonTime, "id": item.id])
             }
             for instance in batch.instances {
                 try record(db, instance)

@@ -275,6 +275,67 @@ struct EngineTests {
         #expect(job.stoppedAt == expected, "times come from the clock")
     }
 
+    /// A queue whose only environment can never hold a job, with `jobStateTimeLimitActions`: the job
+    /// stays RUNNABLE with AWS's reason for 600 s of the engine's clock, then is cancelled, while the
+    /// job behind it runs.
+    @Test func aJobRunnableTooLongWithItsReasonIsCancelledByItsQueuesAction() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-engine-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("setup.yaml")
+        try """
+            computeEnvironments:
+              - computeEnvironmentName: local
+                computeResources: {type: EC2, maxvCpus: 2}
+            jobQueues:
+              - jobQueueName: default
+                priority: 10
+                computeEnvironmentOrder: [{order: 1, computeEnvironment: local}]
+                jobStateTimeLimitActions:
+                  - {reason: "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE", state: RUNNABLE, maxTimeSeconds: 600, action: CANCEL}
+            jobDefinitions:
+              - {jobDefinitionName: big, containerProperties: {command: [work], vcpus: 8}}
+              - {jobDefinitionName: work, containerProperties: {command: [work], vcpus: 1}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let store = try Store(directory: folder.appendingPathComponent("state"))
+        _ = try store.apply(try DocumentLoader.load(path: file.path))
+        let ids = try store.submit([SubmitJobRequest(jobName: "big", jobQueue: "default", jobDefinition: "big"),
+                                    SubmitJobRequest(jobName: "small", jobQueue: "default", jobDefinition: "work")]).map(\.jobId)
+        let (big, small) = (ids[0], ids[1])
+        let clock = TestClock()
+        let executor = FakeExecutor()
+        executor.clock = clock
+        var options = EngineOptions()
+        options.clock = clock
+        var checks = 0
+        var runnableAt599 = false
+        let deadline = Date().addingTimeInterval(30)
+        try Engine(store: store, options: options, executor: executor).run {
+            let job = try store.job(big)
+            if checks == 0, job?.statusReason?.hasPrefix("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - ") == true {
+                checks = 1
+                clock.advance(by: 599)
+            } else if checks > 0 && checks < 10 {
+                // The engine polls and looks at the actions while the clock stands at 599 s.
+                checks += 1
+                if checks == 10 {
+                    runnableAt599 = job?.status == .runnable
+                    clock.advance(by: 2)
+                }
+            }
+            return job?.status == .failed || Date() > deadline
+        }
+        #expect(runnableAt599, "not before maxTimeSeconds")
+        let job = try #require(try store.job(big))
+        #expect(job.status == .failed)
+        #expect(job.statusReason == "Canceled by JobStateTimeLimit action due to reason: MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE")
+        let expected: EpochMillis = 1_700_000_000_000 + 601_000
+        #expect(job.stoppedAt == expected, "at the engine's time")
+        #expect(job.attempts == 0 && executor.launches.map(\.key.jobId) == [small], "it never ran; the job behind it did")
+        #expect(try store.job(small)?.status == .succeeded)
+        #expect(try store.jobViews([big]).first?.stoppedBy == .cancel)
+    }
+
     @Test func aTransientStartFailurePausesStartsUntilTheClockPassesTheBackoff() throws {
         let (store, folder) = try Self.store()
         defer { try? FileManager.default.removeItem(at: folder) }
