@@ -17,4 +17,15 @@ extension Engine {
         }
         markDirty()
     }
+
+    /// Writes a waiting job's reason when it changes: AWS's capacity reason
+    /// (`CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - ...`, which `jobStateTimeLimitActions` act on) is
+    /// written; Drover's own waits, whose detail changes with every pass, clear it.
+    func noteWait(_ id: String, reason: String?, into reasons: inout [(id: String, reason: String?, blocks: Bool)]) {
+        let coded = reason.flatMap { RunnableReason.code(of: $0) == nil ? nil : $0 }
+        guard waitReasons[id] != coded else { return }
+        if waitReasons.count > 10_000 { waitReasons.removeAll(keepingCapacity: true) }
+        waitReasons[id] = coded
+        reasons.append((id, coded, blocks: false))
+    }
 }
