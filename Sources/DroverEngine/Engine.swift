@@ -44,6 +44,11 @@ public final class Engine {
     var ready: [String] = []
     /// Monotonic second of the last memory check.
     var lastMemoryCheck = 0.0
+    /// Monotonic second of the last look at the queues' `jobStateTimeLimitActions`.
+    var lastTimeLimitCheck = -Double.infinity
+    /// The AWS-coded reasons this engine wrote for waiting jobs, by job id: a reason is written
+    /// when it changes, not every pass.
+    var waitReasons: [String: String] = [:]
     let baseEnvironment: [String: String]
     /// Simulated instances of the managed EC2 and SPOT environments.
     var simulator: Simulator
@@ -76,6 +81,7 @@ public final class Engine {
         let recorder = Recorder(store: store, inbox: inbox, logger: options.logger)
         defer { recorder.close() }
         try recover(recorder: recorder)
+        try store.forgetWaitReasons()
         simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: clock.monotonicSeconds())
         try refresh()
         var lastPoll = clock.monotonicSeconds()
@@ -100,6 +106,7 @@ public final class Engine {
                 do {
                     try refresh()
                     try applyTerminateRequests(now: now)
+                    try applyTimeLimits(now: now)
                     batch.instances += try runExperiments(now: now)
                 } catch {
                     // The store is busy or the disk full: the recorder waits for it; so does this.
@@ -112,6 +119,7 @@ public final class Engine {
                 for (job, _) in plan.claims { unrecorded.insert(job.id) }
                 batch.claims = plan.claims
                 batch.reasons = plan.reasons
+                if !plan.reasons.isEmpty { batch.now = clock.epochMillis() }
             }
             batch.instances += apply(simulator.takeEvents(), now: now)
             batch.started = pendingStarts
@@ -239,8 +247,8 @@ public final class Engine {
         } else if exit.lost {
             outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
         } else if let signal = exit.signal {
-            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: "Process killed by \(SignalName.of(signal))",
-                                     statusReason: Reasons.containerExited, signal: signal)
+            // AWS gives a container killed by a signal its exit code, and no reason (only an out-of-memory kill has one).
+            outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: nil, statusReason: Reasons.containerExited, signal: signal)
         } else {
             outcome = .exited(exit.exitCode ?? 0)
         }
@@ -320,10 +328,11 @@ public final class Engine {
     /// Picks what to start now: queues by priority, FIFO within a queue, first environment with
     /// room. A job waiting for a simulated instance to start does not hold up the jobs behind it,
     /// so that a fleet scales up for all of them at once; nor does a job that can never run until
-    /// its queue's environments change (it is recorded blocked, with its reason).
-    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String, blocks: Bool)]) {
+    /// its queue's environments change (it is recorded blocked, with its reason). The job that
+    /// holds up its queue gets AWS's capacity reason while it has one (``noteWait(_:reason:into:)``).
+    func schedule() -> (claims: [(job: RunnableJob, environment: String)], reasons: [(id: String, reason: String?, blocks: Bool)]) {
         var claims: [(job: RunnableJob, environment: String)] = []
-        var reasons: [(id: String, reason: String, blocks: Bool)] = []
+        var reasons: [(id: String, reason: String?, blocks: Bool)] = []
         var capacity = PlacementCapacity(usage: currentUsage(), ahead: aheadUsage(),
                                          hostSlots: options.hostSlots - running.values.filter { $0.instance != nil }.count,
                                          hostSlotLimit: options.hostSlots)
@@ -362,13 +371,17 @@ public final class Engine {
                     placed = (environment, nil)
                 case .never(let reason):
                     reasons.append((job.id, reason, blocks: true))
+                    waitReasons[job.id] = nil
                     buffer.remove(at: index)
                 case .waitForInstance:
+                    noteWait(job.id, reason: nil, into: &reasons)
                     index += 1
-                case .wait:
+                case .wait(let reason):
+                    noteWait(job.id, reason: reason, into: &reasons)
                     break scan
                 }
                 if let placed {
+                    waitReasons[job.id] = nil
                     claims.append((job, placed.environment))
                     running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: placed.environment, need: need,
                                                      instance: placed.instance)
@@ -390,7 +403,7 @@ public final class Engine {
             return PlacementEnvironment(name: name, enabled: environment.isEnabled, kind: simulator.fleets[name] == nil ? .local : .fleet)
         }
         return PlacementDecision.decide(need: need, queue: queue, environments: candidates, capacity: &capacity) { name in
-            simulator.fleets[name]?.place(need, now: now) ?? .never("\(name) has no simulated instances")
+            simulator.fleets[name]?.place(need, now: now) ?? .never("\(name) has no simulated instances", misfit: .jobResourceRequirement)
         }
     }
 

@@ -42,11 +42,10 @@ extension Store {
     }
 
     /// ``cancel(_:reason:)`` or ``terminate(_:reason:)`` inside the caller's write transaction.
-    func stop(_ db: Database, _ id: String, reason: String, terminateRunning: Bool) throws -> StopResult {
+    func stop(_ db: Database, _ id: String, reason: String, terminateRunning: Bool, now: EpochMillis = nowMillis()) throws -> StopResult {
         guard let row = try Row.fetchOne(db, sql: "SELECT array_size FROM job WHERE id = ?", arguments: [id]) else {
             throw DroverError.unknownJob(id)
         }
-        let now = nowMillis()
         var result = StopResult()
         let isArray = (row["array_size"] as Int?) != nil
         let kind: StopKind = terminateRunning ? .terminate : .cancel
@@ -58,7 +57,7 @@ extension Store {
             guard let status = JobStatus(rawValue: target["status"]) else { continue }
             let targetId: String = target["id"]
             if status.isCancellable {
-                try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, stopped_by = ? WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, targetId])
+                try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ? WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, targetId])
                 finished.append((targetId, .failed))
                 result.stopped += 1
             } else if status.isActive && terminateRunning {

@@ -38,10 +38,13 @@ public struct EngineBatch: Sendable {
     public var started: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
     /// Attempts that ended.
     public var finished: [FinishedAttempt] = []
-    /// statusReason updates for RUNNABLE jobs that cannot be placed. A reason that `blocks` marks
-    /// its job blocked: the scheduler skips it (``Store/runnable(queue:limit:)``) until it leaves
-    /// RUNNABLE or `apply` changes queues or environments.
-    public var reasons: [(id: String, reason: String, blocks: Bool)] = []
+    /// statusReason updates for RUNNABLE jobs that cannot be placed (nil clears the reason). A reason
+    /// that `blocks` marks its job blocked: the scheduler skips it (``Store/runnable(queue:limit:)``)
+    /// until it leaves RUNNABLE or `apply` changes queues or environments. The store notes since when
+    /// each job has had its reason's code (``RunnableReason/code(of:)``), for `jobStateTimeLimitActions`.
+    public var reasons: [(id: String, reason: String?, blocks: Bool)] = []
+    /// When the reasons were decided, on the engine's clock (the store's clock when nil).
+    public var now: EpochMillis?
     /// Simulated instances that changed (launched, ready, reclaimed, ended).
     public var instances: [InstanceRecord] = []
 
@@ -57,6 +60,7 @@ public struct EngineBatch: Sendable {
         started += other.started
         finished += other.finished
         reasons += other.reasons
+        now = other.now ?? now
         instances += other.instances
     }
 }
@@ -198,7 +202,7 @@ extension Store {
                 let start = startedById.removeValue(forKey: job.id)
                 try db.run("""
                     UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL, blocked = 0,
-                    pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
+                    reason_key = NULL, reason_since = NULL, pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
                     WHERE id = ? AND \(JobTransition.claim.condition) AND attempts = ?
                     """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
                 guard db.changesCount == 1 else { continue }
@@ -217,9 +221,17 @@ extension Store {
             if !finishedJobs.isEmpty {
                 if try jobsFinished(db, finishedJobs, now: now) { result.becameRunnable = true }
             }
-            let reason = try db.cachedStatement(sql: "UPDATE job SET status_reason = ?, blocked = ? WHERE id = ? AND status = \(JobStatus.runnable.sql)")
+            // A job keeps its `reason_since` while the key stays the same, however the reason's detail changes.
+            let reason = try db.cachedStatement(sql: """
+                UPDATE job SET status_reason = :reason, blocked = :blocks,
+                reason_since = CASE WHEN :key IS NULL THEN NULL WHEN reason_key IS :key AND reason_since IS NOT NULL THEN reason_since ELSE :now END,
+                reason_key = :key
+                WHERE id = :id AND status = \(JobStatus.runnable.sql)
+                """)
+            let reasonTime = batch.now ?? now
             for item in batch.reasons {
-                try reason.execute(arguments: [item.reason, item.blocks, item.id])
+                let key = item.reason.map { RunnableReason.code(of: $0) ?? $0 }
+                try reason.execute(arguments: ["reason": item.reason, "blocks": item.blocks, "key": key, "now": reasonTime, "id": item.id])
             }
             for instance in batch.instances {
                 try record(db, instance)
@@ -231,7 +243,17 @@ extension Store {
     /// Records one ended attempt and moves its job on; returns the job's new status, or nil when
     /// the job was not running that attempt (nothing changes then).
     func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
-        let outcome = item.outcome
+        var outcome = item.outcome
+        var counts = item.counts
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT interruptions, terminate_reason FROM job WHERE id = ?"), arguments: [item.id])
+        // A terminate request that reached the store before the engine acted on it: the attempt ends
+        // the job as TerminateJob does (not retried, isTerminated), unless it had already succeeded.
+        if let request = row?["terminate_reason"] as String?, outcome.kind != .terminated,
+           !(counts && outcome.kind == .exited && outcome.exitCode == 0) {
+            outcome.kind = .terminated
+            outcome.statusReason = request
+            counts = true
+        }
         let usage = item.usage
         let interrupted = outcome.kind == .interrupted
         // The attempt's row is written once, when it ends, from what the job row holds while it runs.
@@ -245,10 +267,9 @@ extension Store {
                   usage?.cost, usage?.onDemandCost, usage?.experiment, item.id, item.attempt])
         guard db.changesCount == 1 else { return nil }
         var next = JobStatus.runnable
-        if item.counts {
+        if counts {
             let spec = try spec(db, top: JobID.split(item.id).parent)
-            let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT interruptions FROM job WHERE id = ?"), arguments: [item.id]) ?? 0
-            let interruptions = previous + (interrupted ? 1 : 0)
+            let interruptions = (row?["interruptions"] as Int? ?? 0) + (interrupted ? 1 : 0)
             var floor: Int?
             switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt, interruptionsUsed: interruptions) {
             case .succeed: next = .succeeded
@@ -261,10 +282,12 @@ extension Store {
             try db.run("""
                 UPDATE job SET status = ?, status_reason = ?, exit_code = ?, container_reason = ?, pid = NULL,
                 stopped_at = ?, terminate_reason = CASE WHEN ? THEN terminate_reason ELSE NULL END,
+                stopped_by = CASE WHEN ? THEN NULL ELSE stopped_by END,
                 interruptions = ?, environment_floor = COALESCE(?, environment_floor)
                 WHERE id = ? AND \(JobTransition.finish.condition) AND attempts = ?
                 """, [next.rawValue, next.isTerminal ? Self.storedReason(outcome.statusReason) : outcome.statusReason,
-                      outcome.exitCode, outcome.reason, next.isTerminal ? item.at : nil, next.isTerminal, interruptions, floor, item.id, item.attempt])
+                      outcome.exitCode, outcome.reason, next.isTerminal ? item.at : nil, next.isTerminal, next == .succeeded,
+                      interruptions, floor, item.id, item.attempt])
         } else {
             try db.run("""
                 UPDATE job SET status = \(JobStatus.runnable.sql), attempts = attempts - 1, status_reason = ?, pid = NULL

@@ -163,6 +163,18 @@ public final class Store: Sendable {
                 CREATE INDEX job_by_created ON job(created_at);
                 """)
         }
+        migrator.registerMigration("v5-reason-since") { db in
+            // `reason_key`: the code of the placement reason of a RUNNABLE job (the whole reason when it has no code);
+            // `reason_since`: since when (epoch ms) it has had that key, which `jobStateTimeLimitActions` count from. They
+            // outlive `apply` clearing the reason's text, so that re-deciding to the same reason does not restart the count.
+            // Reasons written before hold codes AWS does not have: the scheduler decides those jobs again.
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN reason_key TEXT;
+                ALTER TABLE job ADD COLUMN reason_since INTEGER;
+                CREATE INDEX job_by_reason_since ON job(reason_since) WHERE reason_since IS NOT NULL;
+                UPDATE job SET status_reason = NULL, blocked = 0 WHERE status = 'RUNNABLE' AND blocked = 1;
+                """)
+        }
         return migrator
     }
 

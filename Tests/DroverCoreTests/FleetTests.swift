@@ -37,9 +37,11 @@ struct FleetTests {
         #expect(big.isUnavailable, "4000 MiB fits next to no 512 MiB job, and maxvCpus allows no third instance")
         _ = fleet.place(Self.one, now: 0)
         guard case .unavailable(let reason) = fleet.place(Self.one, now: 0) else { Issue.record("maxvCpus not enforced"); return }
-        #expect(reason.contains("MAX_VCPUS"))
-        guard case .never(let never) = fleet.place(ResourceNeed(vcpus: 4, memory: 0), now: 0) else { Issue.record("too big must be never"); return }
-        #expect(never.contains("c5.large"))
+        #expect(reason.contains("runs 4 of its 4 maxvCpus") && RunnableReason.code(of: reason) == nil, "no code of Drover's own")
+        guard case .never(let never, let misfit) = fleet.place(ResourceNeed(vcpus: 4, memory: 0), now: 0) else { Issue.record("too big must be never"); return }
+        #expect(never.contains("c5.large") && misfit == .jobResourceRequirement, "within maxvCpus, but no instance type holds it")
+        guard case .never(_, let beyond) = fleet.place(ResourceNeed(vcpus: 8, memory: 0), now: 0) else { Issue.record("above maxvCpus must be never"); return }
+        #expect(beyond == .computeEnvironmentMaxResource)
     }
 
     @Test func startupDelayThenReadyThenScaleIn() throws {
@@ -109,8 +111,8 @@ struct FleetTests {
         guard case .instance = fleet.place(Self.one, now: 0) else { Issue.record("no instance before the shortage"); return }
         let shared = fleet.place(Self.one, now: 120)
         #expect(shared.isInstance, "room on a running instance is still used")
-        guard case .unavailable(let reason) = fleet.place(Self.one, now: 120) else { Issue.record("shortage ignored"); return }
-        #expect(reason.hasPrefix("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY") && reason.contains("30s"))
+        guard case .insufficientCapacity(let type, let detail) = fleet.place(Self.one, now: 120) else { Issue.record("shortage ignored"); return }
+        #expect(type == "c5.large" && detail == "no spot capacity in spot", "no countdown: the reason is written when it changes")
         _ = fleet.advance(to: 150)
         let after = fleet.place(Self.one, now: 150)
         #expect(after.isInstance)
@@ -172,5 +174,10 @@ struct FleetTests {
 
 extension FleetOffer {
     var isInstance: Bool { if case .instance = self { true } else { false } }
-    var isUnavailable: Bool { if case .unavailable = self { true } else { false } }
+    var isUnavailable: Bool {
+        switch self {
+        case .unavailable, .insufficientCapacity: true
+        default: false
+        }
+    }
 }

@@ -245,16 +245,18 @@ struct ValidationTests {
 
     @Test func placementOnHugeOrNonFiniteNeedsSaysNever() {
         let environments = [EnvironmentUsage(name: "ce", maxVcpus: 4, maxMemory: 1024, usedMemory: 512)]
-        for need in [ResourceNeed(vcpus: 1e19, memory: 0), ResourceNeed(vcpus: .nan, memory: 0), ResourceNeed(vcpus: .infinity, memory: 0),
-                     ResourceNeed(vcpus: 1, memory: .max)] {
+        for (need, code) in [(ResourceNeed(vcpus: 1e19, memory: 0), RunnableReason.computeEnvironmentMaxResource),
+                             (ResourceNeed(vcpus: .nan, memory: 0), .computeEnvironmentMaxResource),
+                             (ResourceNeed(vcpus: .infinity, memory: 0), .computeEnvironmentMaxResource),
+                             (ResourceNeed(vcpus: 1, memory: .max), .jobResourceRequirement)] {
             var capacity = PlacementCapacity(usage: ["ce": environments[0]])
             let decision = PlacementDecision.decide(need: need, queue: "q", environments: [PlacementEnvironment(name: "ce", kind: .local)],
-                                                    capacity: &capacity) { _ in .never("no fleet") }
+                                                    capacity: &capacity) { _ in .never("no fleet", misfit: .jobResourceRequirement) }
             guard case .never(let reason) = decision else {
                 Issue.record("\(need) must never fit")
                 continue
             }
-            #expect(reason.hasPrefix("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"))
+            #expect(reason.hasPrefix(code.rawValue + " - "))
         }
         #expect(!environments[0].hasRoom(for: ResourceNeed(vcpus: 1, memory: .max)))
         #expect(PlacementDecision.format(1e19) == "1e+19" && PlacementDecision.format(.nan) == "nan" && PlacementDecision.format(-.infinity) == "-inf")
@@ -265,11 +267,11 @@ struct ValidationTests {
         var resources = ComputeResources(type: "SPOT", maxvCpus: .max)
         resources.instanceTypes = ["c5.large"]
         var fleet = try #require(Fleet(ComputeEnvironment(name: "spot", computeResources: resources), seed: 1))
-        guard case .never(let reason) = fleet.place(ResourceNeed(vcpus: 1e19, memory: .max), now: 0) else {
+        guard case .never(let reason, .computeEnvironmentMaxResource) = fleet.place(ResourceNeed(vcpus: 1e19, memory: .max), now: 0) else {
             Issue.record("a huge need must never fit")
             return
         }
-        #expect(reason.contains("within maxvCpus 9.223372036854776e+18"))
+        #expect(reason.contains("allows 9.223372036854776e+18 vCPUs"))
         var experiment = Experiment(id: "exp-1", computeEnvironment: "spot", action: .interrupt, createdAt: 0)
         for percent in [1e300, .nan, .infinity, -5] {
             experiment.percent = percent

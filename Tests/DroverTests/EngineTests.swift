@@ -9,16 +9,21 @@ import Testing
 struct EngineTests {
     /// A store in a temporary folder with one queue `q` in front of environment `local`.
     static func store(maxvCpus: Int = 2) throws -> (Store, URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-engine-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("setup.yaml")
-        try (basicEnvironment(maxvCpus: maxvCpus) + """
+        try store(setup: basicEnvironment(maxvCpus: maxvCpus) + """
             jobDefinitions:
               - jobDefinitionName: work
                 containerProperties: {command: [work], vcpus: 1}
                 retryStrategy: {attempts: 2}
 
-            """).write(to: file, atomically: true, encoding: .utf8)
+            """)
+    }
+
+    /// A store in a temporary folder with the resources of `setup` applied.
+    static func store(setup: String) throws -> (Store, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drover-engine-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("setup.yaml")
+        try setup.write(to: file, atomically: true, encoding: .utf8)
         let store = try Store(directory: folder.appendingPathComponent("state"))
         _ = try store.apply(try DocumentLoader.load(path: file.path))
         return (store, folder)
@@ -61,6 +66,24 @@ struct EngineTests {
             let decision = RetryDecision.decide(strategy: nil, outcome: outcome, attemptsUsed: 1, interruptionsUsed: 0)
             #expect((decision == .succeed ? JobStatus.succeeded : .failed) == status)
         }
+    }
+
+    /// `container.reason` only where AWS sets one: a command that cannot start, an out-of-memory kill.
+    @Test(arguments: [
+        (ProcessExit(key: key, exitCode: 3), nil, nil),
+        (ProcessExit(key: key, signal: SIGKILL), nil, nil),
+        (ProcessExit(key: key, signal: SIGSEGV), nil, nil),
+        (timedOut(ProcessExit(key: key, signal: SIGTERM)), nil, nil),
+        (ProcessExit(key: key, signal: SIGTERM), .timeout, nil),
+        (ProcessExit(key: key, signal: SIGTERM), .terminate(reason: "Operator stopped it"), nil),
+        (ProcessExit(key: key, signal: SIGKILL), .interrupted(instance: "i-0123", experiment: nil), nil),
+        (ProcessExit(key: key, signal: SIGKILL), .outOfMemory, Reasons.outOfMemory),
+        (ProcessExit(key: key, launchError: "cannot run 'nope': No such file or directory"), nil,
+         "CannotStartContainerError: cannot run 'nope': No such file or directory"),
+    ] as [(ProcessExit, RunningAttempt.StopKind?, String?)])
+    func containerReasonOnlyWhereAWSSetsOne(exit: ProcessExit, stop: RunningAttempt.StopKind?, reason: String?) throws {
+        let (outcome, _) = try #require(Engine.outcome(of: exit, stop: stop))
+        #expect(outcome.reason == reason)
     }
 
     static let key = AttemptKey(jobId: "j", attempt: 1)
@@ -255,6 +278,108 @@ struct EngineTests {
         #expect(job.status == .failed && job.statusReason == "Operator stopped it")
         let expected: EpochMillis = 1_700_000_000_000 + 3_600_000
         #expect(job.stoppedAt == expected, "times come from the clock")
+    }
+
+    /// Queue `default` in front of environment `ce` (`computeResources: environment`), cancelling jobs
+    /// RUNNABLE with `reason` for 600 s, and definition `work` (1 vCPU); more definitions may follow.
+    static func limited(environment: String, on reason: String) -> String {
+        """
+        computeEnvironments:
+          - {computeEnvironmentName: ce, computeResources: \(environment)}
+        jobQueues:
+          - jobQueueName: default
+            priority: 10
+            computeEnvironmentOrder: [{order: 1, computeEnvironment: ce}]
+            jobStateTimeLimitActions: [{reason: "\(reason)", state: RUNNABLE, maxTimeSeconds: 600, action: CANCEL}]
+        jobDefinitions:
+          - {jobDefinitionName: work, containerProperties: {command: [work], vcpus: 1}}
+
+        """
+    }
+
+    /// A queue whose only environment can never hold a job, with `jobStateTimeLimitActions`: the job
+    /// stays RUNNABLE with AWS's reason for 600 s of the engine's clock, then is cancelled, while the
+    /// job behind it runs.
+    @Test func aJobRunnableTooLongWithItsReasonIsCancelledByItsQueuesAction() throws {
+        let (store, folder) = try Self.store(setup: Self.limited(environment: "{type: EC2, maxvCpus: 2}",
+                                                                 on: "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE") + """
+              - {jobDefinitionName: big, containerProperties: {command: [work], vcpus: 8}}
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ids = try store.submit([SubmitJobRequest(jobName: "big", jobQueue: "default", jobDefinition: "big"),
+                                    SubmitJobRequest(jobName: "small", jobQueue: "default", jobDefinition: "work")]).map(\.jobId)
+        let (big, small) = (ids[0], ids[1])
+        let clock = TestClock()
+        let executor = FakeExecutor()
+        executor.clock = clock
+        var options = EngineOptions()
+        options.clock = clock
+        var checks = 0
+        var runnableAt599 = false
+        let deadline = Date().addingTimeInterval(30)
+        try Engine(store: store, options: options, executor: executor).run {
+            let job = try store.job(big)
+            if checks == 0, job?.statusReason?.hasPrefix("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - ") == true {
+                checks = 1
+                clock.advance(by: 599)
+            } else if checks > 0 && checks < 10 {
+                // The engine polls and looks at the actions while the clock stands at 599 s.
+                checks += 1
+                if checks == 10 {
+                    runnableAt599 = job?.status == .runnable
+                    clock.advance(by: 2)
+                }
+            }
+            return job?.status == .failed || Date() > deadline
+        }
+        #expect(runnableAt599, "not before maxTimeSeconds")
+        let job = try #require(try store.job(big))
+        #expect(job.status == .failed)
+        #expect(job.statusReason == "Canceled by JobStateTimeLimit action due to reason: MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE")
+        let expected: EpochMillis = 1_700_000_000_000 + 601_000
+        #expect(job.stoppedAt == expected, "at the engine's time")
+        #expect(job.attempts == 0 && executor.launches.map(\.key.jobId) == [small], "it never ran; the job behind it did")
+        #expect(try store.job(small)?.status == .succeeded)
+        #expect(try store.jobViews([big]).first?.stoppedBy == .cancel)
+    }
+
+    /// The job that holds up its queue for want of spot capacity gets AWS's capacity reason, which a
+    /// `jobStateTimeLimitActions` entry acts on; the next job then holds up the queue in its turn.
+    @Test func aJobWaitingForSpotCapacityIsCancelledAfterItsTime() throws {
+        let (store, folder) = try Self.store(setup: Self.limited(
+            environment: "{type: SPOT, maxvCpus: 8, instanceTypes: [c5.large]}, simulation: {capacityShortages: [{at: 0, duration: 10h}]}",
+            on: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ids = try store.submit([SubmitJobRequest(jobName: "first", jobQueue: "default", jobDefinition: "work"),
+                                    SubmitJobRequest(jobName: "second", jobQueue: "default", jobDefinition: "work")]).map(\.jobId)
+        let clock = TestClock()
+        let executor = FakeExecutor()
+        executor.clock = clock
+        var options = EngineOptions()
+        options.clock = clock
+        var advanced = false
+        var secondWaitedSilently = false
+        let deadline = Date().addingTimeInterval(30)
+        try Engine(store: store, options: options, executor: executor).run {
+            let first = try store.job(ids[0]), second = try store.job(ids[1])
+            if !advanced, first?.statusReason != nil {
+                advanced = true
+                secondWaitedSilently = second?.statusReason == nil
+                clock.advance(by: 601)
+            }
+            return (first?.status == .failed && second?.statusReason != nil) || Date() > deadline
+        }
+        #expect(secondWaitedSilently, "only the job that holds up the queue has the reason")
+        let first = try #require(try store.job(ids[0]))
+        #expect(first.status == .failed)
+        #expect(first.statusReason == "Canceled by JobStateTimeLimit action due to reason: CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY")
+        let second = try #require(try store.job(ids[1]))
+        #expect(second.status == .runnable)
+        #expect(second.statusReason?.hasPrefix("""
+            CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - Service cannot fulfill the capacity requested for instance type c5.large. \
+            No spot capacity in ce
+            """) == true)
+        #expect(executor.launches.isEmpty)
     }
 
     @Test func aTransientStartFailurePausesStartsUntilTheClockPassesTheBackoff() throws {

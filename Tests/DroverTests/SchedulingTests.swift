@@ -25,6 +25,8 @@ struct SchedulingTests {
             containerProperties: {command: [sleep, "0.2"], vcpus: 1}
           - jobDefinitionName: big
             containerProperties: {command: ["true"], vcpus: 8}
+          - jobDefinitionName: huge
+            containerProperties: {command: ["true"], vcpus: 1, memory: 1000000000}
 
         """
 
@@ -80,17 +82,22 @@ struct SchedulingTests {
         let sandbox = try Sandbox()
         try sandbox.drover("apply", try sandbox.write("env.yaml", Self.setup))
         let big = try sandbox.submit("-q", "high", "-d", "big")
+        let huge = try sandbox.submit("-q", "high", "-d", "huge")
         let small = try sandbox.submit("-q", "high", "-d", "nap")
         try sandbox.serve()
         let store = try sandbox.store()
         try eventually(within: 30, "the small job to run past the big one") { try store.job(small)?.status == .succeeded }
-        try eventually(within: 10, "a reason for the big job") { try store.job(big)?.statusReason != nil }
+        try eventually(within: 10, "a reason for the big jobs") { try store.job(big)?.statusReason != nil && store.job(huge)?.statusReason != nil }
         let job = try #require(try store.job(big))
         #expect(job.status == .runnable)
-        #expect(job.statusReason?.hasPrefix("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT") == true)
+        // AWS's codes and text: more vCPUs than maxvCpus; more memory than the machine has.
+        #expect(job.statusReason?.hasPrefix("""
+            MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - CE(s) associated with the job queue cannot meet the CPU requirement of the job.
+            """) == true)
         #expect(job.statusReason?.contains("8 vCPUs") == true)
+        #expect(try store.job(huge)?.statusReason?.hasPrefix("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement") == true)
         let described = try sandbox.drover("describe", big)
-        #expect(described.stdout.contains("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"))
+        #expect(described.stdout.contains("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE"))
         #expect(try store.runnable(queue: "high", limit: 10).isEmpty, "blocked: the scheduler no longer looks at it")
 
         // Fixing the environment lets it run.

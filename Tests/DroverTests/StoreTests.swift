@@ -171,16 +171,48 @@ struct StoreTests {
         #expect(throws: DroverError.self) { try store.cancel("unknown1", reason: "x") }
     }
 
+    /// A terminate request written while the attempt was ending, before the engine acted on it.
+    @Test(arguments: [(Int32(3), JobStatus.failed, StopKind?.some(.terminate)), (0, .succeeded, nil)])
+    func aTerminateRequestTheEngineHadNotActedOnStillEndsTheJob(exitCode: Int32, status: JobStatus, stoppedBy: StopKind?) throws {
+        let id = try store.submit([request("runs")])[0].jobId
+        var claim = EngineBatch()
+        claim.claims = [(RunnableJob(id: id, attempts: 0), "local")]
+        _ = try store.commit(claim)
+        #expect(try store.terminate(id, reason: "stop now") == StopResult(terminating: 1))
+        var finish = EngineBatch()
+        finish.finished = [FinishedAttempt(id: id, attempt: 1, outcome: .exited(exitCode), at: nowMillis())]
+        _ = try store.commit(finish)
+        let job = try #require(try store.job(id))
+        // attempts: 2 would retry exit 3; a terminated job is not retried.
+        #expect(job.status == status && job.attempts == 1)
+        #expect(try store.jobViews([id]).first?.stoppedBy == stoppedBy, "isTerminated only when the request ended it")
+        if status == .failed {
+            #expect(try job.statusReason == "stop now" && store.attempts(id).first?.statusReason == "stop now")
+        }
+    }
+
+    @Test func cancellingAnArrayMarksEveryChildAndTheParentNotItsDependents() throws {
+        let jobs = try store.submit([request("array", size: 3), request("after", dependsOn: [JobDependency(jobName: "array")])])
+        let (array, after) = (jobs[0].jobId, jobs[1].jobId)
+        try run("\(array):0", exitCode: 0)
+        #expect(try store.cancel(array, reason: "all of them") == StopResult(stopped: 2, untouched: 1))
+        let views = try store.jobViews([array, "\(array):0", "\(array):1", "\(array):2", after])
+        #expect(views.map(\.stoppedBy) == [.cancel, nil, .cancel, .cancel, nil])
+        #expect(views.map(\.record.status) == [.failed, .succeeded, .failed, .failed, .failed])
+        #expect(views.last?.record.statusReason == Reasons.dependentJobFailed)
+        #expect(try store.cancel("\(array):0", reason: "late") == StopResult(untouched: 1), "a finished child stays as it ended")
+    }
+
     @Test func aBlockingReasonKeepsAJobFromTheSchedulerUntilApply() throws {
         let jobs = try store.submit([request("stuck"), request("waits"), request("cancelled")])
         let (stuck, waits, cancelled) = (jobs[0].jobId, jobs[1].jobId, jobs[2].jobId)
         var batch = EngineBatch()
-        batch.reasons = [(stuck, "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - the job asks 8 vCPUs and 0 MiB but local allows 2 vCPUs", blocks: true),
-                         (waits, "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - waiting", blocks: false),
-                         (cancelled, "MISCONFIGURATION:COMPUTE_ENVIRONMENT_DISABLED - every compute environment of queue default is DISABLED", blocks: true)]
+        batch.reasons = [(stuck, RunnableReason.computeEnvironmentMaxResource.statusReason(detail: "The job asks 8 vCPUs."), blocks: true),
+                         (waits, RunnableReason.insufficientCapacity(instanceTypes: ["c5.large"]), blocks: false),
+                         (cancelled, RunnableReason.allDisabled(queue: "default"), blocks: true)]
         _ = try store.commit(batch)
         #expect(try store.runnable(queue: "default", limit: 10).map(\.id) == [waits], "blocked, not told by the reason's text")
-        #expect(try store.job(stuck)?.statusReason?.hasPrefix("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT") == true)
+        #expect(try store.job(stuck)?.statusReason?.hasPrefix("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - ") == true)
         _ = try store.cancel(cancelled, reason: "not needed")
         try store.apply(try DocumentLoader.parse(text: basicEnvironment(maxvCpus: 8), path: "env.yaml"))
         #expect(try store.runnable(queue: "default", limit: 10).map(\.id) == [stuck, waits], "apply lets the scheduler look again")

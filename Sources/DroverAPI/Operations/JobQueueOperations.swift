@@ -28,7 +28,7 @@ struct DescribeJobQueuesResponse: Encodable {
 extension BatchService {
     /// `CreateJobQueue`: `state` is ENABLED unless given (as on AWS); every environment of `computeEnvironmentOrder`
     /// (names or ARNs) and the scheduling policy must exist. The policy is kept and shown: queues run first in,
-    /// first out. `jobStateTimeLimitActions` are kept and shown.
+    /// first out. `jobStateTimeLimitActions` act as on AWS (``Store/applyTimeLimitActions(now:)``).
     func createJobQueue(_ request: JSONValue) throws -> JobQueueResponse {
         let item = try request.located(JobQueue.self, operation: "CreateJobQueue", validate: Validator.validate)
         try checkReferences(of: item.value, operation: "CreateJobQueue")

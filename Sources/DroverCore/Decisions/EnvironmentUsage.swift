@@ -22,7 +22,16 @@ public struct EnvironmentUsage: Sendable, Equatable {
 
     /// Whether `need` could ever run here.
     public func canEverHold(_ need: ResourceNeed) -> Bool {
-        need.vcpus <= maxVcpus + 1e-9 && need.memory <= maxMemory
+        misfit(need) == nil
+    }
+
+    /// Why `need` can never run here: more vCPUs than `maxvCpus` (AWS's
+    /// `COMPUTE_ENVIRONMENT_MAX_RESOURCE`), else more memory than the machine has
+    /// (`JOB_RESOURCE_REQUIREMENT`); nil when it fits.
+    public func misfit(_ need: ResourceNeed) -> RunnableReason? {
+        guard need.vcpus <= maxVcpus + 1e-9 else { return .computeEnvironmentMaxResource }
+        guard need.memory <= maxMemory else { return .jobResourceRequirement }
+        return nil
     }
 
     /// Whether `need` fits in what is free now (sums saturate: a huge stored need never traps, it does not fit).

@@ -25,6 +25,11 @@ public enum PlacementDecision: Sendable, Equatable {
     /// A fleet is reached only while `capacity.hostSlots` are left (else the job waits for one,
     /// and later environments are not tried).
     ///
+    /// Reasons are ``RunnableReason``'s: AWS's codes where AWS's meaning holds (never:
+    /// `COMPUTE_ENVIRONMENT_MAX_RESOURCE` when every enabled environment's `maxvCpus` is too small,
+    /// else `JOB_RESOURCE_REQUIREMENT`; wait: `INSUFFICIENT_INSTANCE_CAPACITY` when every environment
+    /// that could hold it is short of spot capacity), plain sentences otherwise.
+    ///
     /// - Parameters:
     ///   - environments: the queue's environments in `computeEnvironmentOrder`.
     ///   - capacity: what is free in this pass; what the job takes is taken from it.
@@ -34,16 +39,17 @@ public enum PlacementDecision: Sendable, Equatable {
     public static func decide(need: ResourceNeed, queue: String, environments: [PlacementEnvironment], capacity: inout PlacementCapacity,
                               offer: (_ name: String) -> FleetOffer) -> PlacementDecision {
         guard !environments.isEmpty else {
-            return .never(reason: "MISCONFIGURATION:JOB_QUEUE_NO_COMPUTE_ENVIRONMENT - queue \(queue) has no compute environment")
+            return .never(reason: RunnableReason.noComputeEnvironment(queue: queue))
         }
         var problems: [String] = []
-        var disabled = 0
-        // Some enabled environment could hold the job once it has room.
-        var couldHold = false
+        // Why each enabled environment can never hold the job.
+        var misfits: [RunnableReason] = []
+        // Instance types short of spot capacity, and whether anything else (a full environment) holds the job up.
+        var shortTypes: [String] = []
+        var otherWaits = 0
         for environment in environments {
             let name = environment.name
             guard environment.enabled else {
-                disabled += 1
                 problems.append("\(name) is DISABLED")
                 continue
             }
@@ -51,21 +57,23 @@ public enum PlacementDecision: Sendable, Equatable {
             case .local:
                 guard let usage = capacity.usage[name] else {
                     problems.append("\(name) is unknown")
+                    misfits.append(.jobResourceRequirement)
                     continue
                 }
-                guard usage.canEverHold(need) else {
+                if let misfit = usage.misfit(need) {
                     problems.append(usage.limits)
+                    misfits.append(misfit)
                     continue
                 }
-                couldHold = true
                 if usage.hasRoom(for: need) {
                     capacity.usage[name]?.take(need)
                     return .place(environment: name, instance: nil)
                 }
+                otherWaits += 1
                 problems.append(usage.use)
             case .fleet:
                 guard capacity.hostSlots > 0 else {
-                    return .wait(reason: "CAPACITY:HOST_SLOTS - all \(capacity.hostSlotLimit) local process slots are busy")
+                    return .wait(reason: RunnableReason.hostSlotsBusy(limit: capacity.hostSlotLimit))
                 }
                 switch offer(name) {
                 case .instance(let instance):
@@ -75,25 +83,22 @@ public enum PlacementDecision: Sendable, Equatable {
                     capacity.hostSlots -= 1
                     return .waitForInstance(environment: name)
                 case .unavailable(let reason):
-                    couldHold = true
+                    otherWaits += 1
                     problems.append(reason)
-                case .never(let reason):
+                case .insufficientCapacity(let instanceType, let detail):
+                    if !shortTypes.contains(instanceType) { shortTypes.append(instanceType) }
+                    problems.append(detail)
+                case .never(let reason, let misfit):
                     problems.append(reason)
+                    misfits.append(misfit)
                 }
             }
         }
         let asked = describe(need)
-        guard couldHold else {
-            if disabled == environments.count {
-                return .never(reason: "MISCONFIGURATION:COMPUTE_ENVIRONMENT_DISABLED - every compute environment of queue \(queue) is DISABLED")
-            }
-            if disabled > 0 {
-                return .never(reason: """
-                    MISCONFIGURATION:COMPUTE_ENVIRONMENT_DISABLED - no enabled compute environment of queue \(queue) can hold \(asked): \
-                    \(problems.joined(separator: "; "))
-                    """)
-            }
-            return .never(reason: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - the job asks \(asked) but \(problems.joined(separator: "; "))")
+        guard otherWaits > 0 || !shortTypes.isEmpty else {
+            guard !misfits.isEmpty else { return .never(reason: RunnableReason.allDisabled(queue: queue)) }
+            let code: RunnableReason = misfits.allSatisfy { $0 == .computeEnvironmentMaxResource } ? .computeEnvironmentMaxResource : .jobResourceRequirement
+            return .never(reason: code.statusReason(detail: "The job asks \(asked): \(problems.joined(separator: "; "))."))
         }
         for environment in environments where environment.enabled && environment.kind == .local {
             let name = environment.name
@@ -101,7 +106,16 @@ public enum PlacementDecision: Sendable, Equatable {
             capacity.ahead[name]?.take(need)
             return .placeAhead(environment: name)
         }
-        return .wait(reason: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - waiting for \(asked): \(problems.joined(separator: "; "))")
+        if otherWaits == 0 {
+            return .wait(reason: RunnableReason.insufficientCapacity(instanceTypes: shortTypes, detail: sentence(problems)))
+        }
+        return .wait(reason: RunnableReason.waitingForCapacity(asked: asked, problems: problems))
+    }
+
+    /// `No spot capacity in f; a is DISABLED.`
+    static func sentence(_ parts: [String]) -> String {
+        let text = parts.joined(separator: "; ")
+        return text.prefix(1).uppercased() + text.dropFirst() + "."
     }
 
     /// `1 vCPU and 64 MiB`.

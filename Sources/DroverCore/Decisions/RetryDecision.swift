@@ -20,7 +20,9 @@ public struct AttemptOutcome: Sendable, Equatable {
     public var kind: Kind
     /// Exit code (128+signal when a signal killed it, as container runtimes report); nil when it never ran.
     public var exitCode: Int32?
-    /// `container.reason`: detail such as the signal or the launch error.
+    /// `container.reason`, only where AWS sets one: a command that cannot start
+    /// (`CannotStartContainerError: ...`) or an out-of-memory kill (``Reasons/outOfMemory``). None
+    /// for an exit, a signal, a timeout, a terminate request or a lost host.
     public var reason: String?
     /// The job's `statusReason` for this attempt.
     public var statusReason: String

@@ -10,7 +10,8 @@ public struct JobQueue: Codable, Sendable, Equatable {
     public var computeEnvironmentOrder: [ComputeEnvironmentOrder]?
     /// Scheduling policy (kept; FIFO is used).
     public var schedulingPolicyArn: String?
-    /// Actions on jobs that stay RUNNABLE too long (kept and shown; not enforced).
+    /// Actions on jobs that stay RUNNABLE too long with one reason: the engine cancels them as AWS does
+    /// (see ``TimeLimitDecision``).
     public var jobStateTimeLimitActions: [JobStateTimeLimitAction]?
     /// Tags given at creation (kept in the store's tag table, where TagResource changes them).
     public var tags: [String: String]?
@@ -42,10 +43,12 @@ public struct ComputeEnvironmentOrder: Codable, Sendable, Equatable {
     public var computeEnvironment: String
 }
 
-/// One entry of a queue's `jobStateTimeLimitActions`: what AWS does to a job that stays in `state` (RUNNABLE) for
-/// `maxTimeSeconds`.
+/// One entry of a queue's `jobStateTimeLimitActions`: what AWS does to a job that stays in `state` (RUNNABLE) with
+/// status reason `reason` for `maxTimeSeconds`.
 public struct JobStateTimeLimitAction: Codable, Sendable, Equatable {
-    /// The status reason given to the job.
+    /// The status reason code it acts on (`CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY`,
+    /// `MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE`, `MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT`), which
+    /// the cancelled job's new status reason names.
     public var reason: String
     /// RUNNABLE.
     public var state: String
@@ -53,6 +56,14 @@ public struct JobStateTimeLimitAction: Codable, Sendable, Equatable {
     public var maxTimeSeconds: Int
     /// CANCEL or TERMINATE.
     public var action: String
+
+    /// Creates an action (AWS allows only RUNNABLE as `state`).
+    public init(reason: String, state: String = "RUNNABLE", maxTimeSeconds: Int, action: String = "CANCEL") {
+        self.reason = reason
+        self.state = state
+        self.maxTimeSeconds = maxTimeSeconds
+        self.action = action
+    }
 }
 
 /// Names inside AWS ARNs.

@@ -4,10 +4,14 @@ public enum FleetOffer: Sendable, Equatable {
     case instance(String)
     /// An instance is starting for it: wait, do not try the next environment.
     case pending(String)
-    /// This environment cannot take it now (at maxvCpus, spot capacity short); try the next one.
+    /// This environment cannot take it now (at maxvCpus, the spot price above the bid); try the next one.
     case unavailable(String)
-    /// No instance type of this environment can ever hold it.
-    case never(String)
+    /// Spot capacity is short: no instance of `instanceType` (the one it would launch) can start
+    /// now, AWS's insufficient capacity error; try the next one.
+    case insufficientCapacity(instanceType: String, detail: String)
+    /// It can never run here, and `misfit` says why in AWS's terms: more vCPUs than `maxvCpus`, or
+    /// no instance type that holds it.
+    case never(String, misfit: RunnableReason)
 }
 
 /// Something that happened to an instance, for the engine to act on and record.
@@ -116,8 +120,12 @@ public struct Fleet: Sendable {
     public mutating func place(_ need: ResourceNeed, now: Double) -> FleetOffer {
         let fitting = types.filter { $0.vcpus <= maxVcpus + 1e-9 && need.vcpus <= $0.vcpus + 1e-9 && need.memory <= $0.memoryMiB }
         if fitting.isEmpty {
+            guard need.vcpus <= maxVcpus + 1e-9 else {
+                return .never("\(name) allows \(PlacementDecision.format(maxVcpus)) vCPUs (maxvCpus)", misfit: .computeEnvironmentMaxResource)
+            }
             let largest = types.map { "\($0.name) (\(PlacementDecision.format($0.vcpus)) vCPUs, \($0.memoryMiB) MiB)" }.joined(separator: ", ")
-            return .never("no instance type of \(name) holds \(PlacementDecision.describe(need)) within maxvCpus \(PlacementDecision.format(maxVcpus)): \(largest)")
+            return .never("no instance type of \(name) holds \(PlacementDecision.describe(need)) within maxvCpus \(PlacementDecision.format(maxVcpus)): \(largest)",
+                          misfit: .jobResourceRequirement)
         }
         let running = instances.indices.filter { instances[$0].state == .running && instances[$0].hasRoom(for: need) }
         if let best = running.min(by: { free(instances[$0]) < free(instances[$1]) }) {
@@ -127,15 +135,16 @@ public struct Fleet: Sendable {
             return take(need, on: starting)
         }
         if lifecycle == .spot, let shortage = shortage(at: now) {
+            // No countdown in the detail: the reason is written when it changes, not every pass.
             let cause = shortage.experiment.map { " (experiment \($0))" } ?? ""
-            return .unavailable("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY - no spot capacity for \(name)\(cause) for another \(PlacementDecision.format((shortage.end - now).rounded(.up)))s")
+            return .insufficientCapacity(instanceType: fitting[0].name, detail: "no spot capacity in \(name)\(cause)")
         }
         let live = instances.filter { $0.state == .launching || $0.state == .running }.reduce(0) { $0 + $1.type.vcpus }
         guard let type = fitting.first(where: { live + $0.vcpus <= maxVcpus + 1e-9 }) else {
-            return .unavailable("CAPACITY:MAX_VCPUS - \(name) runs \(PlacementDecision.format(live)) of its \(PlacementDecision.format(maxVcpus)) maxvCpus")
+            return .unavailable("\(name) runs \(PlacementDecision.format(live)) of its \(PlacementDecision.format(maxVcpus)) maxvCpus")
         }
         if lifecycle == .spot, let bid = bidPercentage, price(of: type) > type.onDemandHourly * Double(bid) / 100 + 1e-12 {
-            return .unavailable("CAPACITY:SPOT_PRICE - the spot price of \(type.name) is above bidPercentage \(bid)")
+            return .unavailable("the spot price of \(type.name) in \(name) is above bidPercentage \(bid)")
         }
         launch(type, now: now)
         return take(need, on: instances.count - 1)
