@@ -13,6 +13,7 @@ import http.client
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,8 @@ URL = os.environ["DROVER_API_URL"]
 KEY = os.environ["AWS_ACCESS_KEY_ID"]
 SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
 REGION = "us-east-1"
+# The aws CLI installed beside this Python (pip puts it there), else the one on PATH.
+AWS_CLI = next((p for p in (os.path.join(os.path.dirname(sys.executable), "aws"),) if os.access(p, os.X_OK)), None) or shutil.which("aws") or "aws"
 
 
 class Failure(Exception):
@@ -84,7 +87,7 @@ def aws(*arguments, expect=0):
     """Runs the `aws` CLI against the server; its parsed JSON output (or stderr when it fails)."""
     env = dict(os.environ, AWS_ENDPOINT_URL_BATCH=URL, AWS_DEFAULT_REGION=REGION, AWS_PAGER="")
     env.pop("AWS_ENDPOINT_URL", None)
-    result = subprocess.run(["aws", "batch", *arguments, "--output", "json"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([AWS_CLI, "batch", *arguments, "--output", "json"], env=env, capture_output=True, text=True, timeout=120)
     check(result.returncode == expect, f"aws batch {' '.join(arguments)[:90]} exits {expect}", result.stderr or result.stdout)
     if expect != 0:
         return result.stderr
