@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// How `drover serve --api` serves AWS Batch's API.
@@ -103,7 +104,19 @@ public struct APIServer: Sendable {
         if case .failure(let failure) = verifier.verify(signed, now: Date()) {
             return .failure(APIError(code: failure.code, status: 403, message: failure.message))
         }
-        return route(method: request.method, path: path, query: request.uri.query ?? "", body: Data(bytes))
+        // The operation reads and writes the store synchronously: it runs on NIO's thread pool, in the order requests
+        // arrive, so that the tasks moving bytes in and out are never queued behind it (a tail 8 times the median
+        // latency otherwise).
+        let method = request.method
+        let query = request.uri.query ?? ""
+        let server = self
+        do {
+            return try await NIOThreadPool.singleton.runIfActive {
+                server.route(method: method, path: path, query: query, body: Data(bytes))
+            }
+        } catch {
+            return .failure(.server("the server is stopping"))
+        }
     }
 
     /// Sends a checked request to its operation.
