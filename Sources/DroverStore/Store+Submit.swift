@@ -57,7 +57,9 @@ extension Store {
             if spec.command.isEmpty {
                 issues.append(ValidationIssue(location: label, field: "containerProperties.command", message: "\(ref) has no command: give containerProperties.command or a command override"))
             }
-            if let strategy = spec.retryStrategy {
+            // The definition's strategy, which the job takes when the request gives none (a request's own was checked
+            // with the request: checking it again would report each of its problems twice).
+            if request.retryStrategy == nil, let strategy = spec.retryStrategy {
                 issues += Validator.validate(strategy, field: "retryStrategy").map { ValidationIssue(location: label, field: $0.field, message: $0.message) }
             }
             var resolved: [JobDependency] = []

@@ -38,4 +38,25 @@ import Testing
         #expect(BatchARN(region: "us-east-1", account: "123456789012", kind: .jobDefinition, resource: "d:1").description
             == "arn:aws:batch:us-east-1:123456789012:job-definition/d:1")
     }
+
+    /// A server takes only ARNs of its own partition, region and account; plain names and its own ARNs resolve as
+    /// ``BatchARN/resolve(_:as:)`` resolves them.
+    @Test func aServerTakesOnlyItsOwnARNs() {
+        let arns = ARNBuilder(region: "eu-west-1", account: "123456789012")
+        #expect(arns.resolve("q", as: .jobQueue) == .success("q"))
+        #expect(arns.resolve("arn:aws:batch:eu-west-1:123456789012:job-queue/q", as: .jobQueue) == .success("q"))
+        for foreign in ["arn:aws:batch:us-east-1:123456789012:job-queue/q", "arn:aws:batch:eu-west-1:000000000000:job-queue/q",
+                        "arn:aws-cn:batch:eu-west-1:123456789012:job-queue/q"] {
+            guard case .failure(let error) = arns.resolve(foreign, as: .jobQueue) else {
+                Issue.record("'\(foreign)' was taken")
+                continue
+            }
+            #expect(error.description.contains("this server's are of partition aws, region eu-west-1, account 123456789012"), "\(error)")
+        }
+        guard case .failure(let kind) = arns.resolve("arn:aws:batch:us-east-1:123456789012:job/x", as: .jobQueue) else {
+            Issue.record("a job's ARN was taken for a queue")
+            return
+        }
+        #expect(kind.description.contains("is the ARN of a job, not of a job queue"))
+    }
 }

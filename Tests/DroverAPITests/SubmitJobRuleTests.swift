@@ -1,8 +1,9 @@
-import DroverAPI
 import DroverCore
 import DroverStore
 import Foundation
 import Testing
+
+@testable import DroverAPI
 
 /// SubmitJob through the API meets the same store rules as `drover submit`: the deprecated
 /// `containerOverrides.vcpus`/`memory` do not override a definition's `resourceRequirements` (accepted and ignored, as
@@ -40,5 +41,76 @@ struct SubmitJobRuleTests {
         }
         let job = try #require(try service.describeJobs(ids: [id]).jobs.first)
         #expect(job.container.resourceRequirements == [ResourceRequirement(type: "VCPU", value: vcpus), ResourceRequirement(type: "MEMORY", value: memory)])
+    }
+
+    /// The message of a refused operation (a test failure when it is accepted).
+    static func refusal(_ service: BatchService, _ operation: String, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        switch service.perform(operation, body: Data(body.utf8)) {
+        case .success(let data):
+            Issue.record("\(operation) was accepted: \(String(decoding: data, as: UTF8.self))", sourceLocation: sourceLocation)
+            return ""
+        case .failure(let error):
+            #expect(error.code == "ClientException", "\(error)", sourceLocation: sourceLocation)
+            return error.message
+        }
+    }
+
+    /// An ARN of another region, account or partition names no resource of this server (AWS answers such an ARN as
+    /// unknown): it is refused where a resource is required, left out of DescribeJobs, and never taken for the
+    /// resource of the same name here.
+    @Test func arnsOfAnotherRegionOrAccountNameNothingHere() throws {
+        let (service, directory) = try Self.service()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        guard case .success(let answer) = service.perform("submitjob", body: Data(#"{"jobName": "j", "jobQueue": "arn:aws:batch:us-east-1:000000000000:job-queue/q", "jobDefinition": "modern"}"#.utf8)),
+              let id = (try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["jobId"] as? String
+        else {
+            Issue.record("SubmitJob with this server's queue ARN was refused")
+            return
+        }
+        for foreign in ["arn:aws:batch:eu-west-1:000000000000:job-queue/q", "arn:aws:batch:us-east-1:111111111111:job-queue/q",
+                        "arn:aws-cn:batch:us-east-1:000000000000:job-queue/q"] {
+            let message = Self.refusal(service, "SubmitJob", #"{"jobName": "k", "jobQueue": "\#(foreign)", "jobDefinition": "modern"}"#)
+            #expect(message.contains("jobQueue: '\(foreign)'") && message.contains("region us-east-1, account 000000000000"), "\(message)")
+            #expect(Self.refusal(service, "DescribeJobQueues", #"{"jobQueues": ["\#(foreign)"]}"#).contains("this server's are"))
+            if case .success = service.tags(method: "POST", resourceArn: foreign, query: "", body: Data(#"{"tags": {"k": "v"}}"#.utf8)) {
+                Issue.record("TagResource on \(foreign) was accepted")
+            }
+        }
+        #expect(try service.store.jobs(JobFilter(all: true)).map(\.jobId) == [id])
+        #expect(try service.store.tags(of: "job-queue/q").isEmpty)
+        let foreignJob = "arn:aws:batch:eu-west-1:000000000000:job/\(id)"
+        #expect(try service.describeJobs(ids: [foreignJob]).jobs.isEmpty)
+        #expect(try service.describeJobs(ids: ["arn:aws:batch:us-east-1:000000000000:job/\(id)"]).jobs.map(\.jobId) == [id])
+        let definition = "arn:aws:batch:us-east-1:999999999999:job-definition/modern:1"
+        #expect(Self.refusal(service, "SubmitJob", #"{"jobName": "k", "jobQueue": "q", "jobDefinition": "\#(definition)"}"#).contains("account 999999999999"))
+    }
+
+    /// Each problem of a refused SubmitJob is told once (a request's retryStrategy was reported twice).
+    @Test func eachProblemIsToldOnce() throws {
+        let (service, directory) = try Self.service()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let message = Self.refusal(service, "SubmitJob", #"{"jobName": "j", "jobQueue": "q", "jobDefinition": "modern", "retryStrategy": {"attempts": 11}}"#)
+        #expect(message.components(separatedBy: "retryStrategy.attempts: must be between 1 and 10 (got 11)").count == 2, "\(message)")
+        #expect(message.contains("(1 problem)"), "\(message)")
+    }
+
+    /// `schedulingPriorityOverride` and a definition's `schedulingPriority` are 0 to 9999, as on AWS.
+    @Test(arguments: [-1, 10_000, Int(Int32.max)])
+    func schedulingPrioritiesOutsideAWSRangeAreRefused(priority: Int) throws {
+        let (service, directory) = try Self.service()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let submit = Self.refusal(service, "SubmitJob", #"{"jobName": "j", "jobQueue": "q", "jobDefinition": "modern", "schedulingPriorityOverride": \#(priority)}"#)
+        #expect(submit.contains("schedulingPriorityOverride: must be between 0 and 9999, as on AWS (got \(priority))"), "\(submit)")
+        let register = Self.refusal(service, "RegisterJobDefinition",
+                                    #"{"jobDefinitionName": "p", "type": "container", "schedulingPriority": \#(priority), "containerProperties": {"image": "x", "command": ["true"]}}"#)
+        #expect(register.contains("schedulingPriority: must be between 0 and 9999"), "\(register)")
+        #expect(try service.store.jobs(JobFilter(all: true)).isEmpty)
+        for edge in [0, 9999] {
+            let body = #"{"jobName": "j", "jobQueue": "q", "jobDefinition": "modern", "schedulingPriorityOverride": \#(edge)}"#
+            guard case .success = service.perform("SubmitJob", body: Data(body.utf8)) else {
+                Issue.record("schedulingPriorityOverride \(edge) was refused")
+                continue
+            }
+        }
     }
 }

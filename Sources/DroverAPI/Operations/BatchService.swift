@@ -115,7 +115,7 @@ public final class BatchService: Sendable {
 
     /// Resolves a name or ARN of `kind` to the name, or a ClientException naming `field`.
     func name(_ reference: String, _ kind: BatchARN.Kind, field: String) throws(APIError) -> String {
-        switch BatchARN.resolve(reference, as: kind) {
+        switch arns.resolve(reference, as: kind) {
         case .success(let name): return name
         case .failure(let problem): throw APIError.client("\(field): \(problem.description)")
         }

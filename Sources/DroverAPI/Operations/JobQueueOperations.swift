@@ -62,7 +62,7 @@ extension BatchService {
         }
         if let policy = queue.schedulingPolicyArn { references.append(("schedulingPolicyArn", policy, .schedulingPolicy)) }
         for (field, reference, kind) in references {
-            if case .failure(let problem) = BatchARN.resolve(reference, as: kind) { throw DroverError("\(operation): \(field): \(problem)") }
+            if case .failure(let problem) = arns.resolve(reference, as: kind) { throw DroverError("\(operation): \(field): \(problem)") }
         }
     }
 

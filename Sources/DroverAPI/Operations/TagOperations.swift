@@ -20,6 +20,9 @@ extension BatchService {
             guard let arn = BatchARN(resourceArn) else {
                 throw APIError.client("resourceArn: '\(resourceArn)' is not an AWS Batch ARN (arn:aws:batch:REGION:ACCOUNT:KIND/NAME)")
             }
+            if case .failure(let problem) = arns.resolve(resourceArn, as: arn.kind) {
+                throw APIError.client("resourceArn: \(problem.description)")
+            }
             let resource = "\(arn.kind.rawValue)/\(arn.resource)"
             guard try store.resourceExists(resource) else {
                 throw APIError.client("resourceArn: no \(arn.kind.label) '\(arn.resource)'")

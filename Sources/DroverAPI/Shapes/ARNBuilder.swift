@@ -31,6 +31,21 @@ public struct ARNBuilder: Sendable, Equatable {
         BatchARN(region: region, account: account, kind: kind, resource: resource).description
     }
 
+    /// The resource a name or ARN of `kind` names on this server: as ``BatchARN/resolve(_:as:)``, and an ARN must also
+    /// be of this server's partition, region and account, since one of another names no resource here (AWS answers
+    /// it as unknown too), rather than the resource of the same name here.
+    public func resolve(_ reference: String, as kind: BatchARN.Kind) -> Result<String, ARNError> {
+        let resolved = BatchARN.resolve(reference, as: kind)
+        guard case .success = resolved, let arn = BatchARN(reference) else { return resolved }
+        let own = BatchARN(region: region, account: account, kind: kind, resource: arn.resource)
+        guard arn.partition == own.partition, arn.region == region, arn.account == account else {
+            return .failure(ARNError("'\(reference)' is the ARN of a \(kind.label) of partition \(arn.partition), region \(arn.region), "
+                + "account \(arn.account): this server's are of partition \(own.partition), region \(region), account \(account) "
+                + "(--region, --account-id)"))
+        }
+        return resolved
+    }
+
     /// Why `region` or `account` cannot be used in ARNs, if they cannot.
     public var problem: String? {
         if account.count != 12 || !account.allSatisfy({ $0.isASCII && $0.isNumber }) {

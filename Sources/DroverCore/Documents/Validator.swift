@@ -92,6 +92,7 @@ public enum Validator {
             issues.append(.init(field: "platformCapabilities[\(index)]", message: "must be EC2 or FARGATE (got \(capability))"))
         }
         issues += validate(tags: definition.tags, field: "tags")
+        issues += validate(schedulingPriority: definition.schedulingPriority, field: "schedulingPriority")
         if let strategy = definition.retryStrategy { issues += validate(strategy, field: "retryStrategy") }
         if let timeout = definition.timeout { issues += validate(timeout, field: "timeout") }
         return issues
@@ -107,6 +108,7 @@ public enum Validator {
             issues.append(.init(field: "dependsOn", message: "a job may depend on at most \(maxDependencies) jobs, as on AWS (got \(dependencies.count))"))
         }
         issues += validate(tags: request.tags, field: "tags")
+        issues += validate(schedulingPriority: request.schedulingPriorityOverride, field: "schedulingPriorityOverride")
         for (index, dependency) in (request.dependsOn ?? []).enumerated() {
             let field = "dependsOn[\(index)]"
             if dependency.type == .sequential {
@@ -127,6 +129,16 @@ public enum Validator {
         if let strategy = request.retryStrategy { issues += validate(strategy, field: "retryStrategy") }
         if let timeout = request.timeout { issues += validate(timeout, field: "timeout") }
         return issues
+    }
+
+    /// AWS Batch's range of scheduling priorities (a definition's `schedulingPriority`, a job's
+    /// `schedulingPriorityOverride`): 0 to 9999.
+    public static let schedulingPriorities = 0...9999
+
+    /// Checks a scheduling priority against ``schedulingPriorities``.
+    static func validate(schedulingPriority: Int?, field: String) -> [ValidationIssue] {
+        guard let priority = schedulingPriority, !schedulingPriorities.contains(priority) else { return [] }
+        return [.init(field: field, message: "must be between \(schedulingPriorities.lowerBound) and \(schedulingPriorities.upperBound), as on AWS (got \(priority))")]
     }
 
     /// AWS Batch's quota of dependencies per job.

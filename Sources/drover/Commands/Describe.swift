@@ -28,14 +28,14 @@ struct Describe: ParsableCommand {
         if jobIds.count == 1, jobIds[0].hasPrefix("exp-"), let experiment = try store.experiment(jobIds[0]) {
             return try ExperimentDetail.print(experiment, format: global.output)
         }
+        let service = try global.service(store)
         var ids: [String] = []
         for reference in jobIds {
-            switch BatchARN.resolve(reference, as: .job) {
+            switch service.arns.resolve(reference, as: .job) {
             case .success(let id): ids.append(id)
             case .failure(let problem): throw DroverError("\(reference): \(problem)")
             }
         }
-        let service = try global.service(store)
         if global.output == .json {
             return try Printer.json(try Self.describeJobs(ids, service: service))
         }
