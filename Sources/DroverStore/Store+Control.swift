@@ -53,19 +53,27 @@ extension Store {
             ? try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
             : try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE id = ?", arguments: [id])
         var finished: [(id: String, status: JobStatus)] = []
+        var started: [String] = []
         for target in targets {
             guard let status = JobStatus(rawValue: target["status"]) else { continue }
-            let targetId: String = target["id"]
             if status.isCancellable {
-                try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ? WHERE id = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, targetId])
-                finished.append((targetId, .failed))
-                result.stopped += 1
+                finished.append((target["id"], .failed))
             } else if status.isActive && terminateRunning {
-                try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = 'TERMINATE' WHERE id = ?", arguments: [reason, targetId])
-                result.terminating += 1
+                started.append(target["id"])
             } else {
                 result.untouched += 1
             }
+        }
+        // The jobs that have not started fail in one statement, an array's children together: the same rows as those
+        // selected above (this transaction sees no other change), where a statement per child held the store's write
+        // lock for a minute on a million-child array, and every other request with it.
+        if !finished.isEmpty {
+            try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ? WHERE \(isArray ? "parent_id" : "id") = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, id])
+            result.stopped = finished.count
+        }
+        for targetId in started {
+            try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = 'TERMINATE' WHERE id = ?", arguments: [reason, targetId])
+            result.terminating += 1
         }
         if isArray && result.stopped + result.terminating > 0 {
             try db.execute(sql: "UPDATE job SET stopped_by = ? WHERE id = ?", arguments: [kind.rawValue, id])

@@ -191,6 +191,22 @@ struct StoreTests {
         }
     }
 
+    /// CancelJob on a large array holds the store's write lock, and every request waiting on it, for about as long as
+    /// submitting the array took (a statement per child made it five times longer: a minute for a million children).
+    /// Measured against the submit in the same run, so that a slow machine slows both.
+    @Test func cancellingALargeArrayCostsAboutWhatSubmittingItDid() throws {
+        let size = 200_000
+        let submitStart = Date()
+        let array = try store.submit([request("large", size: size)])[0].jobId
+        let submitted = Date().timeIntervalSince(submitStart)
+        let cancelStart = Date()
+        #expect(try store.cancel(array, reason: "too large") == StopResult(stopped: size))
+        let cancelled = Date().timeIntervalSince(cancelStart)
+        #expect(cancelled < max(2 * submitted, 1), "cancel took \(cancelled) s, submit \(submitted) s")
+        #expect(try status(array) == .failed && status("\(array):\(size - 1)") == .failed)
+        #expect(try store.job("\(array):0")?.statusReason == "too large")
+    }
+
     @Test func cancellingAnArrayMarksEveryChildAndTheParentNotItsDependents() throws {
         let jobs = try store.submit([request("array", size: 3), request("after", dependsOn: [JobDependency(jobName: "array")])])
         let (array, after) = (jobs[0].jobId, jobs[1].jobId)
