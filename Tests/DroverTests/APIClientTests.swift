@@ -129,6 +129,46 @@ import Testing
         #expect(busy.status == 1 && busy.stderr.contains("cannot serve the API at") && busy.stderr.contains("in use"), "\(busy.stderr)")
     }
 
+    /// A connection that sends nothing, or stops halfway through a request's head or body, is closed after
+    /// `DROVER_API_IDLE_TIMEOUT_SECONDS` (default 60): they were kept for ever, so that abandoned or hostile clients
+    /// could hold every file descriptor the server may open. A request under way is never cut.
+    @Test func connectionsLeftIdleAreClosed() throws {
+        let sandbox = try Sandbox()
+        var environment = Self.keys
+        environment["DROVER_API_IDLE_TIMEOUT_SECONDS"] = "1"
+        let (_, url) = try Self.startAPI(sandbox, environment: environment)
+        let port = Int(url.split(separator: ":").last ?? "") ?? 0
+        for partial in ["", "POST /v1/describejobs HTTP/1.1\r\nHost: x\r\n", "POST /v1/describejobs HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"] {
+            let socket = try #require(Self.connection(port: port))
+            defer { close(socket) }
+            _ = partial.withCString { send(socket, $0, strlen($0), 0) }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let started = Date()
+            var byte: UInt8 = 0
+            let read = recv(socket, &byte, 1, 0)
+            let waited = Date().timeIntervalSince(started)
+            #expect(read <= 0 && waited < 9, "a connection left with '\(partial)' was still open after \(waited) s (recv \(read))")
+        }
+        let result = try Self.clientChecks("sigv4", url: url)
+        #expect(result.status == 0, "requests are still answered: \(result.output)")
+    }
+
+    /// A socket connected to 127.0.0.1:`port`, or nil.
+    static func connection(port: Int) -> Int32? {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        if connected { return socket }
+        close(socket)
+        return nil
+    }
+
     static func canConnect(port: Int) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }

@@ -20,6 +20,10 @@ public struct APIServerSettings: Sendable {
     /// Largest request body read, in bytes; larger ones are refused unread (each operation has its own, smaller,
     /// quota: see ``BatchService``).
     public var maxBodyBytes = 1 << 20
+    /// Seconds a connection may stay without a byte read or written (between requests, or halfway through one's head
+    /// or body) before the server closes it, so that abandoned or hostile clients cannot hold every file descriptor;
+    /// a request being answered is never cut. `DROVER_API_IDLE_TIMEOUT_SECONDS` sets it for `drover serve`.
+    public var idleTimeout: Double = 60
 
     /// Creates settings.
     public init(host: String, port: Int, credentials: APICredentials, rateLimit: Double? = nil) {
@@ -55,8 +59,10 @@ public struct APIServer: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             await server.respond(to: request)
         }
+        let idle = TimeAmount.nanoseconds(Int64(max(0.001, settings.idleTimeout) * 1_000_000_000))
         let application = Application(
             responder: responder,
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

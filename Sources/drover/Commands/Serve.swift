@@ -77,6 +77,7 @@ struct Serve: ParsableCommand {
             let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
             var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
             settings.rateLimit = api.apiRateLimit
+            settings.idleTimeout = try APIOptions.idleTimeout(ProcessInfo.processInfo.environment)
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
@@ -109,6 +110,18 @@ struct APIOptions: ParsableArguments {
 
     @Option(help: "12-digit account id written in ARNs (default: $DROVER_ACCOUNT_ID, else 000000000000; other drover commands read $DROVER_ACCOUNT_ID).")
     var accountId: String?
+
+    /// The environment variable that sets how long an idle connection is kept (``APIServerSettings/idleTimeout``).
+    static let idleTimeoutVariable = "DROVER_API_IDLE_TIMEOUT_SECONDS"
+
+    /// Seconds an idle connection is kept: `DROVER_API_IDLE_TIMEOUT_SECONDS` (above 0, at most a day), default 60.
+    static func idleTimeout(_ environment: [String: String]) throws(DroverError) -> Double {
+        guard let text = environment[idleTimeoutVariable], !text.isEmpty else { return 60 }
+        guard let value = Double(text), value > 0, value <= 86_400 else {
+            throw DroverError("\(idleTimeoutVariable) must be a number of seconds above 0 and at most 86400 (got '\(text)')")
+        }
+        return value
+    }
 
     /// Host and port to listen on, nil without `--api`.
     func endpoint() throws(DroverError) -> (host: String, port: Int)? {
