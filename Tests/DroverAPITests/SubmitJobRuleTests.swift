@@ -113,4 +113,30 @@ struct SubmitJobRuleTests {
             }
         }
     }
+
+    /// A queue takes at most 3 compute environments, each once, as on AWS (four entries naming one environment were
+    /// accepted by CreateJobQueue), and a refused queue is not stored.
+    @Test(arguments: [
+        (#"[{"order": 1, "computeEnvironment": "local"}, {"order": 2, "computeEnvironment": "local"}]"#, "names compute environment 'local' twice"),
+        (#"[{"order": 1, "computeEnvironment": "local"}, {"order": 2, "computeEnvironment": "arn:aws:batch:us-east-1:000000000000:compute-environment/local"}]"#,
+         "names compute environment 'local' twice"),
+        (#"[{"order": 0, "computeEnvironment": "a"}, {"order": 1, "computeEnvironment": "b"}, {"order": 2, "computeEnvironment": "c"}, {"order": 3, "computeEnvironment": "local"}]"#,
+         "at most 3 compute environments, as on AWS (got 4)"),
+    ])
+    func aQueueTakesAtMostThreeEnvironmentsEachOnce(order: String, message: String) throws {
+        let (service, directory) = try Self.service()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["a", "b", "c"] {
+            guard case .success = service.perform("CreateComputeEnvironment", body: Data(#"{"computeEnvironmentName": "\#(name)", "type": "UNMANAGED"}"#.utf8)) else {
+                Issue.record("CreateComputeEnvironment \(name) was refused")
+                return
+            }
+        }
+        let created = Self.refusal(service, "CreateJobQueue", #"{"jobQueueName": "many", "priority": 1, "computeEnvironmentOrder": \#(order)}"#)
+        #expect(created.contains(message), "\(created)")
+        let updated = Self.refusal(service, "UpdateJobQueue", #"{"jobQueue": "q", "computeEnvironmentOrder": \#(order)}"#)
+        #expect(updated.contains(message), "\(updated)")
+        #expect(try service.store.jobQueues().map(\.jobQueueName) == ["q"])
+        #expect(try service.store.jobQueues().first?.computeEnvironmentOrder?.count == 1)
+    }
 }

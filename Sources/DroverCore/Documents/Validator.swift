@@ -62,6 +62,13 @@ public enum Validator {
         if Set(order.map(\.order)).count != order.count {
             issues.append(.init(field: "computeEnvironmentOrder", message: "has two entries with the same order"))
         }
+        if order.count > maxQueueEnvironments {
+            issues.append(.init(field: "computeEnvironmentOrder", message: "a job queue takes at most \(maxQueueEnvironments) compute environments, as on AWS (got \(order.count))"))
+        }
+        let environments = order.map { ResourceName.fromArn($0.computeEnvironment) }
+        if let repeated = environments.enumerated().first(where: { environments[..<$0.offset].contains($0.element) })?.element {
+            issues.append(.init(field: "computeEnvironmentOrder", message: "names compute environment '\(repeated)' twice: give each one once"))
+        }
         for (index, limit) in (queue.jobStateTimeLimitActions ?? []).enumerated() {
             let base = "jobStateTimeLimitActions[\(index)]"
             if limit.state != "RUNNABLE" {
@@ -140,6 +147,9 @@ public enum Validator {
         guard let priority = schedulingPriority, !schedulingPriorities.contains(priority) else { return [] }
         return [.init(field: field, message: "must be between \(schedulingPriorities.lowerBound) and \(schedulingPriorities.upperBound), as on AWS (got \(priority))")]
     }
+
+    /// AWS Batch's quota of compute environments in one job queue's `computeEnvironmentOrder`.
+    public static let maxQueueEnvironments = 3
 
     /// AWS Batch's quota of dependencies per job.
     public static let maxDependencies = 20
