@@ -92,7 +92,10 @@ let package = Package(
         .target(name: "ModelValidatorSupport", path: "Tests/ModelValidatorSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "DroverAPITests",
-            dependencies: ["DroverAPI", "DroverCore", "DroverStore", "ModelValidatorSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "DroverAPI", "DroverCore", "DroverStore", "ModelValidatorSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

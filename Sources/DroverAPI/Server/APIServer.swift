@@ -41,6 +41,8 @@ public struct APIServer: Sendable {
     let settings: APIServerSettings
     let verifier: SigV4Verifier
     let limiter: RateLimiter?
+    /// Where requests that change the store run, one at a time in arrival order.
+    let writes = DispatchQueue(label: "drover.api.writes")
 
     /// Creates a server for `service`.
     public init(service: BatchService, settings: APIServerSettings) {
@@ -110,19 +112,31 @@ public struct APIServer: Sendable {
         if case .failure(let failure) = verifier.verify(signed, now: Date()) {
             return .failure(APIError(code: failure.code, status: 403, message: failure.message))
         }
-        // The operation reads and writes the store synchronously: it runs on NIO's thread pool, in the order requests
-        // arrive, so that the tasks moving bytes in and out are never queued behind it (a tail 8 times the median
-        // latency otherwise).
+        // Operations read and write the store synchronously, off the tasks that move bytes in and out (which would
+        // otherwise queue behind them: a tail 8 times the median latency). Reads run on NIO's thread pool, in the order
+        // they arrive; writes, which SQLite takes one at a time anyway, on one queue of their own, so that a long one
+        // (cancelling a million children) never holds up a DescribeJobs.
         let method = request.method
         let query = request.uri.query ?? ""
         let server = self
-        do {
-            return try await NIOThreadPool.singleton.runIfActive {
-                server.route(method: method, path: path, query: query, body: Data(bytes))
+        let work: @Sendable () -> Result<Data, APIError> = { server.route(method: method, path: path, query: query, body: Data(bytes)) }
+        if Self.isRead(method: method, path: path) {
+            do {
+                return try await NIOThreadPool.singleton.runIfActive(work)
+            } catch {
+                return .failure(.server("the server is stopping"))
             }
-        } catch {
-            return .failure(.server("the server is stopping"))
         }
+        return await withCheckedContinuation { continuation in
+            writes.async { continuation.resume(returning: work()) }
+        }
+    }
+
+    /// Whether a request only reads the store: `Describe*`, `List*`, `Get*`, and GET on tags.
+    static func isRead(method: HTTPRequest.Method, path: String) -> Bool {
+        if path.hasPrefix("/v1/tags/") { return method == .get }
+        let operation = path.dropFirst(4).lowercased()
+        return ["describe", "list", "get"].contains { operation.hasPrefix($0) }
     }
 
     /// Sends a checked request to its operation.
