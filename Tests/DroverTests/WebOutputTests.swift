@@ -102,7 +102,12 @@ import Testing
             steps: [{blur: 2}]
             outputs: [{name: thumb, steps: [{resize: {width: 320}}], format: jpeg}]
             """)
+        // A parent holding much more than the child must not be counted in the child's peak (getrusage's maxrss is kept
+        // across exec): 300 MB held here while drover runs.
+        var ballast = [UInt8](repeating: 1, count: 300 << 20)
+        for index in stride(from: 0, to: ballast.count, by: 4096) { ballast[index] = UInt8(truncatingIfNeeded: index) }
         let run = try sandbox.drover("image", "--recipe", recipe, "--input", "photos", "--output", "out", "--max-memory", "128MiB", "--jobs", "1")
+        withExtendedLifetime(ballast) {}
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let peak = run.stdout.split(separator: "peak memory ").last.flatMap { Double($0.split(separator: " ").first ?? "") } ?? 0
         #expect(peak > 0 && peak < 128 * 1.048576 + 80, "peak resident memory \(peak) MB for a 128 MiB pixel budget")

@@ -118,7 +118,15 @@ struct ImageBatch: ParsableCommand {
     }
 
     /// The most memory this process has held at once (its peak resident set).
+    /// The most memory this process has held resident: `VmHWM` of /proc/self/status, which belongs to this program
+    /// alone. `getrusage`'s `ru_maxrss` is kept across `exec`, so it reports the parent's size when a large process
+    /// (a test runner, a workflow engine) started this one; it is used only where /proc is missing.
     static func peakResidentBytes() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            return kib * 1024
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
