@@ -32,9 +32,13 @@ extension Engine {
                                              need: ResourceNeed(vcpus: spec?.vcpus ?? 0, memory: spec?.memory ?? 0))
                 attempt.pid = process.pid
                 attempt.launched = true
-                attempt.startedAt = monotonicNow - Double(max(0, now - process.startedAt)) / 1000
+                attempt.hasStarted = process.startedAt != nil
+                attempt.startedAt = monotonicNow - Double(max(0, now - (process.startedAt ?? now))) / 1000
                 running[orphan.id] = attempt
-                if orphan.status == .starting { pendingStarts.append((orphan.id, orphan.attempt, process.pid, process.startedAt)) }
+                if orphan.status == .starting, let startedAt = process.startedAt {
+                    pendingStarts.append(AttemptStart(id: orphan.id, attempt: orphan.attempt, pid: process.pid, at: startedAt,
+                                                      host: process.host, clusterJob: process.clusterJob))
+                }
                 counts.adopted += 1
             } else if orphan.status == .starting && orphan.pid == nil {
                 let outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil,

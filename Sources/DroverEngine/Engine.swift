@@ -24,7 +24,7 @@ public final class Engine {
     var exhausted: Set<String> = []
     var routes: [QueueRoute] = []
     var environments: [String: ComputeEnvironment] = [:]
-    var pendingStarts: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
+    var pendingStarts: [AttemptStart] = []
     /// No new attempt starts before this monotonic second (the machine could not start one: a full
     /// disk, no memory); doubles with each such failure, up to 5 s.
     var startsPausedUntil = 0.0
@@ -64,7 +64,11 @@ public final class Engine {
         self.store = store
         self.options = options
         self.inbox = inbox
-        self.executor = executor ?? SupervisorExecutor(stateDirectory: store.directory)
+        self.executor = executor ?? RoutingExecutor(
+            local: SupervisorExecutor(stateDirectory: store.directory),
+            cluster: SlurmExecutor(stateDirectory: store.directory, logger: options.logger) { [store] in
+                (try? store.hasClusterAttempts()) ?? true
+            })
         self.baseEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
         self.simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: options.clock.monotonicSeconds())
     }
@@ -169,6 +173,7 @@ public final class Engine {
         guard !ready.isEmpty, !stopping else { return }
         for id in ready where running[id]?.launched == false { start(id) }
         ready.removeAll(keepingCapacity: true)
+        executor.flush()
     }
 
     /// Notes started processes and turns exits into finished attempts.
@@ -176,10 +181,11 @@ public final class Engine {
         var finishedAttempts: [FinishedAttempt] = []
         for event in events {
             switch event {
-            case .started(let key, let pid, let at):
+            case .started(let key, let pid, let at, let host, let clusterJob):
                 guard let current = running[key.jobId], current.attempt == key.attempt else { continue }
                 running[key.jobId]?.pid = pid
-                pendingStarts.append((key.jobId, key.attempt, pid, at))
+                running[key.jobId]?.hasStarted = true
+                pendingStarts.append(AttemptStart(id: key.jobId, attempt: key.attempt, pid: pid, at: at, host: host, clusterJob: clusterJob))
             case .exited(let exit):
                 if let attempt = finished(exit) { finishedAttempts.append(attempt) }
             case .connectionLost(let connection):
@@ -246,6 +252,12 @@ public final class Engine {
             outcome = AttemptOutcome(kind: .launchFailed, exitCode: nil, reason: "CannotStartContainerError: \(error)", statusReason: "Task failed to start")
         } else if exit.lost {
             outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil, statusReason: Reasons.engineRestarted)
+        } else if let host = exit.hostLost {
+            // A cluster node that failed or was cut off: as on AWS when the instance goes, no exit code, only the reason.
+            outcome = AttemptOutcome(kind: .interrupted, exitCode: nil, reason: nil, statusReason: Reasons.hostTerminated(instance: host))
+        } else if exit.outOfMemory {
+            outcome = AttemptOutcome(kind: .exited, exitCode: 137, reason: Reasons.outOfMemory, statusReason: Reasons.containerExited,
+                                     signal: SIGKILL, outOfMemory: true)
         } else if let signal = exit.signal {
             // AWS gives a container killed by a signal its exit code, and no reason (only an out-of-memory kill has one).
             outcome = AttemptOutcome(kind: .exited, exitCode: 128 + signal, reason: nil, statusReason: Reasons.containerExited, signal: signal)
@@ -411,7 +423,9 @@ public final class Engine {
     func currentUsage(launchedOnly: Bool = false) -> [String: EnvironmentUsage] {
         var usage: [String: EnvironmentUsage] = [:]
         for (name, environment) in environments where simulator.fleets[name] == nil {
-            usage[name] = EnvironmentUsage(name: name, maxVcpus: environment.maxvCpus, maxMemory: options.memoryMiB)
+            // A cluster's memory is its nodes' (Slurm refuses a job no node can hold), not this machine's.
+            let memory = environment.isCluster ? ResourceLimits.maxMemoryMiB : options.memoryMiB
+            usage[name] = EnvironmentUsage(name: name, maxVcpus: environment.maxvCpus, maxMemory: memory)
         }
         for attempt in running.values where attempt.launched || !launchedOnly {
             usage[attempt.environment]?.take(attempt.need)
@@ -421,15 +435,22 @@ public final class Engine {
 
     /// What claims whose processes have not started hold of each local environment, against a
     /// budget of one environment's worth, and up to 4 times that for small environments (at most
-    /// 16 vCPUs' worth): enough claims already written that a slot never waits for a write.
+    /// 16 vCPUs' worth): enough claims already written that a slot never waits for a write. On a
+    /// Slurm partition these are tasks queued in Slurm, up to `slurm.queuedvCpus` (default: the
+    /// partition's vCPUs once more), so that Slurm has the next ones at hand when a task ends.
     func aheadUsage() -> [String: EnvironmentUsage] {
         var usage = currentUsage()
         for name in usage.keys {
             usage[name]?.usedVcpus = 0
             usage[name]?.usedMemory = 0
-            if let limit = usage[name]?.maxVcpus { usage[name]?.maxVcpus = max(limit, min(limit * 4, 16)) }
+            if let slurm = environments[name]?.slurm {
+                let limit = usage[name]?.maxVcpus ?? 0
+                usage[name]?.maxVcpus = slurm.queuedvCpus.map(Double.init) ?? limit
+            } else if let limit = usage[name]?.maxVcpus {
+                usage[name]?.maxVcpus = max(limit, min(limit * 4, 16))
+            }
         }
-        for attempt in running.values where attempt.pid == nil && attempt.instance == nil {
+        for attempt in running.values where !attempt.hasStarted && attempt.instance == nil {
             usage[attempt.environment]?.take(attempt.need)
         }
         return usage
@@ -468,11 +489,16 @@ public final class Engine {
             if let instance = claimed.instance { metadata["instance"] = .string(instance.id) }
             options.logger.debug("starting attempt \(attempt) of \(id) on \(claimed.environment)", metadata: metadata)
         }
-        executor.launch(AttemptLaunch(key: claimed.key, executable: executable(spec.command.first ?? ""), command: spec.command,
-                                      environment: environment, workingDirectory: workingDirectory,
-                                      logPath: store.logPath(ofJob: id, attempt: attempt),
-                                      timeoutSeconds: spec.attemptDurationSeconds.map(Double.init), graceSeconds: options.killGraceSeconds,
-                                      room: room(of: claimed), need: claimed.need))
+        var launch = AttemptLaunch(key: claimed.key, executable: executable(spec.command.first ?? ""), command: spec.command,
+                                   environment: environment, workingDirectory: workingDirectory,
+                                   logPath: store.logPath(ofJob: id, attempt: attempt),
+                                   timeoutSeconds: spec.attemptDurationSeconds.map(Double.init), graceSeconds: options.killGraceSeconds,
+                                   room: room(of: claimed), need: claimed.need)
+        if let slurm = environments[claimed.environment]?.slurm {
+            launch.cluster = clusterLaunch(claimed, spec: spec, slurm: slurm)
+            if spec.command.first == "drover", let own = Executables.own { launch.command[0] = own }
+        }
+        executor.launch(launch)
         if let stopKind = claimed.stopKind {
             // Asked to stop while its claim was being written.
             running[id]?.termSentAt = nil
@@ -480,9 +506,22 @@ public final class Engine {
         }
     }
 
-    /// The local environment whose room an attempt takes (nil on a simulated instance).
+    /// What the tasks of an attempt on a Slurm partition get beyond what `sbatch` passes on from the engine's own
+    /// environment: the attempt, queue, environment and array size, and the definition's variables.
+    func clusterLaunch(_ claimed: RunningAttempt, spec: JobSpec, slurm: SlurmSettings) -> ClusterLaunch {
+        var variables = [JobVariable("AWS_BATCH_JOB_ATTEMPT", "\(claimed.attempt)"), JobVariable("AWS_BATCH_JQ_NAME", spec.jobQueue),
+                         JobVariable("AWS_BATCH_CE_NAME", claimed.environment)]
+        if JobID.split(claimed.id).index != nil, let size = spec.arraySize {
+            variables.append(JobVariable("AWS_BATCH_JOB_ARRAY_SIZE", "\(size)"))
+        }
+        variables += spec.environment.map { JobVariable($0.name, $0.value) }
+        return ClusterLaunch(slurm: slurm, environment: claimed.environment, jobName: spec.jobName, variables: variables)
+    }
+
+    /// The local environment whose room an attempt takes (nil on a simulated instance or a cluster).
     func room(of attempt: RunningAttempt) -> (name: String, capacity: ResourceNeed)? {
-        guard attempt.instance == nil, let environment = environments[attempt.environment], simulator.fleets[attempt.environment] == nil else { return nil }
+        guard attempt.instance == nil, let environment = environments[attempt.environment], simulator.fleets[attempt.environment] == nil,
+              !environment.isCluster else { return nil }
         return (attempt.environment, ResourceNeed(vcpus: environment.maxvCpus, memory: options.memoryMiB))
     }
 

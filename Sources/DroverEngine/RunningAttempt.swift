@@ -23,6 +23,8 @@ struct RunningAttempt {
     /// Monotonic second it was started.
     var startedAt: Double = 0
     var pid: Int32?
+    /// Its process (or cluster task) was seen running.
+    var hasStarted = false
     /// Its process was handed to the executor (its claim is written).
     var launched = false
     /// Monotonic second at which the engine asked it to stop.

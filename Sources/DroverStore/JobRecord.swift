@@ -38,6 +38,10 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var pid: Int32?
     /// A terminate request not yet carried out.
     public var terminateReason: String?
+    /// The cluster node the current or last attempt ran on (a Slurm environment).
+    public var host: String? = nil
+    /// The cluster's id of the current or last attempt (Slurm's `ARRAYID_INDEX`).
+    public var clusterJob: String? = nil
 }
 
 /// One attempt of a job (AWS's `AttemptDetail`).
@@ -72,4 +76,8 @@ public struct AttemptRecord: Sendable, Codable, Equatable {
     public var onDemandCost: Double? = nil
     /// The experiment that interrupted it.
     public var experiment: String? = nil
+    /// The cluster node it ran on (a Slurm environment).
+    public var host: String? = nil
+    /// The cluster's id of it (Slurm's `ARRAYID_INDEX`, or the job id).
+    public var clusterJob: String? = nil
 }

@@ -58,7 +58,7 @@ extension Store {
             var byId: [String: (JobRecord, StopKind?)] = [:]
             for row in rows {
                 let record = Self.record(row)
-                byId[record.jobId] = (record, (row[18] as String?).flatMap(StopKind.init(rawValue:)))
+                byId[record.jobId] = (record, (row[20] as String?).flatMap(StopKind.init(rawValue:)))
             }
             let found = unique.compactMap { byId[$0] }
             let attempts = try self.attempts(db, of: found.map(\.0))
@@ -129,7 +129,7 @@ extension Store {
                 """
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             let page = rows.prefix(query.limit)
-            let next: Int64? = rows.count > query.limit ? page.last.map { $0[18] } : nil
+            let next: Int64? = rows.count > query.limit ? page.last.map { $0[20] } : nil
             return (page.map(Self.record), next)
         }
     }
@@ -142,13 +142,13 @@ extension Store {
         let rows = try Row.fetchAll(db, sql: "SELECT \(Self.attemptColumns), job_id FROM attempt WHERE job_id IN (\(marks)) ORDER BY job_id, number",
                                     arguments: StatementArguments(records.map(\.jobId)))
         for row in rows {
-            result[row[15], default: []].append(Self.attempt(row))
+            result[row[17], default: []].append(Self.attempt(row))
         }
         for record in records where record.status.isActive {
             var list = result[record.jobId] ?? []
             list.removeAll { $0.number >= record.attempts }
             list.append(AttemptRecord(number: record.attempts, computeEnvironment: record.computeEnvironment, pid: record.pid,
-                                      startedAt: record.startedAt))
+                                      startedAt: record.startedAt, host: record.host, clusterJob: record.clusterJob))
             result[record.jobId] = list
         }
         return result
@@ -156,14 +156,15 @@ extension Store {
 
     static let attemptColumns = """
         number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason, instance_id, signal, interrupted,
-        simulated_seconds, cost, on_demand_cost, experiment
+        simulated_seconds, cost, on_demand_cost, experiment, host, cluster_job
         """
 
     /// An attempt from a row whose first columns are ``attemptColumns``, read by position.
     static func attempt(_ row: Row) -> AttemptRecord {
         AttemptRecord(number: row[0], computeEnvironment: row[1], pid: row[2], startedAt: row[3], stoppedAt: row[4], exitCode: row[5],
                       reason: row[6], statusReason: row[7] ?? Reasons.containerExited, instanceId: row[8], signal: row[9],
-                      interrupted: row[10], simulatedSeconds: row[11], cost: row[12], onDemandCost: row[13], experiment: row[14])
+                      interrupted: row[10], simulatedSeconds: row[11], cost: row[12], onDemandCost: row[13], experiment: row[14],
+                      host: row[15], clusterJob: row[16])
     }
 
     /// `pattern` with LIKE's wildcards taken literally.

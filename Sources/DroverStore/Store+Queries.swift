@@ -39,7 +39,7 @@ public struct JobFilter: Sendable {
 extension Store {
     static let jobColumns = """
         id, name, queue, definition, status, status_reason, created_at, started_at, stopped_at, attempts,
-        environment, exit_code, container_reason, parent_id, array_index, array_size, pid, terminate_reason
+        environment, exit_code, container_reason, parent_id, array_index, array_size, pid, terminate_reason, host, cluster_job
         """
 
     /// A job from a row whose first columns are ``jobColumns``, read by position (GRDB's lookup by name lower-cases
@@ -59,7 +59,7 @@ extension Store {
             createdAt: row[6], startedAt: row[7], stoppedAt: row[8],
             attempts: attempts, computeEnvironment: row[10], exitCode: row[11],
             containerReason: row[12], parentId: row[13], arrayIndex: row[14],
-            arraySize: arraySize, pid: row[16], terminateReason: row[17])
+            arraySize: arraySize, pid: row[16], terminateReason: row[17], host: row[18], clusterJob: row[19])
     }
 
     /// One job, or nil.

@@ -35,7 +35,7 @@ public struct EngineBatch: Sendable {
     /// Jobs to move RUNNABLE → STARTING on an environment (the attempt number is `attempts + 1`).
     public var claims: [(job: RunnableJob, environment: String)] = []
     /// Jobs whose process started: STARTING → RUNNING.
-    public var started: [(id: String, attempt: Int, pid: Int32, at: EpochMillis)] = []
+    public var started: [AttemptStart] = []
     /// Attempts that ended.
     public var finished: [FinishedAttempt] = []
     /// statusReason updates for RUNNABLE jobs that cannot be placed (nil clears the reason). A reason
@@ -62,6 +62,32 @@ public struct EngineBatch: Sendable {
         reasons += other.reasons
         now = other.now ?? now
         instances += other.instances
+    }
+}
+
+/// An attempt whose process started running.
+public struct AttemptStart: Sendable, Equatable {
+    /// Job id.
+    public var id: String
+    /// Attempt number.
+    public var attempt: Int
+    /// Its process id, for a local process.
+    public var pid: Int32?
+    /// When it started.
+    public var at: EpochMillis
+    /// The cluster node it runs on.
+    public var host: String?
+    /// The cluster's id of it.
+    public var clusterJob: String?
+
+    /// Creates a start record.
+    public init(id: String, attempt: Int, pid: Int32?, at: EpochMillis, host: String? = nil, clusterJob: String? = nil) {
+        self.id = id
+        self.attempt = attempt
+        self.pid = pid
+        self.at = at
+        self.host = host
+        self.clusterJob = clusterJob
     }
 }
 
@@ -202,14 +228,19 @@ extension Store {
                 let start = startedById.removeValue(forKey: job.id)
                 try db.run("""
                     UPDATE job SET status = ?, environment = ?, attempts = attempts + 1, status_reason = NULL, blocked = 0,
-                    reason_key = NULL, reason_since = NULL, pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL
+                    reason_key = NULL, reason_since = NULL, pid = ?, started_at = ?, exit_code = NULL, container_reason = NULL,
+                    host = ?, cluster_job = ?
                     WHERE id = ? AND \(JobTransition.claim.condition) AND attempts = ?
-                    """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, job.id, job.attempts])
+                    """, [start == nil ? "STARTING" : "RUNNING", environment, start?.pid, start?.at, start?.host, start?.clusterJob,
+                          job.id, job.attempts])
                 guard db.changesCount == 1 else { continue }
                 result.claimed.append(job)
             }
             for item in startedById.values {
-                try db.run("UPDATE job SET status = \(JobStatus.running.sql), started_at = ?, pid = ? WHERE id = ? AND \(JobTransition.start.condition)", [item.at, item.pid, item.id])
+                try db.run("""
+                    UPDATE job SET status = \(JobStatus.running.sql), started_at = ?, pid = ?, host = ?, cluster_job = ?
+                    WHERE id = ? AND \(JobTransition.start.condition)
+                    """, [item.at, item.pid, item.host, item.clusterJob, item.id])
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
@@ -259,8 +290,8 @@ extension Store {
         // The attempt's row is written once, when it ends, from what the job row holds while it runs.
         try db.run("""
             INSERT OR REPLACE INTO attempt(job_id, number, environment, pid, started_at, stopped_at, exit_code, reason, status_reason,
-                instance_id, signal, interrupted, out_of_memory, simulated_seconds, vcpus, cost, on_demand_cost, experiment)
-            SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM job
+                instance_id, signal, interrupted, out_of_memory, simulated_seconds, vcpus, cost, on_demand_cost, experiment, host, cluster_job)
+            SELECT id, attempts, environment, pid, started_at, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, host, cluster_job FROM job
             WHERE id = ? AND \(JobTransition.finish.condition) AND attempts = ?
             """, [item.at, outcome.exitCode, outcome.reason, Self.storedReason(outcome.statusReason),
                   usage?.instance, outcome.signal, interrupted, outcome.outOfMemory, usage?.simulatedSeconds, usage?.vcpus,
@@ -318,3 +349,13 @@ extension Store {
 }
 
 import Foundation
+
+extension Store {
+    /// Whether a job is STARTING or RUNNING on a Slurm environment: an engine that starts must then ask the cluster
+    /// how those attempts went.
+    public func hasClusterAttempts() throws(DroverError) -> Bool {
+        let names = Set(try computeEnvironments().filter(\.isCluster).map(\.computeEnvironmentName))
+        guard !names.isEmpty else { return false }
+        return try orphans().contains { $0.environment.map(names.contains) ?? false }
+    }
+}

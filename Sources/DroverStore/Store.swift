@@ -175,6 +175,16 @@ public final class Store: Sendable {
                 UPDATE job SET status_reason = NULL, blocked = 0 WHERE status = 'RUNNABLE' AND blocked = 1;
                 """)
         }
+        migrator.registerMigration("v6-cluster") { db in
+            // Where an attempt on a cluster runs: `host` (the node) and `cluster_job` (Slurm's id of the task,
+            // `ARRAYID_INDEX`), on the job while it runs and on the attempt once it ends.
+            try db.execute(sql: """
+                ALTER TABLE job ADD COLUMN host TEXT;
+                ALTER TABLE job ADD COLUMN cluster_job TEXT;
+                ALTER TABLE attempt ADD COLUMN host TEXT;
+                ALTER TABLE attempt ADD COLUMN cluster_job TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -159,7 +159,7 @@ struct EngineTests {
         let id = try submit(store)
         var batch = EngineBatch()
         batch.claims = [(RunnableJob(id: id, attempts: 0), "local")]
-        if running { batch.started = [(id, 1, 4242, nowMillis())] }
+        if running { batch.started = [AttemptStart(id: id, attempt: 1, pid: 4242, at: nowMillis())] }
         _ = try store.commit(batch)
         return id
     }
@@ -170,7 +170,7 @@ struct EngineTests {
         let id = try Self.orphan(store, running: true)
         let executor = FakeExecutor()
         let key = AttemptKey(jobId: id, attempt: 1)
-        executor.inherited.running[key] = (4242, nowMillis())
+        executor.inherited.running[key] = InheritedProcess(pid: 4242, startedAt: nowMillis())
         let engine = Engine(store: store, executor: executor)
         var ended = false
         try engine.run {
@@ -230,7 +230,7 @@ struct EngineTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let executor = FakeExecutor()
         let stray = AttemptKey(jobId: "gone", attempt: 3)
-        executor.inherited.running[stray] = (777, nowMillis())
+        executor.inherited.running[stray] = InheritedProcess(pid: 777, startedAt: nowMillis())
         try Self.runToEnd(Engine(store: store, executor: executor), store)
         #expect(executor.signals.contains { $0.0 == stray && $0.1 == SIGKILL })
     }

@@ -43,6 +43,49 @@ public enum Validator {
         if let settings = environment.simulation {
             issues += validate(settings, environment: environment)
         }
+        if let slurm = environment.slurm {
+            issues += validate(slurm, environment: environment)
+        }
+        if let count = environment.unmanagedvCpus {
+            if let problem = ResourceLimits.problem(environmentVcpus: count) {
+                issues.append(.init(field: "unmanagedvCpus", message: problem))
+            } else if count < 1 {
+                issues.append(.init(field: "unmanagedvCpus", message: "must be at least 1 (got \(count))"))
+            }
+        }
+        return issues
+    }
+
+    /// Checks the `slurm` block of an environment: an UNMANAGED environment with a partition, and no `sbatch` option
+    /// Drover sets itself.
+    static func validate(_ slurm: SlurmSettings, environment: ComputeEnvironment) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if environment.type != "UNMANAGED" {
+            issues.append(.init(field: "type", message: "must be UNMANAGED for an environment with a slurm block (the cluster manages its nodes)"))
+        }
+        if environment.computeResources != nil {
+            issues.append(.init(field: "computeResources", message: "is not taken by a Slurm environment: give its vCPUs as unmanagedvCpus"))
+        }
+        if environment.simulation != nil {
+            issues.append(.init(field: "simulation", message: "cannot be combined with slurm: a Slurm partition's hosts are real"))
+        }
+        if slurm.partition.isEmpty || slurm.partition.contains(where: { $0.isWhitespace || $0 == "," }) {
+            issues.append(.init(field: "slurm.partition", message: "must name one Slurm partition (got '\(slurm.partition)')"))
+        }
+        for (name, value) in [("account", slurm.account), ("qos", slurm.qos), ("constraint", slurm.constraint)] {
+            if let value, value.isEmpty || value.contains(where: \.isNewline) {
+                issues.append(.init(field: "slurm.\(name)", message: "must be a non-empty single line"))
+            }
+        }
+        if let option = slurm.reservedOption {
+            issues.append(.init(field: "slurm.options", message: "must not give \(option): Drover sets it for each submission"))
+        }
+        for (index, option) in (slurm.options ?? []).enumerated() where !option.hasPrefix("-") || option.contains(where: \.isNewline) {
+            issues.append(.init(field: "slurm.options[\(index)]", message: "must be one sbatch option starting with '-' (got '\(option)')"))
+        }
+        if let queued = slurm.queuedvCpus, queued < 0 || ResourceLimits.problem(environmentVcpus: queued) != nil {
+            issues.append(.init(field: "slurm.queuedvCpus", message: "must be between 0 and \(ResourceLimits.maxEnvironmentVcpus) (got \(queued))"))
+        }
         return issues
     }
 

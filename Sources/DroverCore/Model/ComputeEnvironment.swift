@@ -6,14 +6,18 @@
 public struct ComputeEnvironment: Codable, Sendable, Equatable {
     /// Unique name (`computeEnvironmentName`).
     public var computeEnvironmentName: String
-    /// MANAGED or UNMANAGED (kept; both run locally).
+    /// MANAGED or UNMANAGED (both run locally unless `slurm` is given, which needs UNMANAGED).
     public var type: String?
+    /// vCPUs of an UNMANAGED environment (AWS's `unmanagedvCpus`): what a Slurm partition may run at once.
+    public var unmanagedvCpus: Int?
     /// ENABLED (default) or DISABLED: a disabled environment takes no new jobs; running jobs go on.
     public var state: ResourceState?
     /// Capacity settings.
     public var computeResources: ComputeResources?
     /// Drover's extension: how the simulated instances of a managed EC2 or SPOT environment behave.
     public var simulation: SimulationSettings?
+    /// Drover's extension: the environment is a partition of a Slurm cluster (see ``SlurmSettings``).
+    public var slurm: SlurmSettings?
     /// Tags given at creation (kept in the store's tag table, where TagResource changes them).
     public var tags: [String: String]?
 
@@ -24,8 +28,15 @@ public struct ComputeEnvironment: Codable, Sendable, Equatable {
         self.computeResources = computeResources
     }
 
-    /// The vCPUs this environment may hand out at once (`maxvCpus`, default 256 as a generous local bound).
-    public var maxvCpus: Double { Double(computeResources?.maxvCpus ?? 256) }
+    /// The vCPUs this environment may hand out at once: `maxvCpus` (default 256 as a generous local bound), or
+    /// `unmanagedvCpus` for a Slurm partition.
+    public var maxvCpus: Double {
+        if slurm != nil, let unmanaged = unmanagedvCpus { return Double(unmanaged) }
+        return Double(computeResources?.maxvCpus ?? 256)
+    }
+
+    /// Whether its jobs run on a Slurm cluster.
+    public var isCluster: Bool { slurm != nil }
 
     /// Whether the engine runs this environment as simulated instances: `computeResources.type`
     /// EC2 or SPOT with `instanceTypes`. Other environments are plain pools of local capacity.

@@ -37,6 +37,8 @@ public struct AttemptLaunch: Sendable {
     public var room: (name: String, capacity: ResourceNeed)?
     /// What the attempt holds of its environment.
     public var need: ResourceNeed
+    /// Set when the attempt runs on a cluster rather than as a local process.
+    public var cluster: ClusterLaunch?
 
     /// Creates a launch request.
     public init(key: AttemptKey, executable: String?, command: [String], environment: [String], workingDirectory: String,
@@ -74,6 +76,10 @@ public struct ProcessExit: Sendable, Equatable {
     public var lost = false
     /// It was stopped before it started (it waited for room): nothing ran.
     public var neverStarted = false
+    /// The cluster node it ran on was lost (failed, cut off, preempted): how the process would have ended is not known.
+    public var hostLost: String?
+    /// Its cluster killed it for holding more memory than it asked for.
+    public var outOfMemory = false
     /// When it ended, when known.
     public var endedAt: EpochMillis?
 
@@ -99,8 +105,8 @@ public struct ProcessExit: Sendable, Equatable {
 
 /// What happened to an attempt the engine handed to its executor.
 public enum ProcessEvent: Sendable {
-    /// The process is running.
-    case started(AttemptKey, pid: Int32, at: EpochMillis)
+    /// The process is running: a local process with its id, or a cluster task on `host` with the cluster's id.
+    case started(AttemptKey, pid: Int32?, at: EpochMillis, host: String? = nil, clusterJob: String? = nil)
     /// The process ended, or could not be started.
     case exited(ProcessExit)
     /// The executor lost contact with the part that runs processes (its supervisor died): the engine
@@ -108,15 +114,41 @@ public enum ProcessEvent: Sendable {
     case connectionLost(Int32)
 }
 
+/// An attempt an executor still runs (or, on a cluster, still has queued) when an engine attaches.
+public struct InheritedProcess: Sendable, Equatable {
+    /// The local process id.
+    public var pid: Int32?
+    /// When it started running; nil while a cluster still has it queued.
+    public var startedAt: EpochMillis?
+    /// The cluster node it runs on.
+    public var host: String?
+    /// The cluster's id of it.
+    public var clusterJob: String?
+
+    /// Creates a record.
+    public init(pid: Int32?, startedAt: EpochMillis?, host: String? = nil, clusterJob: String? = nil) {
+        self.pid = pid
+        self.startedAt = startedAt
+        self.host = host
+        self.clusterJob = clusterJob
+    }
+}
+
 /// Attempts of earlier engines that an executor still knows of when an engine attaches.
 public struct InheritedAttempts: Sendable {
-    /// Still running: the new engine adopts them.
-    public var running: [AttemptKey: (pid: Int32, startedAt: EpochMillis)] = [:]
+    /// Still running (or queued on a cluster): the new engine adopts them.
+    public var running: [AttemptKey: InheritedProcess] = [:]
     /// Ended while no engine recorded it (or before the record was acknowledged).
     public var exits: [AttemptKey: ProcessExit] = [:]
 
     /// Creates an empty set.
     public init() {}
+
+    /// Adds what `other` holds.
+    public mutating func merge(_ other: InheritedAttempts) {
+        running.merge(other.running) { $1 }
+        exits.merge(other.exits) { $1 }
+    }
 }
 
 /// Runs attempts for the engine: local processes under a supervisor that outlives the engine today,
@@ -144,4 +176,11 @@ public protocol Executor: AnyObject {
     func lost(_ connection: Int32) -> [ProcessExit]
     /// Lets go: running attempts go on without the engine.
     func detach()
+    /// The launches handed over since the last call are complete: an executor that gathers them (a cluster submits
+    /// an array's children together) sends them now.
+    func flush()
+}
+
+extension Executor {
+    public func flush() {}
 }

@@ -50,8 +50,8 @@ public final class SupervisorExecutor: Executor {
             let frames = try connection.receive(timeout: 10) { $0.type == UInt8(ascii: "H") }
             for frame in frames {
                 switch Self.event(frame) {
-                case .started(let key, let pid, let at)?:
-                    inherited.running[key] = (pid, at)
+                case .started(let key, let pid, let at, _, _)?:
+                    inherited.running[key] = InheritedProcess(pid: pid, startedAt: at)
                     owner[key] = connection.pid
                 case .exited(let exit)?:
                     inherited.running[exit.key] = nil

@@ -1,0 +1,46 @@
+/// Drover's extension to an UNMANAGED compute environment: run its jobs on a Slurm partition.
+///
+/// ```yaml
+/// slurm: {partition: spot, account: lab, qos: normal, constraint: avx2, options: ["--exclusive"]}
+/// ```
+/// Jobs go to the cluster through the Slurm commands on the engine's PATH (`sbatch`, `squeue`, `scancel`), with the
+/// cluster `SLURM_CONF` (or Slurm's default configuration) names. An array job goes as one `sbatch --array`.
+public struct SlurmSettings: Codable, Sendable, Equatable {
+    /// The partition jobs are submitted to (`sbatch --partition`).
+    public var partition: String
+    /// `sbatch --account`.
+    public var account: String?
+    /// `sbatch --qos`.
+    public var qos: String?
+    /// `sbatch --constraint` (node features).
+    public var constraint: String?
+    /// Further `sbatch` options, each one argument (`--exclusive`, `--gres=gpu:1`). Options that Drover sets itself
+    /// (array, output, dependency, requeue, job name, comment...) are refused by the validator.
+    public var options: [String]?
+    /// Jobs submitted but not yet running that the partition may hold, in vCPUs, beyond what runs
+    /// (default: the environment's vCPUs once more), so that Slurm always has the next tasks at hand.
+    public var queuedvCpus: Int?
+
+    /// Creates settings for `partition`.
+    public init(partition: String) {
+        self.partition = partition
+    }
+
+    /// The `sbatch` options Drover sets itself, which `options` may not give.
+    public static let reservedOptions = [
+        "--array", "-a", "--output", "-o", "--error", "-e", "--input", "-i", "--job-name", "-J", "--comment",
+        "--dependency", "-d", "--requeue", "--no-requeue", "--parsable", "--wrap", "--chdir", "-D", "--partition", "-p",
+        "--time", "-t", "--cpus-per-task", "-c", "--mem", "--export", "--wait", "-W", "--hold", "-H", "--kill-on-invalid-dep",
+    ]
+
+    /// The option of `options` that Drover sets itself (so may not be given), if one is.
+    public var reservedOption: String? {
+        for option in options ?? [] {
+            let name = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
+            if Self.reservedOptions.contains(name) || Self.reservedOptions.contains(where: { $0.count == 2 && name.hasPrefix($0) && !name.hasPrefix("--") }) {
+                return name
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,373 @@
+import DroverCore
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs attempts on Slurm clusters through the Slurm commands on PATH: the attempts of one job handed over together
+/// go as one `sbatch --array`; `squeue --json` is read every quarter second while any are live and each task's
+/// state becomes a `started` or `exited` event; stops are `scancel --signal`; time limits are enforced to the second.
+///
+/// Nothing is kept on the engine's side that Slurm does not also hold: each submission carries a comment naming the
+/// state directory, job, attempt and time limit (``SlurmComment``), so an engine that restarts finds its tasks by
+/// asking Slurm, and an `sbatch` that timed out is looked for before anything is submitted again.
+///
+/// The engine's thread only queues work; one thread of the executor's own runs every command.
+public final class SlurmExecutor: Executor, @unchecked Sendable {
+    /// A task handed over or inherited, as the executor's thread follows it.
+    struct Tracked {
+        var clusterId: String?
+        var submittedAt: Double
+        var started = false
+        var host: String?
+        var timeoutSeconds: Double?
+        var graceSeconds: Double
+        var timedOut = false
+        var stopRequested = false
+        /// Monotonic second at which SIGKILL follows a SIGTERM.
+        var killAt: Double?
+        var ended = false
+        var missingPolls = 0
+    }
+
+    /// What the engine's thread hands the executor's thread.
+    struct Requests {
+        var gathered: [AttemptLaunch] = []
+        var submissions: [[AttemptLaunch]] = []
+        var signals: [(key: AttemptKey, signal: Int32, killAfter: Double?)] = []
+        var acknowledged: [AttemptKey] = []
+        var stopping = false
+    }
+
+    /// Seconds between two looks at `squeue` while tasks are live.
+    public var pollInterval = 0.25
+    private let directory: String
+    private let tag: String
+    private let logger: Logger
+    private let required: @Sendable () -> Bool
+    private let requests = Mutex(Requests())
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private var running = false
+    private var inbox = Inbox()
+    private var command: SlurmCommand
+    // Owned by the executor's thread once it runs.
+    private var tracked: [AttemptKey: Tracked] = [:]
+
+    /// Creates an executor for the state directory `directory`. `required` tells whether the store holds attempts
+    /// on a Slurm environment that the engine must learn the end of (then an unreachable cluster stops the engine
+    /// from starting rather than have it guess).
+    public init(stateDirectory directory: URL, logger: Logger, required: @escaping @Sendable () -> Bool) {
+        self.directory = directory.appendingPathComponent("slurm").path
+        self.tag = String(FNV1a.hash(directory.standardizedFileURL.path) & 0xffff_ffff, radix: 16)
+        self.logger = logger
+        self.required = required
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
+        environment["SLURM_TIME_FORMAT"] = nil
+        command = SlurmCommand(scratch: self.directory, environment: environment)
+    }
+
+    /// The prefix of the comments of this state directory's submissions.
+    var commentPrefix: String { "\(SlurmComment.prefix)\(tag):" }
+
+    public func attach(inbox: Inbox) throws(DroverError) -> InheritedAttempts {
+        self.inbox = inbox
+        mkdir(directory, 0o700)
+        var inherited = InheritedAttempts()
+        if required() {
+            let tasks = try inheritedTasks()
+            for task in tasks {
+                guard let comment = SlurmComment(task.comment) else { continue }
+                for (key, clusterId) in Self.keys(of: task, comment: comment) where tracked[key] == nil {
+                    var item = Tracked(clusterId: clusterId, submittedAt: 0, timeoutSeconds: comment.timeoutSeconds, graceSeconds: comment.graceSeconds)
+                    switch SlurmVerdict.decide(task) {
+                    case .waiting:
+                        inherited.running[key] = InheritedProcess(pid: nil, startedAt: nil, clusterJob: clusterId)
+                    case .running(let host, let startedAt):
+                        item.started = true
+                        item.host = host
+                        inherited.running[key] = InheritedProcess(pid: nil, startedAt: startedAt, host: host, clusterJob: clusterId)
+                    case .requeued(let host):
+                        item.ended = true
+                        inherited.exits[key] = exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? "unknown"), task: task)
+                        _ = command.run("scancel", [clusterId])
+                    case .ended(let end):
+                        item.ended = true
+                        inherited.exits[key] = exit(key, end, task: task)
+                    }
+                    tracked[key] = item
+                }
+            }
+        }
+        startThread()
+        return inherited
+    }
+
+    /// This state directory's tasks as Slurm lists them, asking until Slurm answers (for up to a minute).
+    private func inheritedTasks() throws(DroverError) -> [SlurmTask] {
+        var last = ""
+        for wait in [0.0, 1, 2, 4, 8, 15, 30] {
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            let result = command.run("squeue", ["--json", "--states=all"])
+            if result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) { return tasks }
+            last = result.succeeded ? "squeue --json printed something unreadable" : result.message
+            logger.warning("cannot list the Slurm cluster's jobs: \(last); asking again")
+        }
+        throw DroverError("""
+            cannot reach the Slurm cluster to learn how its attempts ended (squeue: \(last)); \
+            start the engine again once squeue works
+            """, exitCode: 1)
+    }
+
+    /// The attempts a task record stands for, with the id `scancel` takes for each.
+    static func keys(of task: SlurmTask, comment: SlurmComment) -> [(AttemptKey, String)] {
+        if let array = task.arrayJobId {
+            let indices = task.arrayTaskId.map { [$0] } ?? task.indices
+            return indices.map { (AttemptKey(jobId: JobID.child(comment.parent, $0), attempt: comment.attempt), "\(array)_\($0)") }
+        }
+        return [(AttemptKey(jobId: comment.parent, attempt: comment.attempt), "\(task.jobId)")]
+    }
+
+    public func launch(_ launch: AttemptLaunch) {
+        requests.withLock { $0.gathered.append(launch) }
+    }
+
+    public func flush() {
+        let handed = requests.withLock { requests -> Bool in
+            guard !requests.gathered.isEmpty else { return false }
+            requests.submissions.append(requests.gathered)
+            requests.gathered.removeAll()
+            return true
+        }
+        if handed { wakeup.signal() }
+    }
+
+    public func signal(_ key: AttemptKey, _ signal: Int32, killAfter: Double?) {
+        // Stopped before it was submitted: nothing runs, nothing is sent.
+        let unsent = requests.withLock { requests -> Bool in
+            if let index = requests.gathered.firstIndex(where: { $0.key == key }) {
+                requests.gathered.remove(at: index)
+                return true
+            }
+            for (batch, launches) in requests.submissions.enumerated() {
+                if let index = launches.firstIndex(where: { $0.key == key }) {
+                    requests.submissions[batch].remove(at: index)
+                    return true
+                }
+            }
+            requests.signals.append((key, signal, killAfter))
+            return false
+        }
+        if unsent {
+            var exit = ProcessExit(key: key)
+            exit.neverStarted = true
+            inbox.post(.exited(exit))
+        }
+        wakeup.signal()
+    }
+
+    public func acknowledge(_ keys: [AttemptKey]) {
+        guard !keys.isEmpty else { return }
+        requests.withLock { $0.acknowledged += keys }
+    }
+
+    public func reclaim(_ key: AttemptKey, pid: Int32?) {
+        signal(key, SIGKILL, killAfter: nil)
+    }
+
+    public func lost(_ connection: Int32) -> [ProcessExit] { [] }
+
+    public func detach() {
+        guard running else { return }
+        requests.withLock { $0.stopping = true }
+        wakeup.signal()
+        finished.wait()
+        running = false
+    }
+
+    // MARK: - The executor's thread
+
+    private func startThread() {
+        guard !running else { return }
+        running = true
+        Thread.detachNewThread { [self] in
+            work()
+            finished.signal()
+        }
+    }
+
+    private func work() {
+        var nextPoll = 0.0
+        while true {
+            let taken = requests.withLock { requests -> Requests in
+                defer {
+                    requests.submissions.removeAll()
+                    requests.signals.removeAll()
+                    requests.acknowledged.removeAll()
+                }
+                return requests
+            }
+            for key in taken.acknowledged { tracked[key] = nil }
+            for launches in taken.submissions { submit(launches) }
+            for request in taken.signals { send(request.signal, to: request.key, killAfter: request.killAfter) }
+            let now = Self.monotonic()
+            let live = tracked.values.contains { !$0.ended && $0.clusterId != nil }
+            if live && now >= nextPoll {
+                poll()
+                nextPoll = Self.monotonic() + pollInterval
+            }
+            if taken.stopping { return }
+            let wait = live ? max(0.01, nextPoll - Self.monotonic()) : 5
+            _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(wait * 1e9)))
+        }
+    }
+
+    private func submit(_ launches: [AttemptLaunch]) {
+        let submissions = SlurmSubmission.group(launches, tag: tag) { String(UInt64.random(in: 0...UInt64.max), radix: 36) }
+        for submission in submissions {
+            let now = Self.monotonic()
+            for launch in submission.launches {
+                tracked[launch.key] = Tracked(submittedAt: now, timeoutSeconds: launch.timeoutSeconds, graceSeconds: launch.graceSeconds)
+            }
+            let script = "\(directory)/submit-\(submission.comment.token).sh"
+            guard FileManager.default.createFile(atPath: script, contents: Data(submission.script.utf8)) else {
+                fail(submission, "cannot write \(script): \(String(cString: strerror(errno)))", transient: true)
+                continue
+            }
+            defer { unlink(script) }
+            let result = command.run("sbatch", submission.arguments, input: script)
+            var jobId = result.succeeded ? Self.submittedId(result.output) : nil
+            if jobId == nil, result.unreachable {
+                // The submission may have reached the controller all the same: look for it before giving up.
+                jobId = findSubmission(token: submission.comment.token)
+            }
+            guard let jobId else {
+                fail(submission, "sbatch: \(result.message)", transient: result.unreachable)
+                continue
+            }
+            for launch in submission.launches {
+                let clusterId = JobID.split(launch.key.jobId).index.flatMap { submission.indices == nil ? nil : "\(jobId)_\($0)" } ?? "\(jobId)"
+                tracked[launch.key]?.clusterId = clusterId
+            }
+            if logger.logLevel <= .debug {
+                logger.debug("submitted \(submission.launches.count) task(s) of \(submission.comment.parent) to Slurm as job \(jobId)",
+                             metadata: ["slurmJob": .stringConvertible(jobId), "partition": .string(submission.cluster.slurm.partition)])
+            }
+        }
+    }
+
+    /// The job id `sbatch --parsable` printed (`ID` or `ID;CLUSTER`).
+    static func submittedId(_ output: Data) -> Int? {
+        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Int(text.split(separator: ";").first ?? "")
+    }
+
+    private func findSubmission(token: String) -> Int? {
+        let result = command.run("squeue", ["--json", "--states=all"])
+        guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else { return nil }
+        return tasks.first { SlurmComment($0.comment)?.token == token }.map { $0.arrayJobId ?? $0.jobId }
+    }
+
+    private func fail(_ submission: SlurmSubmission, _ message: String, transient: Bool) {
+        logger.warning("cannot submit \(submission.comment.parent) to Slurm: \(message)",
+                       metadata: ["jobId": .string(submission.comment.parent), "partition": .string(submission.cluster.slurm.partition)])
+        for launch in submission.launches {
+            tracked[launch.key]?.ended = true
+            var exit = ProcessExit(key: launch.key, launchError: message)
+            exit.transient = transient
+            inbox.post(.exited(exit))
+        }
+    }
+
+    private func send(_ signal: Int32, to key: AttemptKey, killAfter: Double?) {
+        guard var item = tracked[key], !item.ended, let clusterId = item.clusterId else { return }
+        item.stopRequested = true
+        if item.started {
+            _ = command.run("scancel", ["--signal=\(signal)", "--full", clusterId])
+            item.killAt = killAfter.map { Self.monotonic() + $0 }
+        } else {
+            // Still queued: taken out of the queue (if it started meanwhile, Slurm stops it).
+            _ = command.run("scancel", [clusterId])
+        }
+        tracked[key] = item
+    }
+
+    private func poll() {
+        let result = command.run("squeue", ["--json", "--states=all"])
+        guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else {
+            logger.warning("cannot read the Slurm cluster's jobs: \(result.succeeded ? "unreadable squeue output" : result.message)")
+            return
+        }
+        var byId: [String: SlurmTask] = [:]
+        for task in tasks {
+            guard let comment = SlurmComment(task.comment) else { continue }
+            for (_, clusterId) in Self.keys(of: task, comment: comment) { byId[clusterId] = task }
+        }
+        let now = Self.monotonic()
+        let nowMillis = nowMillis()
+        for (key, item) in tracked where !item.ended {
+            guard let clusterId = item.clusterId else { continue }
+            var item = item
+            defer { tracked[key] = item }
+            guard let task = byId[clusterId] else {
+                item.missingPolls += 1
+                if item.missingPolls >= 3 && now - item.submittedAt > 10 {
+                    logger.warning("Slurm no longer lists \(clusterId) (attempt \(key.attempt) of \(key.jobId)): it ended longer ago than the cluster keeps jobs (MinJobAge), or the controller lost its state")
+                    item.ended = true
+                    var exit = ProcessExit(key: key)
+                    exit.lost = true
+                    inbox.post(.exited(exit))
+                }
+                continue
+            }
+            item.missingPolls = 0
+            switch SlurmVerdict.decide(task, host: item.host) {
+            case .waiting:
+                break
+            case .running(let host, let startedAt):
+                if !item.started {
+                    item.started = true
+                    item.host = host
+                    inbox.post(.started(key, pid: nil, at: startedAt, host: host, clusterJob: clusterId))
+                }
+                if let timeout = item.timeoutSeconds, !item.stopRequested, Double(nowMillis - startedAt) >= timeout * 1000 {
+                    item.timedOut = true
+                    item.stopRequested = true
+                    _ = command.run("scancel", ["--signal=\(SIGTERM)", "--full", clusterId])
+                    item.killAt = now + item.graceSeconds
+                }
+                if let killAt = item.killAt, now >= killAt {
+                    _ = command.run("scancel", ["--signal=\(SIGKILL)", "--full", clusterId])
+                    item.killAt = nil
+                }
+            case .requeued(let host):
+                item.ended = true
+                _ = command.run("scancel", [clusterId])
+                inbox.post(.exited(exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? item.host ?? "unknown"), task: task)))
+            case .ended(var end):
+                item.ended = true
+                if item.timedOut { end.timedOut = true }
+                if !item.started, !end.neverStarted, end.launchError == nil, let host = task.nodes.isEmpty ? nil : task.nodes {
+                    // It ran and ended between two looks: its start is reported first.
+                    inbox.post(.started(key, pid: nil, at: task.startTime * 1000, host: host, clusterJob: clusterId))
+                }
+                inbox.post(.exited(exit(key, end, task: task)))
+            }
+        }
+    }
+
+    private func exit(_ key: AttemptKey, _ end: SlurmVerdict.SlurmEnd, task: SlurmTask) -> ProcessExit {
+        var exit = ProcessExit(key: key, exitCode: end.exitCode, signal: end.signal, launchError: end.launchError,
+                               endedAt: task.endTime > 0 ? task.endTime * 1000 : nil)
+        exit.hostLost = end.hostLost
+        exit.neverStarted = end.neverStarted
+        exit.timedOut = end.timedOut
+        exit.outOfMemory = end.outOfMemory
+        return exit
+    }
+
+    static func monotonic() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
