@@ -122,12 +122,15 @@ struct Describe: ParsableCommand {
         if !detail.attempts.isEmpty {
             try Printer.out("")
             let simulated = detail.attempts.contains { $0.instanceId != nil }
-            let header = ["ATTEMPT", "ENVIRONMENT"] + (simulated ? ["INSTANCE", "COST"] : []) + ["STARTED", "STOPPED", "EXIT", "REASON", "LOG"]
+            let clustered = detail.attempts.contains { $0.slurmJobId != nil }
+            let header = ["ATTEMPT", "ENVIRONMENT"] + (simulated ? ["INSTANCE", "COST"] : []) + (clustered ? ["SLURM JOB", "HOST"] : [])
+                + ["STARTED", "STOPPED", "EXIT", "REASON", "LOG"]
             try Printer.table(header, detail.attempts.enumerated().map { index, attempt in
                 var reason = [attempt.statusReason, attempt.container.reason].compactMap { $0 }.joined(separator: "; ")
                 if let experiment = attempt.interruptedBy { reason += " (experiment \(experiment))" }
                 let instance = simulated ? [attempt.instanceId ?? "-", attempt.cost.map(CostReport.dollars) ?? "-"] : []
-                return [String(index + 1), attempt.computeEnvironment ?? "-"] + instance + [Printer.time(attempt.startedAt), Printer.time(attempt.stoppedAt),
+                let cluster = clustered ? [attempt.slurmJobId ?? "-", attempt.host ?? "-"] : []
+                return [String(index + 1), attempt.computeEnvironment ?? "-"] + instance + cluster + [Printer.time(attempt.startedAt), Printer.time(attempt.stoppedAt),
                         attempt.container.exitCode.map(String.init) ?? "-", reason.isEmpty ? "-" : reason, attempt.container.logStreamName]
             })
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DroverCore
+import DroverEngine
 import DroverStore
 import Foundation
 
@@ -41,10 +42,19 @@ struct Environments: ParsableCommand {
         let usage = Dictionary(try store.instanceUsage().map { ($0.environment, $0) }, uniquingKeysWith: { $1 })
         try Printer.table(["NAME", "TYPE", "STATE", "MAX VCPUS", "INSTANCES", "INSTANCE-HOURS", "INSTANCE COST"], environments.map {
             let simulated = usage[$0.computeEnvironmentName]
-            return [$0.computeEnvironmentName, $0.computeResources?.type ?? "EC2", ($0.state ?? .enabled).rawValue, String(Int($0.maxvCpus)),
-                    simulated.map { "\($0.instances) (\($0.interrupted) reclaimed, \($0.live) up)" } ?? ($0.isSimulated ? "0" : "local"),
+            let type = $0.slurm != nil ? "SLURM" : $0.computeResources?.type ?? "EC2"
+            return [$0.computeEnvironmentName, type, ($0.state ?? .enabled).rawValue, String(Int($0.maxvCpus)),
+                    simulated.map { "\($0.instances) (\($0.interrupted) reclaimed, \($0.live) up)" } ?? ($0.isSimulated ? "0" : $0.slurm.map(Self.nodes) ?? "local"),
                     simulated.map { String(format: "%.3f", $0.instanceHours) } ?? "-", simulated.map { CostReport.dollars($0.cost) } ?? "-"]
         })
+    }
+
+    /// A Slurm partition's nodes as `sinfo` sees them now: `partition spot: 3 nodes, 2 up (h2 down*)`.
+    static func nodes(_ slurm: SlurmSettings) -> String {
+        switch SlurmPartitionNodes.query(partition: slurm.partition) {
+        case .success(let nodes): "partition \(slurm.partition): \(nodes.summary)"
+        case .failure(let error): "partition \(slurm.partition): unknown (\(error.message))"
+        }
     }
 }
 

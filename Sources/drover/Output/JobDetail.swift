@@ -31,6 +31,10 @@ struct JobDetail: Encodable {
         var statusReason: String?
         var computeEnvironment: String?
         var instanceId: String?
+        /// The cluster node it ran on (a Slurm environment).
+        var host: String?
+        /// Slurm's id of it (`ARRAYID_INDEX`).
+        var slurmJobId: String?
         var cost: Double?
         var onDemandCost: Double?
         var interruptedBy: String?
@@ -71,7 +75,8 @@ struct JobDetail: Encodable {
                                      logStreamName: store.logPath(ofJob: record.jobId, attempt: attempt.number),
                                      taskArn: attempt.pid.map { "pid/\($0)" }),
                     startedAt: attempt.startedAt, stoppedAt: attempt.stoppedAt, statusReason: attempt.statusReason,
-                    computeEnvironment: attempt.computeEnvironment, instanceId: attempt.instanceId, cost: attempt.cost,
+                    computeEnvironment: attempt.computeEnvironment, instanceId: attempt.instanceId, host: attempt.host,
+                    slurmJobId: attempt.clusterJob, cost: attempt.cost,
                     onDemandCost: attempt.onDemandCost, interruptedBy: attempt.experiment)
         }
         var array: ArrayDetail?

@@ -1,0 +1,53 @@
+import DroverCore
+import Foundation
+
+/// The nodes of a Slurm partition and whether each is up, from `sinfo` (what `drover environments` shows).
+public struct SlurmPartitionNodes: Sendable, Equatable {
+    /// Node names with their short state (`idle`, `mix`, `alloc`, `down*`, `drain`...).
+    public var nodes: [(name: String, state: String)]
+
+    /// The nodes that can run jobs: not down, drained, failed, booting or not responding (`*`).
+    public var up: [String] {
+        nodes.filter { Self.isUp($0.state) }.map(\.name)
+    }
+
+    /// One line: `3 nodes, 2 up (h2 down*)`.
+    public var summary: String {
+        let down = nodes.filter { !Self.isUp($0.state) }.map { "\($0.name) \($0.state)" }
+        return "\(nodes.count) node\(nodes.count == 1 ? "" : "s"), \(up.count) up" + (down.isEmpty ? "" : " (\(down.joined(separator: ", ")))")
+    }
+
+    /// Whether a node in `state` (sinfo's `%t`) can run jobs.
+    static func isUp(_ state: String) -> Bool {
+        guard !state.contains(where: { "*~#!%$@^-".contains($0) }) else { return false }
+        return !["down", "drain", "drng", "drained", "fail", "failg", "unk", "boot", "maint", "futr", "inval", "npc", "plnd", "pow_dn", "pow_up"]
+            .contains(where: { state.hasPrefix($0) })
+    }
+
+    /// Reads `sinfo -h -N -o '%N %t'` output (a node in several partitions is listed once).
+    static func parse(_ text: String) -> SlurmPartitionNodes {
+        var seen: Set<String> = []
+        var nodes: [(name: String, state: String)] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard fields.count >= 2, seen.insert(fields[0]).inserted else { continue }
+            nodes.append((fields[0], fields[1]))
+        }
+        return SlurmPartitionNodes(nodes: nodes)
+    }
+
+    /// Asks `sinfo` about `partition`; an error says why it could not.
+    public static func query(partition: String) -> Result<SlurmPartitionNodes, DroverError> {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("drover-sinfo-\(getpid())").path
+        mkdir(scratch, 0o700)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let command = SlurmCommand(scratch: scratch, environment: ProcessInfo.processInfo.environment)
+        let result = command.run("sinfo", ["-h", "-N", "-p", partition, "-o", "%N %t"], timeout: 10)
+        guard result.succeeded else { return .failure(DroverError("sinfo: \(result.message)", exitCode: 1)) }
+        return .success(parse(String(decoding: result.output, as: UTF8.self)))
+    }
+
+    public static func == (left: SlurmPartitionNodes, right: SlurmPartitionNodes) -> Bool {
+        left.nodes.map(\.name) == right.nodes.map(\.name) && left.nodes.map(\.state) == right.nodes.map(\.state)
+    }
+}
