@@ -436,16 +436,15 @@ public final class Engine {
     /// What claims whose processes have not started hold of each local environment, against a
     /// budget of one environment's worth, and up to 4 times that for small environments (at most
     /// 16 vCPUs' worth): enough claims already written that a slot never waits for a write. On a
-    /// Slurm partition these are tasks queued in Slurm, up to `slurm.queuedvCpus` (default: the
-    /// partition's vCPUs once more), so that Slurm has the next ones at hand when a task ends.
+    /// Slurm partition these are tasks queued in Slurm, up to `slurm.queuedvCpus` (no bound by
+    /// default: Slurm queues them).
     func aheadUsage() -> [String: EnvironmentUsage] {
         var usage = currentUsage()
         for name in usage.keys {
             usage[name]?.usedVcpus = 0
             usage[name]?.usedMemory = 0
             if let slurm = environments[name]?.slurm {
-                let limit = usage[name]?.maxVcpus ?? 0
-                usage[name]?.maxVcpus = slurm.queuedvCpus.map(Double.init) ?? limit
+                usage[name]?.maxVcpus = Double(slurm.queuedvCpus ?? ResourceLimits.maxEnvironmentVcpus)
             } else if let limit = usage[name]?.maxVcpus {
                 usage[name]?.maxVcpus = max(limit, min(limit * 4, 16))
             }

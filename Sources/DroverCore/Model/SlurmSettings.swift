@@ -17,8 +17,10 @@ public struct SlurmSettings: Codable, Sendable, Equatable {
     /// Further `sbatch` options, each one argument (`--exclusive`, `--gres=gpu:1`). Options that Drover sets itself
     /// (array, output, dependency, requeue, job name, comment...) are refused by the validator.
     public var options: [String]?
-    /// Jobs submitted but not yet running that the partition may hold, in vCPUs, beyond what runs
-    /// (default: the environment's vCPUs once more), so that Slurm always has the next tasks at hand.
+    /// How many vCPUs' worth of tasks Drover may leave queued in Slurm beyond the partition's `unmanagedvCpus`.
+    /// Default: no bound, as `sbatch` users expect: a whole array goes in one `sbatch --array` and Slurm queues
+    /// what cannot run yet. With a bound, jobs beyond it wait in Drover's queue (and may go to a later environment
+    /// of their queue as room appears there).
     public var queuedvCpus: Int?
 
     /// Creates settings for `partition`.
