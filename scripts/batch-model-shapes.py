@@ -21,6 +21,7 @@ ROOTS = [
     "CreateJobQueueRequest", "UpdateJobQueueRequest", "JobQueueDetail",
     "RegisterJobDefinitionRequest", "JobDefinition",
     "CreateSchedulingPolicyRequest", "UpdateSchedulingPolicyRequest", "SchedulingPolicyDetail",
+    "SubmitJobRequest",
 ]
 UNSUPPORTED = {
     "nodeProperties": "multi-node parallel jobs are not supported by Drover: give containerProperties",
@@ -28,6 +29,10 @@ UNSUPPORTED = {
     "eksProperties": "Drover runs containerProperties (eksProperties is not supported): give containerProperties",
     "consumableResourceProperties": "consumable resources are not supported by Drover",
     "serviceEnvironmentOrder": "service environments are not supported by Drover: give computeEnvironmentOrder",
+    "nodeOverrides": "multi-node parallel jobs are not supported by Drover",
+    "eksPropertiesOverride": "Drover runs containerProperties (eksPropertiesOverride is not supported): give containerOverrides",
+    "ecsPropertiesOverride": "Drover runs containerProperties (ecsPropertiesOverride is not supported): give containerOverrides",
+    "consumableResourcePropertiesOverride": "consumable resources are not supported by Drover",
 }
 # Values Drover accepts in requests beyond the model's (its extensions for job files); responses keep to the model.
 DROVER_VALUES = {"RetryAction": ["RETRY_NEXT_ENVIRONMENT"]}
