@@ -86,6 +86,9 @@ public struct AWSBatchExport: Sendable {
         if !issues.isEmpty {
             throw DroverError(DroverError.invalid(issues, nothingChanged: false).message + "\nnothing was written.")
         }
+        if file.simulation != nil {
+            notes.append(ExportNote(.note, location: file.path, subject: "simulation", "Drover's settings of its spot simulation: not written"))
+        }
         for located in file.updates {
             notes.append(ExportNote(.note, location: located.location, subject: "\(located.value.kind.label) update",
                                     "not written: it is already AWS's \(located.value.kind.operation) request; give the file to `aws batch` as it is"))

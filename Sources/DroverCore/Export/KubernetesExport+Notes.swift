@@ -9,6 +9,12 @@ extension KubernetesExport {
         "retryStrategy", "timeout", "containerProperties", "containerOverrides",
     ]
 
+    /// AWS's variables a pod does not get, with what Kubernetes offers instead.
+    static let unsetVariables: [(name: String, hint: String)] = [
+        ("AWS_BATCH_JOB_ATTEMPT", " (the pod annotation batch.kubernetes.io/job-index-failure-count counts the failures of its index so far)"),
+        ("AWS_BATCH_CE_NAME", ""),
+    ]
+
     /// What the Job of `located` does not carry or carries differently: renamed names, dependencies, `Ref::` left
     /// unresolved, members with no counterpart.
     static func notes(for located: Located<SubmitJobRequest>, spec: JobSpec, job: KubernetesJob,
@@ -37,6 +43,10 @@ extension KubernetesExport {
         }
         for (index, element) in spec.command.enumerated() where element.contains("Ref::") {
             notes.append(note(.warning, "command[\(index)] \"\(element)\" still holds a Ref:: with no parameter of that name: give it in the file or with -p NAME=VALUE"))
+        }
+        let texts = spec.command + spec.environment.map(\.value)
+        for variable in unsetVariables where texts.contains(where: { $0.contains(variable.name) }) {
+            notes.append(note(.warning, "its command or environment reads \(variable.name), which a Kubernetes pod does not get\(variable.hint)"))
         }
         if let size = spec.arraySize, size > completionsSoftLimit {
             notes.append(note(.warning, "an array of \(size) children: above \(completionsSoftLimit) completions Kubernetes runs at most \(highCompletionsLimit) at once and stops the Job after \(highCompletionsLimit) failed children, where AWS runs them all"))

@@ -72,6 +72,10 @@ public struct KubernetesExport: Sendable {
                 continue
             }
             let job = Self.job(spec, image: image, definitionName: name, options: options)
+            if !job.apiServerProblems.isEmpty {
+                issues.append(ValidationIssue(location: located.location, field: "", message: "\(subject): the Job written for it breaks a rule of the Kubernetes API server, a bug of drover export: \(job.apiServerProblems.joined(separator: "; "))"))
+                continue
+            }
             if let other = owners[job.metadata.name] {
                 issues.append(ValidationIssue(location: located.location, field: "jobName", message: "\(subject) and job \(other) would both be the Kubernetes Job '\(job.metadata.name)' (lowercase, '_' as '-'): rename one"))
                 continue
