@@ -132,6 +132,12 @@ struct KubernetesExportTests {
         }
     }
 
+    @Test func aPriorityClassIsAName() {
+        #expect(throws: DroverError("--priority-class Low Priority: not a Kueue WorkloadPriorityClass name (a DNS label: lowercase letters, digits and '-')")) {
+            try Self.export(options: .init(image: "i", priorityClass: "Low Priority"))
+        }
+    }
+
     @Test func theYAMLStreamReadsBack() throws {
         let export = try Self.export()
         let yaml = try export.yaml()

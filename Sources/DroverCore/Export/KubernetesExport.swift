@@ -45,10 +45,13 @@ public struct KubernetesExport: Sendable {
 
     /// Translates every job of `file`. Throws, naming the file, line and member, when a job's definition is not in
     /// the file, has no command or no image (and `options.image` is not given), or two jobs get the same Kubernetes
-    /// name; nothing is translated then.
+    /// name, or when `options.priorityClass` is no DNS label; nothing is translated then.
     public init(file: ResourceFile, options: Options = Options()) throws(DroverError) {
         guard !file.jobs.isEmpty else {
             throw DroverError("\(file.path): declares no jobs (a `jobs` section): there is nothing to write as Kubernetes Jobs")
+        }
+        if let name = options.priorityClass, !KubernetesJob.isLabel(name) {
+            throw DroverError("--priority-class \(name): not a Kueue WorkloadPriorityClass name (a DNS label: lowercase letters, digits and '-')")
         }
         var issues: [ValidationIssue] = []
         var notes: [ExportNote] = []
