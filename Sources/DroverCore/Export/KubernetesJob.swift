@@ -1,5 +1,3 @@
-import Yams
-
 /// A Kubernetes `batch/v1` Job with the members `drover export k8s` writes, in Kubernetes' own field names and in
 /// the order `kubectl` users read them (name first, maps sorted by key).
 public struct KubernetesJob: Codable, Sendable, Equatable {
@@ -232,69 +230,5 @@ public struct KubernetesJob: Codable, Sendable, Equatable {
             self.requests = requests.isEmpty ? nil : SortedStringMap(requests)
             self.limits = limits.isEmpty ? nil : SortedStringMap(limits)
         }
-    }
-}
-
-// MARK: - YAML
-
-extension KubernetesJob {
-    /// `jobs` as one YAML stream, a document per Job separated by `---` (what `kubectl apply -f` reads).
-    public static func yamlStream(_ jobs: [KubernetesJob]) throws(DroverError) -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.width = -1
-        encoder.options.allowUnicode = true
-        encoder.options.newLineScalarStyle = .literal
-        do {
-            return try jobs.map { try encoder.encode($0) }.joined(separator: "---\n")
-        } catch {
-            throw DroverError("cannot write the Jobs as YAML: \(error)", exitCode: 1)
-        }
-    }
-
-    /// The Jobs of a YAML stream that ``yamlStream(_:)`` wrote.
-    public static func documents(in yaml: String) throws(DroverError) -> [KubernetesJob] {
-        do {
-            var jobs: [KubernetesJob] = []
-            var documents = try compose_all(yaml: yaml)
-            while let node = documents.next() { jobs.append(try YAMLDecoder().decode(KubernetesJob.self, from: node)) }
-            if let error = documents.error { throw error }
-            return jobs
-        } catch {
-            throw DroverError("not a stream of Kubernetes Jobs: \(error)")
-        }
-    }
-}
-
-/// A string-to-string map written with its keys in ascending order, so that the same file always gives the same
-/// output.
-public struct SortedStringMap: Codable, Sendable, Equatable {
-    /// The entries.
-    public var values: [String: String]
-
-    /// Wraps `values`.
-    public init(_ values: [String: String]) {
-        self.values = values
-    }
-
-    /// The value of `key`.
-    public subscript(key: String) -> String? { values[key] }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        var values: [String: String] = [:]
-        for key in container.allKeys { values[key.stringValue] = try container.decode(String.self, forKey: key) }
-        self.values = values
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(stringValue: key)) }
     }
 }
