@@ -5,9 +5,10 @@
     scripts/batch-model-shapes.py --write    # writes it
     scripts/batch-model-shapes.py --check    # exit 1 when the file differs from what the installed botocore gives
 
-The file holds the shapes of the resource operations' requests and responses (and every shape they use) as
-`ModelShape` values: the API checks requests against them and writes responses through them, so that a response
-carries the model's members only, with the model's types. Members Drover does not run (multi-node, ECS and EKS
+The file holds the shapes of the resource operations' requests and responses, and SubmitJob's request (which
+`drover export aws-batch` writes through), with every shape they use, as `ModelShape` values: the API checks
+requests against them and writes responses through them, so that a response carries the model's members only,
+with the model's types. Members Drover does not run (multi-node, ECS and EKS
 properties, service environments, consumable resources) become `.unsupported` with the reason a request gets.
 """
 import os
