@@ -5,9 +5,10 @@
     scripts/batch-model-shapes.py --write    # writes it
     scripts/batch-model-shapes.py --check    # exit 1 when the file differs from what the installed botocore gives
 
-The file holds the shapes of the resource operations' requests and responses (and every shape they use) as
-`ModelShape` values: the API checks requests against them and writes responses through them, so that a response
-carries the model's members only, with the model's types. Members Drover does not run (multi-node, ECS and EKS
+The file holds the shapes of the resource operations' requests and responses, and SubmitJob's request (which
+`drover export aws-batch` writes through), with every shape they use, as `ModelShape` values: the API checks
+requests against them and writes responses through them, so that a response carries the model's members only,
+with the model's types. Members Drover does not run (multi-node, ECS and EKS
 properties, service environments, consumable resources) become `.unsupported` with the reason a request gets.
 """
 import os
@@ -21,6 +22,7 @@ ROOTS = [
     "CreateJobQueueRequest", "UpdateJobQueueRequest", "JobQueueDetail",
     "RegisterJobDefinitionRequest", "JobDefinition",
     "CreateSchedulingPolicyRequest", "UpdateSchedulingPolicyRequest", "SchedulingPolicyDetail",
+    "SubmitJobRequest",
 ]
 UNSUPPORTED = {
     "nodeProperties": "multi-node parallel jobs are not supported by Drover: give containerProperties",
@@ -28,6 +30,10 @@ UNSUPPORTED = {
     "eksProperties": "Drover runs containerProperties (eksProperties is not supported): give containerProperties",
     "consumableResourceProperties": "consumable resources are not supported by Drover",
     "serviceEnvironmentOrder": "service environments are not supported by Drover: give computeEnvironmentOrder",
+    "nodeOverrides": "multi-node parallel jobs are not supported by Drover",
+    "eksPropertiesOverride": "Drover runs containerProperties (eksPropertiesOverride is not supported): give containerOverrides",
+    "ecsPropertiesOverride": "Drover runs containerProperties (ecsPropertiesOverride is not supported): give containerOverrides",
+    "consumableResourcePropertiesOverride": "consumable resources are not supported by Drover",
 }
 # Values Drover accepts in requests beyond the model's (its extensions for job files); responses keep to the model.
 DROVER_VALUES = {"RetryAction": ["RETRY_NEXT_ENVIRONMENT"]}

@@ -150,6 +150,27 @@ extension ModelShape {
             "fairsharePolicy": .fairsharePolicy,
             "tags": .map(.boundedString(0...256)),
         ])
+    static let submitJobRequest = structure(
+        "SubmitJobRequest", required: ["jobName", "jobQueue", "jobDefinition"],
+        members: [
+            "jobName": .string,
+            "jobQueue": .string,
+            "shareIdentifier": .string,
+            "schedulingPriorityOverride": .integer,
+            "arrayProperties": .arrayProperties,
+            "dependsOn": .list(.jobDependency),
+            "jobDefinition": .string,
+            "parameters": .map(.string),
+            "containerOverrides": .containerOverrides,
+            "nodeOverrides": .unsupported("multi-node parallel jobs are not supported by Drover"),
+            "retryStrategy": .retryStrategy,
+            "propagateTags": .boolean,
+            "timeout": .jobTimeout,
+            "tags": .map(.boundedString(0...256)),
+            "eksPropertiesOverride": .unsupported("Drover runs containerProperties (eksPropertiesOverride is not supported): give containerOverrides"),
+            "ecsPropertiesOverride": .unsupported("Drover runs containerProperties (ecsPropertiesOverride is not supported): give containerOverrides"),
+            "consumableResourcePropertiesOverride": .unsupported("consumable resources are not supported by Drover"),
+        ])
     static let computeResource = structure(
         "ComputeResource", required: ["type", "maxvCpus", "subnets"],
         members: [
@@ -270,6 +291,27 @@ extension ModelShape {
             "shareDecaySeconds": .integer,
             "computeReservation": .integer,
             "shareDistribution": .list(.shareAttributes),
+        ])
+    static let arrayProperties = structure(
+        "ArrayProperties", required: [],
+        members: [
+            "size": .integer,
+        ])
+    static let jobDependency = structure(
+        "JobDependency", required: [],
+        members: [
+            "jobId": .string,
+            "type": .enumeration(["N_TO_N", "SEQUENTIAL"]),
+        ])
+    static let containerOverrides = structure(
+        "ContainerOverrides", required: [],
+        members: [
+            "vcpus": .integer,
+            "memory": .integer,
+            "command": .list(.string),
+            "instanceType": .string,
+            "environment": .list(.keyValuePair),
+            "resourceRequirements": .list(.resourceRequirement),
         ])
     static let launchTemplateSpecification = structure(
         "LaunchTemplateSpecification", required: [],

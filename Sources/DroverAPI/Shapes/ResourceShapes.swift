@@ -66,7 +66,15 @@ struct ResourceShapes: Sendable {
         detail["status"] = .string(resource.status ?? "ACTIVE")
         detail["type"] = detail["type"] ?? .string("container")
         detail["platformCapabilities"] = detail["platformCapabilities"] ?? .array([.string("EC2")])
-        if var container = detail["containerProperties"] {
+        return finish(Self.awsForm(definition: detail), .jobDefinition, tags: resource.tags)
+    }
+
+    /// A job definition (its document, or a request that overrides one) as AWS's model can hold it: a fractional
+    /// `vcpus` (which the model's integer cannot hold) as the VCPU requirement it stands for, Drover's
+    /// RETRY_NEXT_ENVIRONMENT as the RETRY it extends.
+    static func awsForm(definition: JSONValue, container member: String = "containerProperties") -> JSONValue {
+        var detail = definition
+        if var container = detail[member] {
             if case .number(let vcpus) = container["vcpus"] {
                 var requirements = container["resourceRequirements"]?.array ?? []
                 if !requirements.contains(where: { $0["type"]?.string?.uppercased() == "VCPU" }) {
@@ -75,7 +83,7 @@ struct ResourceShapes: Sendable {
                 container["resourceRequirements"] = .array(requirements)
                 container["vcpus"] = nil
             }
-            detail["containerProperties"] = container
+            detail[member] = container
         }
         if var strategy = detail["retryStrategy"], let rules = strategy["evaluateOnExit"]?.array {
             strategy["evaluateOnExit"] = .array(rules.map { rule in
@@ -85,7 +93,7 @@ struct ResourceShapes: Sendable {
             })
             detail["retryStrategy"] = strategy
         }
-        return finish(detail, .jobDefinition, tags: resource.tags)
+        return detail
     }
 
     /// `SchedulingPolicyDetail`.

@@ -60,9 +60,9 @@ final class Sandbox {
     func process(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        // `drover image` has no state directory; `drover chaos` takes it after its subcommand.
+        // `drover image` and `drover export` have no state directory; `drover chaos` takes it after its subcommand.
         let position = arguments.first == "chaos" ? 2 : 1
-        process.arguments = arguments.first == "image" ? arguments
+        process.arguments = ["image", "export"].contains(arguments.first) ? arguments
             : Array(arguments.prefix(position)) + ["--state-dir", stateDir.path] + arguments.dropFirst(position)
         if let umask {
             process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", Self.binary] + (process.arguments ?? [])
