@@ -52,6 +52,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     private var command: SlurmCommand
     // Owned by the executor's thread once it runs.
     private var tracked: [AttemptKey: Tracked] = [:]
+    private var knownMaxArraySize: Int?
 
     /// Creates an executor for the state directory `directory`. `required` tells whether the store holds attempts
     /// on a Slurm environment that the engine must learn the end of (then an unreachable cluster stops the engine
@@ -121,8 +122,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// The attempts a task record stands for, with the id `scancel` takes for each.
     static func keys(of task: SlurmTask, comment: SlurmComment) -> [(AttemptKey, String)] {
         if let array = task.arrayJobId {
-            let indices = task.arrayTaskId.map { [$0] } ?? task.indices
-            return indices.map { (AttemptKey(jobId: JobID.child(comment.parent, $0), attempt: comment.attempt), "\(array)_\($0)") }
+            let taskIds = task.arrayTaskId.map { [$0] } ?? task.indices
+            return taskIds.map { (AttemptKey(jobId: JobID.child(comment.parent, $0 + comment.offset), attempt: comment.attempt), "\(array)_\($0)") }
         }
         return [(AttemptKey(jobId: comment.parent, attempt: comment.attempt), "\(task.jobId)")]
     }
@@ -222,7 +223,9 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
 
     private func submit(_ launches: [AttemptLaunch]) {
-        let submissions = SlurmSubmission.group(launches, tag: tag) { String(UInt64.random(in: 0...UInt64.max), radix: 36) }
+        let submissions = SlurmSubmission.group(launches, tag: tag, maxArraySize: maxArraySize()) {
+            String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        }
         for submission in submissions {
             let now = Self.monotonic()
             for launch in submission.launches {
@@ -245,7 +248,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 continue
             }
             for launch in submission.launches {
-                let clusterId = JobID.split(launch.key.jobId).index.flatMap { submission.indices == nil ? nil : "\(jobId)_\($0)" } ?? "\(jobId)"
+                let clusterId = JobID.split(launch.key.jobId).index.flatMap { submission.indices == nil ? nil : "\(jobId)_\(submission.taskId($0))" }
+                    ?? "\(jobId)"
                 tracked[launch.key]?.clusterId = clusterId
             }
             if logger.logLevel <= .debug {
@@ -253,6 +257,24 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                              metadata: ["slurmJob": .stringConvertible(jobId), "partition": .string(submission.cluster.slurm.partition)])
             }
         }
+    }
+
+    /// The cluster's `MaxArraySize` (array indices must be below it), read once from `scontrol show config`; Slurm's
+    /// default, 1001, when it cannot be read.
+    private func maxArraySize() -> Int {
+        if let known = knownMaxArraySize { return known }
+        let result = command.run("scontrol", ["show", "config"])
+        let size = result.succeeded ? Self.maxArraySize(in: String(decoding: result.output, as: UTF8.self)) : nil
+        if result.succeeded { knownMaxArraySize = size ?? 1001 }
+        return size ?? 1001
+    }
+
+    /// `MaxArraySize` from `scontrol show config` output.
+    static func maxArraySize(in text: String) -> Int? {
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("MaxArraySize") {
+            return line.split(separator: "=").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        return nil
     }
 
     /// The job id `sbatch --parsable` printed (`ID` or `ID;CLUSTER`).

@@ -3,6 +3,9 @@ import Foundation
 
 /// One `sbatch`: the attempts of one job (an array's children, or a plain job) that share an attempt number and an
 /// environment, as one Slurm array (`--array=2,5,7`) whose batch script sets each task's identity and log.
+///
+/// Slurm's task ids are the array indices, less `comment.offset` for indices at or beyond the cluster's
+/// `MaxArraySize` (default 1001): a 5,000-child array goes as five submissions of up to 1,001 tasks.
 struct SlurmSubmission {
     /// The attempts, all of one parent, attempt number and environment.
     var launches: [AttemptLaunch]
@@ -17,13 +20,16 @@ struct SlurmSubmission {
         return list.count == launches.count && !list.isEmpty ? list : nil
     }
 
+    /// Slurm's task id of array index `index`.
+    func taskId(_ index: Int) -> Int { index - comment.offset }
+
     /// `sbatch`'s arguments (the script comes on standard input).
     var arguments: [String] {
         let first = launches[0]
         var arguments = ["--parsable", "--job-name=\(Self.oneLine(cluster.jobName))", "--comment=\(comment.text)",
                          "--partition=\(cluster.slurm.partition)", "--no-requeue", "--output=/dev/null", "--error=/dev/null",
                          "--chdir=\(first.workingDirectory)"]
-        if let indices { arguments.append("--array=\(SlurmArrayIndices.compact(indices))") }
+        if let indices { arguments.append("--array=\(SlurmArrayIndices.compact(indices.map(taskId)))") }
         if let account = cluster.slurm.account { arguments.append("--account=\(account)") }
         if let qos = cluster.slurm.qos { arguments.append("--qos=\(qos)") }
         if let constraint = cluster.slurm.constraint { arguments.append("--constraint=\(constraint)") }
@@ -45,14 +51,19 @@ struct SlurmSubmission {
         let parent = JobID.split(first.key.jobId).parent
         var lines = ["#!/bin/sh", "# Drover job \(Self.oneLine(parent)), attempt \(first.key.attempt)"]
         if indices != nil {
-            lines.append("i=\"${SLURM_ARRAY_TASK_ID:-}\"")
-            lines.append("case \"$i\" in")
-            for launch in launches {
-                guard let index = JobID.split(launch.key.jobId).index else { continue }
-                lines.append("\(index)) log=\(Self.quoted(launch.logPath)) ;;")
+            if let (prefix, suffix) = logTemplate {
+                // Every log is PREFIX INDEX SUFFIX: two lines, however many tasks (Slurm caps a script's size).
+                lines.append("i=$((${SLURM_ARRAY_TASK_ID:?} + \(comment.offset)))")
+                lines.append("log=\(Self.quoted(prefix))\"$i\"\(Self.quoted(suffix))")
+            } else {
+                lines.append("case \"${SLURM_ARRAY_TASK_ID:-}\" in")
+                for launch in launches {
+                    guard let index = JobID.split(launch.key.jobId).index else { continue }
+                    lines.append("\(taskId(index))) i=\(index) log=\(Self.quoted(launch.logPath)) ;;")
+                }
+                lines.append("*) echo \"drover: task ${SLURM_ARRAY_TASK_ID:-} is not one of this submission's\" >&2; exit 70 ;;")
+                lines.append("esac")
             }
-            lines.append("*) echo \"drover: task $i is not one of this submission's\" >&2; exit 70 ;;")
-            lines.append("esac")
             lines.append("export AWS_BATCH_JOB_ID=\(Self.quoted(parent + ":"))\"$i\"")
             lines.append("export AWS_BATCH_JOB_ARRAY_INDEX=\"$i\"")
         } else {
@@ -67,6 +78,20 @@ struct SlurmSubmission {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The prefix and suffix around the index that every launch's log path has, if they all have the same.
+    var logTemplate: (prefix: String, suffix: String)? {
+        var template: (prefix: String, suffix: String)?
+        for launch in launches {
+            guard let index = JobID.split(launch.key.jobId).index else { return nil }
+            let mark = "/\(index)"
+            guard let range = launch.logPath.range(of: mark, options: .backwards) else { return nil }
+            let found = (String(launch.logPath[..<range.lowerBound]) + "/", String(launch.logPath[range.upperBound...]))
+            if let template, template != found { return nil }
+            template = found
+        }
+        return template
+    }
+
     /// `text` in single quotes for sh.
     static func quoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -77,20 +102,27 @@ struct SlurmSubmission {
         String(text.map { $0.isNewline ? " " : $0 })
     }
 
-    /// Gathers launches into submissions: one per parent job, attempt number and environment, in the order given.
-    static func group(_ launches: [AttemptLaunch], tag: String, token: () -> String) -> [SlurmSubmission] {
+    /// Gathers launches into submissions: one per parent job, attempt number, environment and block of
+    /// `maxArraySize` indices, in the order given.
+    static func group(_ launches: [AttemptLaunch], tag: String, maxArraySize: Int, token: () -> String) -> [SlurmSubmission] {
         var order: [String] = []
-        var groups: [String: [AttemptLaunch]] = [:]
+        var groups: [String: (offset: Int, launches: [AttemptLaunch])] = [:]
+        let block = max(1, maxArraySize)
         for launch in launches {
             guard let cluster = launch.cluster else { continue }
-            let key = "\(JobID.split(launch.key.jobId).parent)\u{0}\(launch.key.attempt)\u{0}\(cluster.environment)"
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(launch)
+            let (parent, index) = JobID.split(launch.key.jobId)
+            let offset = index.map { $0 / block * block } ?? 0
+            let key = "\(parent)\u{0}\(launch.key.attempt)\u{0}\(cluster.environment)\u{0}\(offset)"
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (offset, [])
+            }
+            groups[key]?.launches.append(launch)
         }
         return order.compactMap { key in
-            guard let members = groups[key], let first = members.first, let cluster = first.cluster else { return nil }
+            guard let (offset, members) = groups[key], let first = members.first, let cluster = first.cluster else { return nil }
             let comment = SlurmComment(tag: tag, parent: JobID.split(first.key.jobId).parent, attempt: first.key.attempt,
-                                       timeoutSeconds: first.timeoutSeconds, graceSeconds: first.graceSeconds, token: token())
+                                       timeoutSeconds: first.timeoutSeconds, graceSeconds: first.graceSeconds, offset: offset, token: token())
             return SlurmSubmission(launches: members, cluster: cluster, comment: comment)
         }
     }
