@@ -63,7 +63,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         self.logger = logger
         self.required = required
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
-        environment["SLURM_TIME_FORMAT"] = nil
+        environment["SLURM_TIME_FORMAT"] = "%s"
         command = SlurmCommand(scratch: self.directory, environment: environment)
     }
 
@@ -313,17 +313,39 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         tracked[key] = item
     }
 
-    private func poll() {
-        let result = command.run("squeue", ["--json", "--states=all"])
-        guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else {
-            logger.warning("cannot read the Slurm cluster's jobs: \(result.succeeded ? "unreadable squeue output" : result.message)")
-            return
-        }
+    /// The live tasks' records, by the id Drover keeps: the short `squeue -j` listing of the submissions with live
+    /// tasks, and `squeue --json` only when a task ended in a way whose exit code or signal matters. Nil when
+    /// Slurm could not be asked.
+    private func liveTasks() -> [String: SlurmTask]? {
+        let jobs = Set(tracked.values.filter { !$0.ended }.compactMap { $0.clusterId?.split(separator: "_").first.map(String.init) })
         var byId: [String: SlurmTask] = [:]
-        for task in tasks {
-            guard let comment = SlurmComment(task.comment) else { continue }
-            for (_, clusterId) in Self.keys(of: task, comment: comment) { byId[clusterId] = task }
+        for chunk in Array(jobs.sorted()).chunked(500) {
+            let result = command.run("squeue", ["-h", "-r", "--states=all", "-j", chunk.joined(separator: ","), "-o", SlurmTask.lineFormat])
+            if !result.succeeded && !result.error.contains("Invalid job id") {
+                logger.warning("cannot read the Slurm cluster's jobs: \(result.message)")
+                return nil
+            }
+            let output = result.succeeded ? String(decoding: result.output, as: UTF8.self) : ""
+            for task in SlurmTask.parse(lines: output, commentPrefix: commentPrefix) { index(task, into: &byId) }
         }
+        if byId.values.contains(where: \.needsWaitStatus) {
+            let result = command.run("squeue", ["--json", "--states=all"])
+            guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else {
+                logger.warning("cannot read the Slurm cluster's jobs: \(result.succeeded ? "unreadable squeue output" : result.message)")
+                return nil
+            }
+            for task in tasks { index(task, into: &byId) }
+        }
+        return byId
+    }
+
+    private func index(_ task: SlurmTask, into byId: inout [String: SlurmTask]) {
+        guard let comment = SlurmComment(task.comment) else { return }
+        for (_, clusterId) in Self.keys(of: task, comment: comment) { byId[clusterId] = task }
+    }
+
+    private func poll() {
+        guard let byId = liveTasks() else { return }
         let now = Self.monotonic()
         let nowMillis = nowMillis()
         for (key, item) in tracked where !item.ended {
@@ -391,5 +413,12 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
+extension Array {
+    /// The elements in consecutive slices of at most `size`.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

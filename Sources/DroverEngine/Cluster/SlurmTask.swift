@@ -52,6 +52,31 @@ struct SlurmTask: Equatable {
         }
     }
 
+    /// The `squeue -o` format ``parse(lines:commentPrefix:)`` reads (with `SLURM_TIME_FORMAT=%s`, times in epoch
+    /// seconds): much less for the controller to send than `--json`, and it honours `-j`.
+    static let lineFormat = "%A|%F|%K|%T|%N|%r|%S|%e|%k"
+
+    /// Parses `squeue -h -r -o` ``lineFormat`` output, keeping the records whose comment starts with `prefix`. The
+    /// wait status is known only for COMPLETED tasks (0); `--json` gives the others'.
+    static func parse(lines text: String, commentPrefix prefix: String) -> [SlurmTask] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(separator: "|", maxSplits: 8, omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 9, fields[8].hasPrefix(prefix), let id = Int(fields[0]) else { return nil }
+            let isArray = fields[2] != "N/A"
+            let task = Int(fields[2])
+            let array = isArray ? Int(fields[1]) : nil
+            let state = fields[3].split(separator: " ").first.map(String.init) ?? fields[3]
+            return SlurmTask(jobId: id, arrayJobId: array, arrayTaskId: task, indices: isArray && task == nil ? SlurmArrayIndices.expand(fields[2]) : [],
+                             state: state, waitStatus: state == "COMPLETED" ? 0 : nil, nodes: fields[4] == "(null)" ? "" : fields[4],
+                             reason: fields[5], comment: fields[8], startTime: Int64(fields[6]) ?? 0, endTime: Int64(fields[7]) ?? 0, restarts: 0)
+        }
+    }
+
+    /// Whether the verdict on this record needs its wait status, which the short format does not give.
+    var needsWaitStatus: Bool {
+        waitStatus == nil && ["FAILED", "CANCELLED", "TIMEOUT", "SPECIAL_EXIT"].contains(state)
+    }
+
     /// An integer, whether given plain or as Slurm's `{"set": true, "number": N}`.
     static func number(_ value: Any?) -> Int? {
         switch value {

@@ -30,7 +30,8 @@ enum SlurmVerdict: Equatable {
         let ran = host != nil && task.startTime > 0 && (!task.nodes.isEmpty || knownHost != nil)
         switch task.state {
         case "PENDING", "CONFIGURING", "REQUEUE_FED":
-            return task.restarts > 0 ? .requeued(host: host) : .waiting
+            // Queued again after it was seen running, or with a restart count: Slurm requeued it.
+            return task.restarts > 0 || knownHost != nil ? .requeued(host: host) : .waiting
         case "REQUEUED", "REQUEUE_HOLD":
             return .requeued(host: host)
         case "RUNNING", "COMPLETING", "SUSPENDED", "STOPPED", "SIGNALING", "STAGE_OUT", "RESIZING":
