@@ -213,6 +213,8 @@ import Testing
         try eventually(within: 60, "the lost host's attempts to end") {
             try onH2.allSatisfy { try store.attempts("\(id):\($0)").first?.stoppedAt != nil }
         }
+        let environments = try sandbox.drover(["environments"], environment: cluster.environment)
+        #expect(environments.stdout.contains("3 nodes, 2 up (h2 down"), "\(environments.stdout)")
         // The host comes back: Slurm kills what was left running there, as a replaced instance would be gone.
         try cluster.restore("h2")
         for index in onH2 {

@@ -28,7 +28,7 @@ struct SlurmCommand {
         /// Whether it failed because the controller could not be reached (worth trying again), not because Slurm
         /// refused the request.
         var unreachable: Bool {
-            timedOut || status == 127 || ["Unable to contact", "Socket timed out", "Connection refused", "Transport endpoint",
+            timedOut || ["Unable to contact", "Socket timed out", "Connection refused", "Transport endpoint",
                                           "Zero Bytes were transmitted", "Communication connection failure"].contains { error.contains($0) }
         }
     }
