@@ -3,6 +3,7 @@ import Foundation
 
 /// Runs one Slurm client command (`sbatch`, `squeue`, `scancel`, `sinfo`) found on PATH, with a time limit, and
 /// returns what it printed. Output goes through files in `scratch`, so a large `squeue --json` never fills a pipe.
+/// The child's signals are reset to their defaults and unblocked (the engine ignores SIGPIPE).
 struct SlurmCommand {
     /// Where output files are written (the engine's `STATE/slurm`).
     var scratch: String
@@ -42,43 +43,51 @@ struct SlurmCommand {
         }
         let outputPath = "\(scratch)/\(name).out"
         let errorPath = "\(scratch)/\(name).err"
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil), FileManager.default.createFile(atPath: errorPath, contents: nil),
-              let output = FileHandle(forWritingAtPath: outputPath), let error = FileHandle(forWritingAtPath: errorPath) else {
-            return Result(status: 126, output: Data(), error: "cannot write \(scratch): \(String(cString: strerror(errno)))", timedOut: false)
-        }
+        // posix_spawn and waitpid on this one child: nothing else in the engine reaps it, and the wait is bounded.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            try? output.close()
-            try? error.close()
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = error
-        if let input {
-            guard let handle = FileHandle(forReadingAtPath: input) else {
-                return Result(status: 126, output: Data(), error: "cannot read \(input)", timedOut: false)
-            }
-            process.standardInput = handle
-        } else {
-            process.standardInput = FileHandle.nullDevice
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        guard spawned == 0 else {
+            return Result(status: 126, output: Data(), error: "cannot run \(path): \(String(cString: strerror(spawned)))", timedOut: false)
         }
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            return Result(status: 126, output: Data(), error: "cannot run \(path): \(error)", timedOut: false)
-        }
+        var status: Int32 = 0
         var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
+        let deadline = Date().addingTimeInterval(timeout)
+        var pause: UInt32 = 200
+        while true {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || (done < 0 && errno != EINTR) { break }
+            if !timedOut, Date() >= deadline {
+                timedOut = true
+                kill(pid, SIGKILL)
+            }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
         }
+        let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let printed = (try? Data(contentsOf: URL(fileURLWithPath: outputPath))) ?? Data()
         let said = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, output: printed, error: said, timedOut: timedOut)
+        return Result(status: exitStatus, output: printed, error: said, timedOut: timedOut)
     }
 }
