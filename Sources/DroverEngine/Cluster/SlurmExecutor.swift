@@ -208,7 +208,9 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 return requests
             }
             for key in taken.acknowledged { tracked[key] = nil }
-            for launches in taken.submissions { submit(launches) }
+            var launches = taken.submissions.flatMap { $0 }
+            if !launches.isEmpty && !taken.stopping { launches += gatherMore() }
+            if !launches.isEmpty { submit(launches) }
             for request in taken.signals { send(request.signal, to: request.key, killAfter: request.killAfter) }
             let now = Self.monotonic()
             let live = tracked.values.contains { !$0.ended && $0.clusterId != nil }
@@ -220,6 +222,24 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             let wait = live ? max(0.01, nextPoll - Self.monotonic()) : 5
             _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(wait * 1e9)))
         }
+    }
+
+    /// Launches handed over right after the first ones: the engine writes a large array's claims in several
+    /// transactions, and they should still go as one `sbatch --array`. Waits while more keep coming, 50 ms at a
+    /// time, for at most a second.
+    private func gatherMore() -> [AttemptLaunch] {
+        var more: [AttemptLaunch] = []
+        let deadline = Self.monotonic() + 1
+        while Self.monotonic() < deadline {
+            _ = wakeup.wait(timeout: .now() + .milliseconds(50))
+            let next = requests.withLock { requests -> [AttemptLaunch] in
+                defer { requests.submissions.removeAll() }
+                return requests.submissions.flatMap { $0 }
+            }
+            if next.isEmpty { break }
+            more += next
+        }
+        return more
     }
 
     private func submit(_ launches: [AttemptLaunch]) {
