@@ -70,11 +70,18 @@ struct SlurmSubmission {
             lines.append("log=\(Self.quoted(first.logPath))")
             lines.append("export AWS_BATCH_JOB_ID=\(Self.quoted(parent))")
         }
+        // A name the shell cannot export (`A-B`, `x;y`) is passed by env(1), quoted, never as shell text.
+        var unusual: [String] = []
         for variable in cluster.variables {
-            lines.append("export \(variable.name)=\(Self.quoted(variable.value))")
+            if Self.isShellName(variable.name) {
+                lines.append("export \(variable.name)=\(Self.quoted(variable.value))")
+            } else {
+                unusual.append(Self.quoted("\(variable.name)=\(variable.value)"))
+            }
         }
         lines.append("exec >>\"$log\" 2>&1 </dev/null")
-        lines.append("exec " + first.command.map(Self.quoted).joined(separator: " "))
+        let command = first.command.map(Self.quoted).joined(separator: " ")
+        lines.append(unusual.isEmpty ? "exec \(command)" : "exec env -- \(unusual.joined(separator: " ")) \(command)")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -90,6 +97,12 @@ struct SlurmSubmission {
             template = found
         }
         return template
+    }
+
+    /// Whether `name` is a name sh can `export`: a letter or underscore, then letters, digits and underscores (ASCII).
+    static func isShellName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
     /// `text` in single quotes for sh.
