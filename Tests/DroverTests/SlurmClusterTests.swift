@@ -231,4 +231,39 @@ import Testing
             #expect(lines.first?[1] == (onH2.contains(index) ? "2" : "1"))
         }
     }
+
+    @Test func theThumbnailsExampleShardsAPhotoFolderOverTheCluster() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try Sandbox()
+        let names = try ImageCommandTests.makePhotos(in: sandbox).filter { !$0.hasPrefix("broken") && !$0.hasPrefix("huge") }
+        try FileManager.default.removeItem(at: sandbox.root.appendingPathComponent("photos/broken.jpg"))
+        try FileManager.default.removeItem(at: sandbox.root.appendingPathComponent("photos/huge.png"))
+        try FileManager.default.createDirectory(at: sandbox.root.appendingPathComponent("jobs/recipes"), withIntermediateDirectories: true)
+        for file in ["jobs/slurm-thumbnails.yaml", "jobs/recipes/web.yaml"] {
+            try FileManager.default.copyItem(at: Sandbox.packageRoot.appendingPathComponent(file), to: sandbox.root.appendingPathComponent(file))
+        }
+        let run = try sandbox.drover(["run", "jobs/slurm-thumbnails.yaml", "--quiet", "-p", "input=photos", "-p", "output=site"],
+                                     environment: cluster.environment)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        var covered: [String] = []
+        for index in 0..<12 {
+            covered += try ImageCommandTests.report(sandbox.root.appendingPathComponent("site/report-\(index).jsonl")).compactMap { $0["input"] as? String }
+        }
+        #expect(covered.sorted() == (names + ["notes.txt"]).sorted(), "every photo once, over the 12 shards")
+        for name in names {
+            let stem = (name as NSString).deletingPathExtension
+            #expect(FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("site/thumbs/\(stem)-thumb.jpg").path))
+        }
+        // The partition's 6 vCPUs first, the local pool's 2 next, the rest queued in Slurm: one submission.
+        let tasks = try cluster.droverTasks()
+        #expect(Set(tasks.map(\.arrayJob)).count == 1)
+        let store = try sandbox.store()
+        var filter = JobFilter()
+        filter.all = true
+        let parent = try #require(try store.jobs(filter).first { $0.arraySize == 12 })
+        var local: [Int] = []
+        for index in 0..<12 where try store.attempts("\(parent.jobId):\(index)").first?.computeEnvironment == "local" { local.append(index) }
+        #expect(local.count <= 2)
+        #expect((tasks.compactMap(\.index) + local).sorted() == Array(0..<12), "every shard once, on the cluster or the local pool")
+    }
 }
