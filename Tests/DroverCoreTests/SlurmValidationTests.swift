@@ -66,13 +66,13 @@ struct SlurmValidationTests {
     }
 
     /// Every option that sets what Drover sets for each submission, in its long form, with a value, and in its
-    /// short form (glued to its value as getopt allows).
+    /// short form (glued to its value as getopt allows); and `--`, after which sbatch reads no more options.
     @Test(arguments: [
         "--array", "--array=0-9", "-a", "-a0-9", "--output=/tmp/x", "-o", "-o/tmp/x", "--error=/tmp/x", "-e", "--input=/dev/zero", "-i",
         "--job-name=x", "-J", "-Jx", "--comment=drover:v1:x", "--dependency=afterok:1", "--dependency", "-d", "-dafterany:3",
         "--requeue", "--no-requeue", "--parsable", "--wrap=true", "--chdir=/", "-D", "-D/tmp", "--partition=ondemand", "-p", "-pdebug",
         "--time=5", "-t", "-t5", "--cpus-per-task=2", "-c", "-c2", "--mem=1G", "--export=NONE", "--export", "--wait", "-W", "--hold", "-H",
-        "--kill-on-invalid-dep=no",
+        "--kill-on-invalid-dep=no", "--",
     ])
     func optionsDroverSetsAreRefused(_ option: String) {
         let issues = Validator.validate(Self.options(["--exclusive", option]))
