@@ -103,6 +103,18 @@ struct SlurmTaskTests {
         #expect(throws: (any Error).self) { try SlurmTask.parse(Data(text.utf8), commentPrefix: Self.prefix) }
     }
 
+    /// squeue exits 0 with an error report and an empty jobs list when the controller does not answer: that is not a
+    /// cluster without tasks (read as one, every running attempt was recorded lost: see SlurmFaultTests).
+    @Test func anErrorReportIsNotAnEmptyCluster() throws {
+        let error = #expect(throws: DroverError.self) {
+            try SlurmTask.parse(SlurmSamples.controllerUnreachable, commentPrefix: Self.prefix)
+        }
+        #expect(error?.message.contains("Failed while looking for jobs") == true, "\(String(describing: error))")
+        // Later versions put notices in `warnings`; an empty `errors` list is no error.
+        let fine = Data(#"{"errors": [], "warnings": [{"description": "x"}], "jobs": []}"#.utf8)
+        #expect(try SlurmTask.parse(fine, commentPrefix: Self.prefix).isEmpty)
+    }
+
     @Test func anEmptyJobsListIsNoTasks() throws {
         #expect(try SlurmTask.parse(Data(#"{"jobs": []}"#.utf8), commentPrefix: Self.prefix).isEmpty)
     }

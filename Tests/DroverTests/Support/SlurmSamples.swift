@@ -71,4 +71,14 @@ enum SlurmSamples {
            "nodes": "h2", "comment": "drover:v1:abcd1234:nf:1:-:30:tok", "start_time": 1796072487, "end_time": 1796072506, "restart_cnt": 0}
         ]}
         """#.utf8)
+
+    /// What squeue printed, with exit status 0, while the controller did not answer (its process stopped with SIGSTOP):
+    /// an error and no jobs.
+    static let controllerUnreachable = Data(#"""
+        {"meta": {"plugin": {"type": "openapi\/v0.0.38", "name": "Slurm OpenAPI v0.0.38"},
+                  "Slurm": {"version": {"major": 22, "micro": 8, "minor": 5}, "release": "22.05.8"}},
+         "errors": [{"description": "Failed while looking for jobs", "error_number": -1, "error": "Unspecified error",
+                     "source": "slurm_load_jobs"}],
+         "jobs": []}
+        """#.utf8)
 }
