@@ -115,6 +115,14 @@ struct SlurmTaskTests {
         #expect(try SlurmTask.parse(fine, commentPrefix: Self.prefix).isEmpty)
     }
 
+    /// A pending list squeue cut short does not say which tasks wait: read as it is, the tasks past the cut looked
+    /// gone (see SlurmFaultTests). Another user's cut list is no reason to fail.
+    @Test func aPendingListSqueueCutShortIsAnError() throws {
+        let error = #expect(throws: DroverError.self) { try SlurmTask.parse(SlurmSamples.cutList, commentPrefix: Self.prefix) }
+        #expect(error?.message.contains("SLURM_BITSTR_LEN") == true)
+        #expect(try SlurmTask.parse(SlurmSamples.cutList, commentPrefix: "drover:v1:0badcafe:").isEmpty)
+    }
+
     @Test func anEmptyJobsListIsNoTasks() throws {
         #expect(try SlurmTask.parse(Data(#"{"jobs": []}"#.utf8), commentPrefix: Self.prefix).isEmpty)
     }

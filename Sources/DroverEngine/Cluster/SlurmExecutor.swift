@@ -63,6 +63,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         self.required = required
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
         environment["SLURM_TIME_FORMAT"] = nil
+        // squeue cuts lists of pending array tasks at 64 characters unless told not to: the whole list, always.
+        environment["SLURM_BITSTR_LEN"] = "0"
         command = SlurmCommand(scratch: self.directory, environment: environment)
     }
 

@@ -31,8 +31,8 @@ enum SlurmSamples {
         """#.utf8)
 
     /// After the ends: scancel of running tasks (CANCELLED, 0:15), SIGTERM through `scancel --signal=TERM --full` (FAILED,
-    /// JobLaunchFailure, 0:15), cancelled pending arrays, exit codes 0 to 3 of array 11, Slurm's own time limit, a task requeued
-    /// after its node failed (PENDING, Restarts=1, BeginTime), and a pending list that squeue cut at 64 characters (`...`).
+    /// JobLaunchFailure, 0:15), cancelled pending arrays, exit codes 0 to 3 of array 11, Slurm's own time limit, and a task requeued
+    /// after its node failed (PENDING, Restarts=1, BeginTime).
     static let ended = Data(#"""
         {"meta": {"plugin": {"type": "openapi/v0.0.38"}, "Slurm": {"release": "22.05.8"}}, "errors": [], "jobs": [
           {"job_id": 1, "array_job_id": 0, "array_task_id": null, "array_task_string": "", "job_state": "CANCELLED", "state_reason": "None", "exit_code": 15,
@@ -47,8 +47,6 @@ enum SlurmSamples {
            "nodes": "", "comment": "drover:v1:abcd1234:list:1:-:30:tok", "start_time": 1796072407, "end_time": 1796072407, "restart_cnt": 0},
           {"job_id": 14, "array_job_id": 14, "array_task_id": null, "array_task_string": "0-298:2", "job_state": "CANCELLED", "state_reason": "JobHeldUser", "exit_code": 0,
            "nodes": "", "comment": "drover:v1:abcd1234:big:1:-:30:tok", "start_time": 1796072337, "end_time": 1796072337, "restart_cnt": 0},
-          {"job_id": 15, "array_job_id": 15, "array_task_id": null, "array_task_string": "1,4,11,13-15,17,32,48,51-52,60-61,68,88,95,97,107,110,112-11...", "job_state": "CANCELLED", "state_reason": "JobHeldUser", "exit_code": 0,
-           "nodes": "", "comment": "drover:v1:abcd1234:scatter:1:-:30:tok", "start_time": 1796072337, "end_time": 1796072337, "restart_cnt": 0},
           {"job_id": 20, "array_job_id": 11, "array_task_id": 0, "array_task_string": "", "job_state": "COMPLETED", "state_reason": "None", "exit_code": 0,
            "nodes": "h1", "comment": "drover:v1:abcd1234:afail:1:-:30:tok", "start_time": 1796072407, "end_time": 1796072407, "restart_cnt": 0},
           {"job_id": 21, "array_job_id": 11, "array_task_id": 1, "array_task_string": "", "job_state": "FAILED", "state_reason": "NonZeroExitCode", "exit_code": 256,
@@ -80,5 +78,14 @@ enum SlurmSamples {
          "errors": [{"description": "Failed while looking for jobs", "error_number": -1, "error": "Unspecified error",
                      "source": "slurm_load_jobs"}],
          "jobs": []}
+        """#.utf8)
+
+    /// A held array of 60 scattered indices as squeue lists it by default: its pending list cut at 64 characters
+    /// (`SLURM_BITSTR_LEN`), `...` at the end.
+    static let cutList = Data(#"""
+        {"meta": {"plugin": {"type": "openapi/v0.0.38"}, "Slurm": {"release": "22.05.8"}}, "errors": [], "jobs": [
+          {"job_id": 15, "array_job_id": 15, "array_task_id": null, "array_task_string": "1,4,11,13-15,17,32,48,51-52,60-61,68,88,95,97,107,110,112-11...", "job_state": "CANCELLED", "state_reason": "JobHeldUser", "exit_code": 0,
+           "nodes": "", "comment": "drover:v1:abcd1234:scatter:1:-:30:tok", "start_time": 1796072337, "end_time": 1796072337, "restart_cnt": 0}
+        ]}
         """#.utf8)
 }
