@@ -1,4 +1,5 @@
 import DroverCore
+import DroverEngine
 import DroverStore
 import Foundation
 import Testing
@@ -127,6 +128,78 @@ import Testing
             #expect(attempts.count == 1 && attempts.first?.exitCode == 0, "child \(index): \(attempts)")
         }
         #expect(try Self.work(sandbox) == ["0": ["0 1"], "1": ["1 1"], "2": ["2 1"], "3": ["3 1"]])
+    }
+
+    /// An sbatch that times out because the controller does not answer may still have been accepted (the controller
+    /// reads the request once it answers again): the attempt must not be submitted a second time, and its work must
+    /// be done once.
+    @Test func anSbatchThatTimedOutIsNotSubmittedTwice() throws {
+        let cluster = try SlurmCluster()
+        defer { withExtendedLifetime(cluster) {} }
+        let sandbox = try Self.sandbox(Self.recorder("once", seconds: 1), cluster: cluster)
+        try sandbox.serve(environment: cluster.environment)
+        let store = try sandbox.store()
+        let controller = try cluster.controllerPid()
+        kill(controller, SIGSTOP)
+        defer { kill(controller, SIGCONT) }
+        let id = try sandbox.submit("-q", "default", "-d", "once")
+        try eventually(within: 60, "sbatch to time out") { sandbox.serveLog.contains("cannot submit \(id) to Slurm") }
+        kill(controller, SIGCONT)
+        try eventually(within: 60, "the job to end") { try store.job(id)?.status.isTerminal == true }
+        try eventually(within: 60, "Slurm to have nothing of the job left to run") {
+            try cluster.droverTasks().allSatisfy { !["RUNNING", "PENDING", "COMPLETING", "CONFIGURING"].contains($0.state) }
+        }
+        #expect(try store.job(id)?.status == .succeeded)
+        let submissions = try cluster.droverTasks().filter { $0.comment.contains(":\(id):1:") }
+        #expect(submissions.count == 1, "attempt 1 went to Slurm \(submissions.count) times: \(submissions.map(\.arrayJob))")
+        let work = try Self.work(sandbox)
+        #expect(work == ["single": [" 1"]], "the work was done \(work["single"]?.count ?? 0) times")
+    }
+
+    /// The comment that lets an engine find its tasks names the state directory: the same directory reached through a
+    /// symbolic link (or from a shell whose working directory is one) must find them again.
+    @Test func aStateDirectoryReachedThroughASymbolicLinkFindsItsTasks() throws {
+        let cluster = try SlurmCluster()
+        defer { withExtendedLifetime(cluster) {} }
+        let sandbox = try Self.sandbox(Self.recorder("steady", seconds: 10), cluster: cluster)
+        let link = sandbox.root.deletingLastPathComponent().appendingPathComponent("drover-link-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: sandbox.root)
+        defer { try? FileManager.default.removeItem(at: link) }
+        let id = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "2")
+        let store = try sandbox.store()
+        let first = try Self.serve(stateDirectory: link.appendingPathComponent("state"), sandbox: sandbox, environment: cluster.environment)
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        try eventually(within: 60, "both children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 2 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try sandbox.serve(environment: cluster.environment)
+        try eventually(within: 60, "the array to end") { try store.job(id)?.status.isTerminal == true }
+        let reasons = try store.attempts("\(id):0").map { $0.statusReason ?? "" }
+        #expect(try store.job(id)?.status == .succeeded, "\(reasons)")
+        try eventually(within: 60, "Slurm to have nothing of the job left to run") {
+            try cluster.droverTasks().allSatisfy { !["RUNNING", "PENDING", "COMPLETING"].contains($0.state) }
+        }
+        #expect(try Self.work(sandbox) == ["0": ["0 1"], "1": ["1 1"]])
+    }
+
+    /// `drover serve --state-dir DIRECTORY` in `sandbox`'s folder, its standard error appended to the sandbox's serve log.
+    static func serve(stateDirectory: URL, sandbox: Sandbox, environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Sandbox.binary)
+        process.arguments = ["serve", "--state-dir", stateDirectory.path, "--poll-interval", "0.05"]
+        process.currentDirectoryURL = sandbox.root
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "DROVER_STATE_DIR" }.merging(environment) { $1 }
+        if !FileManager.default.fileExists(atPath: sandbox.serveLogURL.path) {
+            #expect(FileManager.default.createFile(atPath: sandbox.serveLogURL.path, contents: nil))
+        }
+        let log = try FileHandle(forWritingTo: sandbox.serveLogURL)
+        log.seekToEndOfFile()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try eventually(within: 30, "drover serve to take the engine lock") { EngineLock.isHeld(directory: stateDirectory) || !process.isRunning }
+        return process
     }
 
     // MARK: - What squeue shortens
