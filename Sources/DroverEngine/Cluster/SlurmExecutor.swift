@@ -58,7 +58,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// from starting rather than have it guess).
     public init(stateDirectory directory: URL, logger: Logger, required: @escaping @Sendable () -> Bool) {
         self.directory = directory.appendingPathComponent("slurm").path
-        self.tag = String(FNV1a.hash(directory.standardizedFileURL.path) & 0xffff_ffff, radix: 16)
+        // The real path: the same directory reached through a symbolic link must find its tasks again.
+        self.tag = String(FNV1a.hash(directory.standardizedFileURL.resolvingSymlinksInPath().path) & 0xffff_ffff, radix: 16)
         self.logger = logger
         self.required = required
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
