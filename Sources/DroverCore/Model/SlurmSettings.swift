@@ -35,12 +35,29 @@ public struct SlurmSettings: Codable, Sendable, Equatable {
         "--time", "-t", "--cpus-per-task", "-c", "--mem", "--export", "--wait", "-W", "--hold", "-H", "--kill-on-invalid-dep",
     ]
 
-    /// The option of `options` that Drover sets itself (so may not be given), if one is.
+    /// sbatch's one-letter options that take no value: in a group such as `-vH`, the letter after one of them is
+    /// another option (getopt's rule), so `-Qa0-3` gives `-a`.
+    static let shortFlags: Set<Character> = ["h", "H", "O", "Q", "s", "u", "v", "V", "W"]
+
+    /// The option of `options` that Drover sets itself (so may not be given), if one is: as written, or abbreviated
+    /// (sbatch takes any unambiguous beginning of a long option: `--arr` is `--array`), or in a group of one-letter
+    /// options (`-vH`). A bare `--` would end Drover's own options, and is refused too.
     public var reservedOption: String? {
         for option in options ?? [] {
             let name = option.split(separator: "=", maxSplits: 1).first.map(String.init) ?? option
-            if Self.reservedOptions.contains(name) || Self.reservedOptions.contains(where: { $0.count == 2 && name.hasPrefix($0) && !name.hasPrefix("--") }) {
-                return name
+            if name == "--" { return name }
+            if name.hasPrefix("--") {
+                if Self.reservedOptions.contains(name) { return name }
+                if let full = Self.reservedOptions.first(where: { $0.hasPrefix("--") && $0.hasPrefix(name) }) {
+                    return "\(name) (\(full))"
+                }
+            } else if name.hasPrefix("-") {
+                for letter in option.dropFirst() {
+                    if Self.reservedOptions.contains("-\(letter)") {
+                        return option.count == 2 ? option : "-\(letter) (in \(option))"
+                    }
+                    if !Self.shortFlags.contains(letter) { break }
+                }
             }
         }
         return nil

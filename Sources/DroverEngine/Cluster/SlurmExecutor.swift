@@ -27,6 +27,11 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         var killAt: Double?
         var ended = false
         var missingPolls = 0
+        /// The token of a submission whose `sbatch` timed out and that Slurm could not yet be asked about; the task
+        /// id it has there if it was made.
+        var unconfirmed: (token: String, taskId: Int?)?
+        /// A stop asked for while the submission was unconfirmed.
+        var deferredSignal: (signal: Int32, killAfter: Double?)?
     }
 
     /// What the engine's thread hands the executor's thread.
@@ -59,11 +64,14 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// from starting rather than have it guess).
     public init(stateDirectory directory: URL, logger: Logger, required: @escaping @Sendable () -> Bool) {
         self.directory = directory.appendingPathComponent("slurm").path
-        self.tag = String(FNV1a.hash(directory.standardizedFileURL.path) & 0xffff_ffff, radix: 16)
+        // The real path: the same directory reached through a symbolic link must find its tasks again.
+        self.tag = String(FNV1a.hash(directory.standardizedFileURL.resolvingSymlinksInPath().path) & 0xffff_ffff, radix: 16)
         self.logger = logger
         self.required = required
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
         environment["SLURM_TIME_FORMAT"] = "%s"
+        // squeue cuts lists of pending array tasks at 64 characters unless told not to: the whole list, always.
+        environment["SLURM_BITSTR_LEN"] = "0"
         command = SlurmCommand(scratch: self.directory, environment: environment)
     }
 
@@ -213,7 +221,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             if !launches.isEmpty { submit(launches) }
             for request in taken.signals { send(request.signal, to: request.key, killAfter: request.killAfter) }
             let now = Self.monotonic()
-            let live = tracked.values.contains { !$0.ended && $0.clusterId != nil }
+            let live = tracked.values.contains { !$0.ended && ($0.clusterId != nil || $0.unconfirmed != nil) }
             if live && now >= nextPoll {
                 poll()
                 nextPoll = Self.monotonic() + pollInterval
@@ -260,17 +268,32 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             let result = command.run("sbatch", submission.arguments, input: script)
             var jobId = result.succeeded ? Self.submittedId(result.output) : nil
             if jobId == nil, result.unreachable {
-                // The submission may have reached the controller all the same: look for it before giving up.
-                jobId = findSubmission(token: submission.comment.token)
+                // The submission may have reached the controller all the same: look for it before giving up, and
+                // while Slurm cannot say, keep looking (submitting again could run the work twice).
+                switch findSubmission(token: submission.comment.token) {
+                case .found(let id):
+                    jobId = id
+                case .absent:
+                    break
+                case .unknown:
+                    logger.warning("""
+                        cannot submit \(submission.comment.parent) to Slurm for now (sbatch: \(result.message)); it may have \
+                        reached the controller: it is looked for there before anything is submitted again
+                        """, metadata: ["jobId": .string(submission.comment.parent)])
+                    for launch in submission.launches {
+                        let taskId = submission.indices == nil ? nil : JobID.split(launch.key.jobId).index.map(submission.taskId)
+                        tracked[launch.key]?.unconfirmed = (submission.comment.token, taskId)
+                    }
+                    continue
+                }
             }
             guard let jobId else {
                 fail(submission, "sbatch: \(result.message)", transient: result.unreachable)
                 continue
             }
             for launch in submission.launches {
-                let clusterId = JobID.split(launch.key.jobId).index.flatMap { submission.indices == nil ? nil : "\(jobId)_\(submission.taskId($0))" }
-                    ?? "\(jobId)"
-                tracked[launch.key]?.clusterId = clusterId
+                let taskId = submission.indices == nil ? nil : JobID.split(launch.key.jobId).index.map(submission.taskId)
+                tracked[launch.key]?.clusterId = Self.clusterId(jobId, taskId: taskId)
             }
             if logger.logLevel <= .debug {
                 logger.debug("submitted \(submission.launches.count) task(s) of \(submission.comment.parent) to Slurm as job \(jobId)",
@@ -303,10 +326,49 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         return Int(text.split(separator: ";").first ?? "")
     }
 
-    private func findSubmission(token: String) -> Int? {
+    /// The id `scancel` takes for task `taskId` of job `jobId` (the job itself when it is not an array).
+    static func clusterId(_ jobId: Int, taskId: Int?) -> String {
+        taskId.map { "\(jobId)_\($0)" } ?? "\(jobId)"
+    }
+
+    /// Whether Slurm holds the submission with a token, as far as it can say.
+    enum Lookup {
+        case found(Int)
+        case absent
+        case unknown
+    }
+
+    private func findSubmission(token: String) -> Lookup {
         let result = command.run("squeue", ["--json", "--states=all"])
-        guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else { return nil }
-        return tasks.first { SlurmComment($0.comment)?.token == token }.map { $0.arrayJobId ?? $0.jobId }
+        guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else { return .unknown }
+        return tasks.first { SlurmComment($0.comment)?.token == token }.map { .found($0.arrayJobId ?? $0.jobId) } ?? .absent
+    }
+
+    /// Looks again for the submissions whose `sbatch` timed out: found, their tasks are followed; known to be absent,
+    /// their attempts go back to their queue (not counted); Slurm still silent, they wait.
+    private func confirmSubmissions() {
+        let tokens = Set(tracked.values.filter { !$0.ended }.compactMap { $0.unconfirmed?.token })
+        for token in tokens {
+            let lookup = findSubmission(token: token)
+            if case .unknown = lookup { return }
+            for (key, item) in tracked where item.unconfirmed?.token == token && !item.ended {
+                var item = item
+                let taskId = item.unconfirmed?.taskId
+                item.unconfirmed = nil
+                switch lookup {
+                case .found(let jobId):
+                    item.clusterId = Self.clusterId(jobId, taskId: taskId)
+                    tracked[key] = item
+                    if let deferred = item.deferredSignal { send(deferred.signal, to: key, killAfter: deferred.killAfter) }
+                default:
+                    item.ended = true
+                    tracked[key] = item
+                    var exit = ProcessExit(key: key, launchError: "sbatch timed out and Slurm has no such submission")
+                    exit.transient = true
+                    inbox.post(.exited(exit))
+                }
+            }
+        }
     }
 
     private func fail(_ submission: SlurmSubmission, _ message: String, transient: Bool) {
@@ -321,7 +383,14 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
 
     private func send(_ signal: Int32, to key: AttemptKey, killAfter: Double?) {
-        guard var item = tracked[key], !item.ended, let clusterId = item.clusterId else { return }
+        guard var item = tracked[key], !item.ended else { return }
+        guard let clusterId = item.clusterId else {
+            if item.unconfirmed != nil {
+                item.deferredSignal = (signal, killAfter)
+                tracked[key] = item
+            }
+            return
+        }
         item.stopRequested = true
         if item.started {
             _ = command.run("scancel", ["--signal=\(signal)", "--full", clusterId])
@@ -365,6 +434,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
 
     private func poll() {
+        confirmSubmissions()
         guard let byId = liveTasks() else { return }
         let now = Self.monotonic()
         let nowMillis = nowMillis()

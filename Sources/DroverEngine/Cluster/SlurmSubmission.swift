@@ -64,10 +64,12 @@ struct SlurmSubmission {
                 lines.append("*) echo \"drover: task ${SLURM_ARRAY_TASK_ID:-} is not one of this submission's\" >&2; exit 70 ;;")
                 lines.append("esac")
             }
+            // The output goes to the log before the job's own variables are set: one named `log` or `i` changes nothing.
+            lines.append("exec >>\"$log\" 2>&1 </dev/null")
             lines.append("export AWS_BATCH_JOB_ID=\(Self.quoted(parent + ":"))\"$i\"")
             lines.append("export AWS_BATCH_JOB_ARRAY_INDEX=\"$i\"")
         } else {
-            lines.append("log=\(Self.quoted(first.logPath))")
+            lines.append("exec >>\(Self.quoted(first.logPath)) 2>&1 </dev/null")
             lines.append("export AWS_BATCH_JOB_ID=\(Self.quoted(parent))")
         }
         // A name the shell cannot export (`A-B`, `x;y`) is passed by env(1), quoted, never as shell text.
@@ -79,7 +81,6 @@ struct SlurmSubmission {
                 unusual.append(Self.quoted("\(variable.name)=\(variable.value)"))
             }
         }
-        lines.append("exec >>\"$log\" 2>&1 </dev/null")
         let command = first.command.map(Self.quoted).joined(separator: " ")
         lines.append(unusual.isEmpty ? "exec \(command)" : "exec env -- \(unusual.joined(separator: " ")) \(command)")
         return lines.joined(separator: "\n") + "\n"

@@ -34,16 +34,30 @@ struct SlurmTask: Equatable {
     var clusterId: String { arrayTaskId.map { "\(arrayJobId ?? jobId)_\($0)" } ?? "\(jobId)" }
 
     /// Parses `squeue --json` output, keeping the records whose comment starts with `prefix`.
+    ///
+    /// Throws rather than return a partial picture: when squeue reports an error (it exits 0 with an `errors` list and
+    /// no jobs when the controller does not answer), and when it cut a list of pending tasks short (`1,4,11,...`, at
+    /// `SLURM_BITSTR_LEN` characters): read as they are, both would make tasks that still wait look gone.
     static func parse(_ data: Data, commentPrefix prefix: String) throws -> [SlurmTask] {
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let jobs = object["jobs"] as? [[String: Any]] else {
             throw DroverError("squeue --json printed no jobs list")
         }
-        return jobs.compactMap { job in
+        if let errors = object["errors"] as? [[String: Any]], !errors.isEmpty {
+            let said = errors.map { error in
+                [error["description"], error["error"]].compactMap { $0 as? String }.filter { !$0.isEmpty }.joined(separator: ": ")
+            }
+            throw DroverError("squeue reported an error: \(said.joined(separator: "; "))", exitCode: 1)
+        }
+        return try jobs.compactMap { job in
             let comment = job["comment"] as? String ?? ""
             guard comment.hasPrefix(prefix), let id = number(job["job_id"]) else { return nil }
             let array = number(job["array_job_id"]).flatMap { $0 > 0 ? $0 : nil }
             let task = array == nil ? nil : number(job["array_task_id"])
-            let pending = array != nil && task == nil ? SlurmArrayIndices.expand(job["array_task_string"] as? String ?? "") : []
+            let list = job["array_task_string"] as? String ?? ""
+            if list.hasSuffix("...") {
+                throw DroverError("squeue cut the list of job \(id)'s pending tasks short (\(list)): set SLURM_BITSTR_LEN=0", exitCode: 1)
+            }
+            let pending = array != nil && task == nil ? SlurmArrayIndices.expand(list) : []
             return SlurmTask(jobId: id, arrayJobId: array, arrayTaskId: task, indices: pending, state: state(job["job_state"]),
                              waitStatus: waitStatus(job["exit_code"]), nodes: job["nodes"] as? String ?? "",
                              reason: job["state_reason"] as? String ?? "", comment: comment,
