@@ -32,6 +32,20 @@ import Testing
         return sandbox
     }
 
+    /// A sandbox with `definition` (named `name`), an engine serving it, and an array of `size` children of it
+    /// submitted; with `running`, once that many children run.
+    static func started(_ definition: String, name: String, size: Int, running: Int? = nil,
+                        cluster: SlurmCluster) throws -> (sandbox: Sandbox, store: Store, id: String) {
+        let sandbox = try Self.sandbox(definition, cluster: cluster)
+        try sandbox.serve(environment: cluster.environment)
+        let id = try sandbox.submit("-q", "default", "-d", name, "--array-size", "\(size)")
+        let store = try sandbox.store()
+        if let running {
+            try eventually(within: 60, "\(running) children to run") { (try store.childSummary(id).counts[.running] ?? 0) == running }
+        }
+        return (sandbox, store, id)
+    }
+
     /// The lines each task wrote in `out/`, by file name (the index, or `single`).
     static func work(_ sandbox: Sandbox) throws -> [String: [String]] {
         let folder = sandbox.root.appendingPathComponent("out")
@@ -102,11 +116,7 @@ import Testing
     @Test func squeueFailingMidRunMisreportsNothing() throws {
         let cluster = try SlurmCluster()
         defer { withExtendedLifetime(cluster) {} }
-        let sandbox = try Self.sandbox(Self.recorder("steady", seconds: 30), cluster: cluster)
-        try sandbox.serve(environment: cluster.environment)
-        let id = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "4")
-        let store = try sandbox.store()
-        try eventually(within: 60, "four children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 4 }
+        let (sandbox, store, id) = try Self.started(Self.recorder("steady", seconds: 30), name: "steady", size: 4, running: 4, cluster: cluster)
 
         let controller = try cluster.controllerPid()
         let warnings = Self.logged(sandbox, "cannot read the Slurm cluster's jobs")
@@ -210,11 +220,8 @@ import Testing
     @Test func pendingTasksPastTheCutOfSqueuesListAreNotGone() throws {
         let cluster = try SlurmCluster()
         defer { withExtendedLifetime(cluster) {} }
-        let sandbox = try Self.sandbox(Self.recorder("long", seconds: 300), cluster: cluster)
-        try sandbox.serve(environment: cluster.environment)
-        let id = try sandbox.submit("-q", "default", "-d", "long", "--array-size", "60")
-        let store = try sandbox.store()
-        try eventually(within: 60, "six children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 6 }
+        let (sandbox, store, id) = try Self.started(Self.recorder("long", seconds: 300), name: "long", size: 60, running: 6, cluster: cluster)
+        defer { withExtendedLifetime(sandbox) {} }
         let holes = [7, 8, 10, 13, 17, 18, 20, 23, 24, 27, 29, 33, 34, 37, 39, 41, 44, 45, 48, 50, 53, 56, 57]
         for index in holes { _ = try store.terminate("\(id):\(index)", reason: "hole") }
         try eventually(within: 60, "the holes to end") { try holes.allSatisfy { try store.job("\(id):\($0)")?.status == .failed } }
@@ -378,10 +385,7 @@ import Testing
     @Test func threeHundredChildrenGoAsOneSbatchAndEachRunsOnce() throws {
         let cluster = try SlurmCluster()
         defer { withExtendedLifetime(cluster) {} }
-        let sandbox = try Self.sandbox(Self.recorder("quick", seconds: 0), cluster: cluster)
-        try sandbox.serve(environment: cluster.environment)
-        let id = try sandbox.submit("-q", "default", "-d", "quick", "--array-size", "300")
-        let store = try sandbox.store()
+        let (sandbox, store, id) = try Self.started(Self.recorder("quick", seconds: 0), name: "quick", size: 300, cluster: cluster)
         try eventually(within: 240, "the array to end") { try store.job(id)?.status.isTerminal == true }
         #expect(try store.job(id)?.status == .succeeded)
         let work = try Self.work(sandbox)
