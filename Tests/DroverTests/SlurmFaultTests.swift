@@ -336,7 +336,7 @@ import Testing
                 type: container
                 containerProperties:
                   image: busybox
-                  command: ["sh", "-c", "env | grep '^spring'"]
+                  command: ["env"]
                   environment: [{name: spring.profiles.active, value: prod}]
             jobs:
               - {jobName: spring, jobQueue: default, jobDefinition: spring}
@@ -346,7 +346,8 @@ import Testing
         let job = try #require(try store.jobs(JobFilter(all: true)).first)
         #expect(result.status == 0 && job.status == .succeeded, "\(job.status), exit \(job.exitCode.map(String.init) ?? "-")")
         let log = (try? String(contentsOfFile: store.logPath(ofJob: job.jobId, attempt: 1), encoding: .utf8)) ?? ""
-        #expect(log == "spring.profiles.active=prod\n", "log: '\(log)'")
+        // (Read by env itself: dash, Debian's sh, drops such names from what it passes on, locally as on Slurm.)
+        #expect(log.split(separator: "\n").contains("spring.profiles.active=prod"), "log: '\(log)'")
     }
 
     // MARK: - Races and scale

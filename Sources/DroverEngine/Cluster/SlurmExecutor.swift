@@ -288,7 +288,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 }
             }
             guard let jobId else {
-                fail(submission, "sbatch: \(result.message)", transient: result.unreachable)
+                let message = result.message.hasPrefix("sbatch:") ? result.message : "sbatch: \(result.message)"
+                fail(submission, message, transient: result.unreachable)
                 continue
             }
             for launch in submission.launches {
