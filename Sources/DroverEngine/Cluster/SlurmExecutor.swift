@@ -30,6 +30,9 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         /// The token of a submission whose `sbatch` timed out and that Slurm could not yet be asked about; the task
         /// id it has there if it was made.
         var unconfirmed: (token: String, taskId: Int?)?
+        /// Since when (monotonic) Slurm has answered without listing the unconfirmed submission: a request that
+        /// timed out may still be waiting in the controller's queue, so absence counts only after 15 s of answers.
+        var absentSince: Double?
         /// A stop asked for while the submission was unconfirmed.
         var deferredSignal: (signal: Int32, killAfter: Double?)?
     }
@@ -219,7 +222,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             var launches = taken.submissions.flatMap { $0 }
             if !launches.isEmpty && !taken.stopping { launches += gatherMore() }
             if !launches.isEmpty { submit(launches) }
-            for request in taken.signals { send(request.signal, to: request.key, killAfter: request.killAfter) }
+            send(taken.signals)
             let now = Self.monotonic()
             let live = tracked.values.contains { !$0.ended && ($0.clusterId != nil || $0.unconfirmed != nil) }
             if live && now >= nextPoll {
@@ -273,9 +276,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 switch findSubmission(token: submission.comment.token) {
                 case .found(let id):
                     jobId = id
-                case .absent:
-                    break
-                case .unknown:
+                case .absent, .unknown:
                     logger.warning("""
                         cannot submit \(submission.comment.parent) to Slurm for now (sbatch: \(result.message)); it may have \
                         reached the controller: it is looked for there before anything is submitted again
@@ -351,9 +352,18 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         let tokens = Set(tracked.values.filter { !$0.ended }.compactMap { $0.unconfirmed?.token })
         for token in tokens {
             let lookup = findSubmission(token: token)
-            if case .unknown = lookup { return }
+            if case .unknown = lookup {
+                for (key, item) in tracked where item.unconfirmed?.token == token { tracked[key]?.absentSince = nil }
+                return
+            }
+            let now = Self.monotonic()
             for (key, item) in tracked where item.unconfirmed?.token == token && !item.ended {
                 var item = item
+                if case .absent = lookup, now - (item.absentSince ?? now) < 15 {
+                    item.absentSince = item.absentSince ?? now
+                    tracked[key] = item
+                    continue
+                }
                 let taskId = item.unconfirmed?.taskId
                 item.unconfirmed = nil
                 switch lookup {
@@ -384,23 +394,35 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
 
     private func send(_ signal: Int32, to key: AttemptKey, killAfter: Double?) {
-        guard var item = tracked[key], !item.ended else { return }
-        guard let clusterId = item.clusterId else {
-            if item.unconfirmed != nil {
-                item.deferredSignal = (signal, killAfter)
-                tracked[key] = item
+        send([(key, signal, killAfter)])
+    }
+
+    /// Sends stops, one `scancel` per signal for all the tasks that get it (terminating a large array is a few
+    /// commands, not one per child): running tasks get the signal (`--full`: every process of the task), queued
+    /// ones are taken out of the queue (if one started meanwhile, Slurm stops it).
+    private func send(_ requests: [(key: AttemptKey, signal: Int32, killAfter: Double?)]) {
+        var queued: [String] = []
+        var running: [Int32: [String]] = [:]
+        let now = Self.monotonic()
+        for request in requests {
+            guard var item = tracked[request.key], !item.ended else { continue }
+            defer { tracked[request.key] = item }
+            guard let clusterId = item.clusterId else {
+                if item.unconfirmed != nil { item.deferredSignal = (request.signal, request.killAfter) }
+                continue
             }
-            return
+            item.stopRequested = true
+            if item.started {
+                running[request.signal, default: []].append(clusterId)
+                item.killAt = request.killAfter.map { now + $0 }
+            } else {
+                queued.append(clusterId)
+            }
         }
-        item.stopRequested = true
-        if item.started {
-            _ = command.run("scancel", ["--signal=\(signal)", "--full", clusterId])
-            item.killAt = killAfter.map { Self.monotonic() + $0 }
-        } else {
-            // Still queued: taken out of the queue (if it started meanwhile, Slurm stops it).
-            _ = command.run("scancel", [clusterId])
+        for chunk in queued.chunked(200) { _ = command.run("scancel", chunk) }
+        for (signal, ids) in running.sorted(by: { $0.key < $1.key }) {
+            for chunk in ids.chunked(200) { _ = command.run("scancel", ["--signal=\(signal)", "--full"] + chunk) }
         }
-        tracked[key] = item
     }
 
     /// The live tasks' records, by the id Drover keeps: the short `squeue -j` listing of the submissions with live

@@ -11,8 +11,9 @@ public struct SlurmPartitionNodes: Sendable, Equatable {
         nodes.filter { Self.isUp($0.state) }.map(\.name)
     }
 
-    /// One line: `3 nodes, 2 up (h2 down*)`.
+    /// One line: `3 nodes, 2 up (h2 down*)`, or that the partition has no nodes (its name is wrong).
     public var summary: String {
+        guard !nodes.isEmpty else { return "no nodes: sinfo does not know the partition" }
         let down = nodes.filter { !Self.isUp($0.state) }.map { "\($0.name) \($0.state)" }
         return "\(nodes.count) node\(nodes.count == 1 ? "" : "s"), \(up.count) up" + (down.isEmpty ? "" : " (\(down.joined(separator: ", ")))")
     }
