@@ -68,7 +68,7 @@ struct SlurmValidationTests {
     /// Every option that sets what Drover sets for each submission, in its long form, with a value, and in its
     /// short form (glued to its value as getopt allows); and `--`, after which sbatch reads no more options.
     @Test(arguments: [
-        "--array", "--array=0-9", "-a", "-a0-9", "--output=/tmp/x", "-o", "-o/tmp/x", "--error=/tmp/x", "-e", "--input=/dev/zero", "-i",
+        "--array", "--array=0-9", "-a", "-a0-9", "--output=out.log", "-o", "-oout.log", "--error=out.log", "-e", "--input=/dev/zero", "-i",
         "--job-name=x", "-J", "-Jx", "--comment=drover:v1:x", "--dependency=afterok:1", "--dependency", "-d", "-dafterany:3",
         "--requeue", "--no-requeue", "--parsable", "--wrap=true", "--chdir=/", "-D", "-D/tmp", "--partition=ondemand", "-p", "-pdebug",
         "--time=5", "-t", "-t5", "--cpus-per-task=2", "-c", "-c2", "--mem=1G", "--export=NONE", "--export", "--wait", "-W", "--hold", "-H",
@@ -84,9 +84,9 @@ struct SlurmValidationTests {
     /// `--depend=afterok:1` is `--dependency`, `--out=FILE` is `--output` (tried with this machine's sbatch 22.05).
     /// Given last, after Drover's own, they override what Drover set. So do short options bundled after a flag that
     /// takes no value: `-Qa0-3` is `-Q -a 0-3`, `-vH` is `-v -H`.
-    @Test(arguments: ["--arr=0-3", "--depend=afterok:1", "--out=/tmp/x", "--requeu", "--parsab", "--chd=/", "--part=ondemand", "--tim=1",
+    @Test(arguments: ["--arr=0-3", "--depend=afterok:1", "--out=out.log", "--requeu", "--parsab", "--chd=/", "--part=ondemand", "--tim=1",
                       "--cpus-per=4", "--wra=true", "--kill-on=no", "--job-n=x", "--comm=x", "--hol", "--dep=afterany:2",
-                      "-Qa0-3", "-vH", "-vo/tmp/x", "-Qpdebug", "-vvt1"])
+                      "-Qa0-3", "-vH", "-voout.log", "-Qpdebug", "-vvt1"])
     func abbreviationsOfOptionsDroverSetsAreRefused(_ option: String) {
         let issues = Validator.validate(Self.options([option]))
         #expect(issues.map(\.field) == ["slurm.options"], "\(option) abbreviates an option Drover sets: \(issues)")
