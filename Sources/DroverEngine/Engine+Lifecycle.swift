@@ -21,7 +21,17 @@ extension Engine {
             known.insert(key)
             let stop = orphan.terminateReason.map { RunningAttempt.StopKind.terminate(reason: $0) }
             if let exit = inherited.exits[key] {
-                if let (outcome, counted) = Self.outcome(of: exit, stop: stop) {
+                if case (let outcome, var counted)? = Self.outcome(of: exit, stop: stop) {
+                    if orphan.status == .pending {
+                        // Held on a cluster ahead of its dependencies: it ran if the cluster started it (recorded first),
+                        // else it was dropped there and the job waits on.
+                        if let startedAt = exit.startedAt, !exit.neverStarted, exit.launchError == nil {
+                            batch.started.append(AttemptStart(id: orphan.id, attempt: orphan.attempt, pid: nil, at: startedAt,
+                                                              host: exit.host, clusterJob: exit.clusterJob))
+                        } else {
+                            counted = false
+                        }
+                    }
                     logEnded(key, outcome: outcome, counts: counted, environment: orphan.environment, found: true)
                     batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: exit.endedAt ?? now, counts: counted))
                 }
@@ -35,12 +45,18 @@ extension Engine {
                 attempt.hasStarted = process.startedAt != nil
                 attempt.startedAt = monotonicNow - Double(max(0, now - (process.startedAt ?? now))) / 1000
                 running[orphan.id] = attempt
-                if orphan.status == .starting, let startedAt = process.startedAt {
+                if orphan.status == .pending && process.startedAt == nil {
+                    // Held on a cluster ahead of its dependencies and still waiting there: taken off the cluster (this
+                    // engine resolves those dependencies itself); the job waits on, the attempt not counted.
+                    running[orphan.id]?.held = true
+                    running[orphan.id]?.termSentAt = monotonicNow
+                    executor.signal(key, SIGKILL, killAfter: nil)
+                } else if orphan.status != .running, let startedAt = process.startedAt {
                     pendingStarts.append(AttemptStart(id: orphan.id, attempt: orphan.attempt, pid: process.pid, at: startedAt,
                                                       host: process.host, clusterJob: process.clusterJob))
                 }
                 counts.adopted += 1
-            } else if orphan.status == .starting && orphan.pid == nil {
+            } else if (orphan.status == .starting && orphan.pid == nil) || orphan.status == .pending {
                 let outcome = AttemptOutcome(kind: .engineRestarted, exitCode: nil, reason: nil,
                                              statusReason: "Engine restarted before the job started; it will run again")
                 batch.finished.append(FinishedAttempt(id: orphan.id, attempt: orphan.attempt, outcome: outcome, at: now, counts: false))

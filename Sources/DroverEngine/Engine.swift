@@ -54,6 +54,10 @@ public final class Engine {
     var simulator: Simulator
     /// Experiments under way, with the simulated time of their next round.
     var activeExperiments: [String: (experiment: Experiment, nextRound: Double, ends: Double)] = [:]
+    /// Jobs this engine no longer hands to a cluster ahead of their dependencies (an attempt held there was dropped).
+    var noHandOver: Set<String> = []
+    /// Monotonic second of the last look for jobs to hand over (``handOver()``); -infinity when something changed.
+    var lastHandOver = -Double.infinity
     static let bufferSize = 512
     /// Least time between two looks at the store prompted by ``Inbox/nudge()`` (a burst of API submits).
     static let nudgeInterval = 0.01
@@ -107,6 +111,7 @@ public final class Engine {
                 inbox.clearNudge()
                 lastPoll = now
                 enforceMemory(now: now)
+                followHeld(now: now)
                 do {
                     try refresh()
                     try applyTerminateRequests(now: now)
@@ -122,6 +127,11 @@ public final class Engine {
                 let plan = schedule()
                 for (job, _) in plan.claims { unrecorded.insert(job.id) }
                 batch.claims = plan.claims
+                if now - lastHandOver >= 1 {
+                    lastHandOver = now
+                    batch.holds = handOver()
+                    for (job, _) in batch.holds { unrecorded.insert(job.id) }
+                }
                 batch.reasons = plan.reasons
                 if !plan.reasons.isEmpty { batch.now = clock.epochMillis() }
             }
@@ -185,6 +195,7 @@ public final class Engine {
                 guard let current = running[key.jobId], current.attempt == key.attempt else { continue }
                 running[key.jobId]?.pid = pid
                 running[key.jobId]?.hasStarted = true
+                running[key.jobId]?.held = false
                 pendingStarts.append(AttemptStart(id: key.jobId, attempt: key.attempt, pid: pid, at: at, host: host, clusterJob: clusterJob))
             case .exited(let exit):
                 if let attempt = finished(exit) { finishedAttempts.append(attempt) }
@@ -226,7 +237,14 @@ public final class Engine {
         } else if exit.launchError == nil {
             startBackoff = 0
         }
-        guard let (outcome, counts) = Self.outcome(of: exit, stop: attempt.stopKind) else { return nil }
+        guard case (let outcome, var counts)? = Self.outcome(of: exit, stop: attempt.stopKind) else { return nil }
+        if attempt.held && !attempt.hasStarted {
+            // Dropped by the cluster before it started (or never submitted): nothing ran; the job's dependencies decide.
+            counts = false
+            if noHandOver.count > 100_000 { noHandOver.removeAll() }
+            noHandOver.insert(attempt.id)
+            lastHandOver = -.infinity
+        }
         if !exit.transient { logEnded(exit.key, outcome: outcome, counts: counts, environment: attempt.environment) }
         return FinishedAttempt(id: exit.key.jobId, attempt: exit.key.attempt, outcome: outcome, at: exit.endedAt ?? clock.epochMillis(),
                                counts: counts, usage: usage)
@@ -427,7 +445,8 @@ public final class Engine {
             let memory = environment.isCluster ? ResourceLimits.maxMemoryMiB : options.memoryMiB
             usage[name] = EnvironmentUsage(name: name, maxVcpus: environment.maxvCpus, maxMemory: memory)
         }
-        for attempt in running.values where attempt.launched || !launchedOnly {
+        // An attempt held on a cluster until its dependencies are met takes no room there yet.
+        for attempt in running.values where (attempt.launched || !launchedOnly) && !attempt.held {
             usage[attempt.environment]?.take(attempt.need)
         }
         return usage
@@ -495,6 +514,9 @@ public final class Engine {
                                    room: room(of: claimed), need: claimed.need)
         if let slurm = environments[claimed.environment]?.slurm {
             launch.cluster = clusterLaunch(claimed, spec: spec, slurm: slurm)
+            launch.cluster?.waitsOn = claimed.waitsOn
+            // Its dependants may now wait on it in the cluster.
+            lastHandOver = min(lastHandOver, clock.monotonicSeconds() - 0.8)
             if spec.command.first == "drover", let own = Executables.own { launch.command[0] = own }
         }
         executor.launch(launch)

@@ -99,8 +99,9 @@ final class Recorder: Sendable {
                 logDecisions(batch, result)
                 failing = nil
                 backoff = 0
-                var report = Recorded(claims: batch.claims.map(\.job.id))
-                report.accepted = Set(result.claimed.map(\.id))
+                // A hand-over is a claim made while the job waits on its dependencies: it starts the same way.
+                var report = Recorded(claims: batch.claims.map(\.job.id) + batch.holds.map(\.job.id))
+                report.accepted = Set(result.claimed.map(\.id) + result.held.map(\.id))
                 report.finished = batch.finished.map { AttemptKey(jobId: $0.id, attempt: $0.attempt) }
                 report.becameRunnable = result.becameRunnable
                 state.withLock { $0.busy = false }

@@ -30,6 +30,10 @@ struct RunningAttempt {
     /// Monotonic second at which the engine asked it to stop.
     var termSentAt: Double?
     var stopKind: StopKind?
+    /// Handed to a cluster ahead of its job's dependencies, and not yet released or started (``Engine/handOver()``).
+    var held = false
+    /// What a held attempt waits on in the cluster.
+    var waitsOn: [ClusterPartner] = []
 
     /// The attempt as the executor knows it.
     var key: AttemptKey { AttemptKey(jobId: id, attempt: attempt) }

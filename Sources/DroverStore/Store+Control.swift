@@ -68,7 +68,7 @@ extension Store {
         // selected above (this transaction sees no other change), where a statement per child held the store's write
         // lock for a minute on a million-child array, and every other request with it.
         if !finished.isEmpty {
-            try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ? WHERE \(isArray ? "parent_id" : "id") = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, id])
+            try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ?, attempts = attempts - held, environment = CASE WHEN held = 1 THEN NULL ELSE environment END, held = 0 WHERE \(isArray ? "parent_id" : "id") = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, id])
             result.stopped = finished.count
         }
         for targetId in started {

@@ -105,10 +105,19 @@ extension Store {
             case .wait:
                 continue
             case .release:
-                try db.run("UPDATE job SET status = \(JobStatus.runnable.sql), status_reason = NULL WHERE id = ? AND \(JobTransition.release.condition)", [candidate])
+                // An attempt held on a cluster is already placed: the job goes on to STARTING with it.
+                try db.run("""
+                    UPDATE job SET status = CASE WHEN held = 1 THEN \(JobStatus.starting.sql) ELSE \(JobStatus.runnable.sql) END, held = 0,
+                    status_reason = NULL WHERE id = ? AND \(JobTransition.release.condition)
+                    """, [candidate])
                 released = true
             case .fail:
-                try db.run("UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ? WHERE id = ? AND \(JobTransition.dependencyFailed.condition)",
+                // An attempt held on a cluster is dropped (the engine stops it there): not counted.
+                try db.run("""
+                    UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, attempts = attempts - held,
+                    environment = CASE WHEN held = 1 THEN NULL ELSE environment END, held = 0
+                    WHERE id = ? AND \(JobTransition.dependencyFailed.condition)
+                    """,
                            [Reasons.dependentJobFailed, now, candidate])
                 failed.append((candidate, .failed))
             }

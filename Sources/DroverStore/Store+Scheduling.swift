@@ -34,7 +34,10 @@ public struct QueueRoute: Sendable, Equatable {
 public struct EngineBatch: Sendable {
     /// Jobs to move RUNNABLE → STARTING on an environment (the attempt number is `attempts + 1`).
     public var claims: [(job: RunnableJob, environment: String)] = []
-    /// Jobs whose process started: STARTING → RUNNING.
+    /// PENDING jobs whose next attempt is handed to a cluster ahead of their dependencies (``JobTransition/handOver``):
+    /// the attempt number is `attempts + 1`.
+    public var holds: [(job: RunnableJob, environment: String)] = []
+    /// Jobs whose process started: STARTING (or PENDING with an attempt held on a cluster) → RUNNING.
     public var started: [AttemptStart] = []
     /// Attempts that ended.
     public var finished: [FinishedAttempt] = []
@@ -52,11 +55,12 @@ public struct EngineBatch: Sendable {
     public init() {}
 
     /// Whether there is nothing to write.
-    public var isEmpty: Bool { claims.isEmpty && started.isEmpty && finished.isEmpty && reasons.isEmpty && instances.isEmpty }
+    public var isEmpty: Bool { claims.isEmpty && holds.isEmpty && started.isEmpty && finished.isEmpty && reasons.isEmpty && instances.isEmpty }
 
     /// Appends what `other` holds.
     public mutating func merge(_ other: EngineBatch) {
         claims += other.claims
+        holds += other.holds
         started += other.started
         finished += other.finished
         reasons += other.reasons
@@ -148,6 +152,8 @@ public struct FinishedAttempt: Sendable {
 public struct BatchResult: Sendable {
     /// Claims that took effect (a job cancelled meanwhile is left out).
     public var claimed: [RunnableJob] = []
+    /// Hand-overs that took effect (a job released, failed or cancelled meanwhile is left out).
+    public var held: [RunnableJob] = []
     /// Whether some job became RUNNABLE (a retry or a released dependency).
     public var becameRunnable = false
     /// What each written attempt end moved its job to, by job id: SUCCEEDED, FAILED, or RUNNABLE
@@ -165,7 +171,7 @@ public struct OrphanedJob: Sendable {
     public var pid: Int32?
     /// A terminate request that was waiting for the dead engine.
     public var terminateReason: String?
-    /// STARTING (claimed) or RUNNING (its process was seen to start).
+    /// STARTING (claimed), RUNNING (its process was seen to start), or PENDING with an attempt held on a cluster.
     public var status: JobStatus
     /// The compute environment it was placed on.
     public var environment: String?
@@ -201,12 +207,12 @@ extension Store {
         }
     }
 
-    /// Jobs left STARTING or RUNNING by an engine that is gone.
+    /// Jobs left STARTING or RUNNING, or PENDING with an attempt held on a cluster, by an engine that is gone.
     public func orphans() throws(DroverError) -> [OrphanedJob] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, attempts, pid, terminate_reason, status, environment FROM job
-                WHERE \(JobStatus.condition(JobStatus.active)) AND array_size IS NULL
+                WHERE (\(JobStatus.condition(JobStatus.active)) OR (status = \(JobStatus.pending.sql) AND held = 1)) AND array_size IS NULL
                 """).map {
                 OrphanedJob(id: $0["id"], attempt: $0["attempts"], pid: ($0["pid"] as Int?).map { Int32($0) }, terminateReason: $0["terminate_reason"],
                             status: JobStatus(rawValue: $0["status"]) ?? .running, environment: $0["environment"])
@@ -236,11 +242,19 @@ extension Store {
                 guard db.changesCount == 1 else { continue }
                 result.claimed.append(job)
             }
+            for (job, environment) in batch.holds {
+                try db.run("""
+                    UPDATE job SET held = 1, environment = ?, attempts = attempts + 1, pid = NULL, started_at = NULL, exit_code = NULL,
+                    container_reason = NULL, host = NULL, cluster_job = NULL
+                    WHERE id = ? AND \(JobTransition.handOver.condition) AND attempts = ?
+                    """, [environment, job.id, job.attempts])
+                if db.changesCount == 1 { result.held.append(job) }
+            }
             for item in startedById.values {
                 try db.run("""
-                    UPDATE job SET status = \(JobStatus.running.sql), started_at = ?, pid = ?, host = ?, cluster_job = ?
-                    WHERE id = ? AND \(JobTransition.start.condition)
-                    """, [item.at, item.pid, item.host, item.clusterJob, item.id])
+                    UPDATE job SET status = \(JobStatus.running.sql), held = 0, started_at = ?, pid = ?, host = ?, cluster_job = ?
+                    WHERE id = ? AND \(JobTransition.start.condition) AND attempts = ?
+                    """, [item.at, item.pid, item.host, item.clusterJob, item.id, item.attempt])
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
@@ -274,6 +288,9 @@ extension Store {
     /// Records one ended attempt and moves its job on; returns the job's new status, or nil when
     /// the job was not running that attempt (nothing changes then).
     func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
+        if try db.row("SELECT held FROM job WHERE id = ? AND status = \(JobStatus.pending.sql) AND attempts = ?", [item.id, item.attempt])?[0] as Bool? == true {
+            return try dropHeld(db, item)
+        }
         var outcome = item.outcome
         var counts = item.counts
         let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT interruptions, terminate_reason FROM job WHERE id = ?"), arguments: [item.id])
@@ -326,6 +343,19 @@ extension Store {
                 """, [outcome.statusReason, item.id, item.attempt])
         }
         return next
+    }
+
+    /// An attempt held on a cluster ahead of the job's dependencies ended before it started (the cluster dropped it: a
+    /// dependency failed there, or it was stopped): nothing ran, so nothing is recorded or counted; the job stays
+    /// PENDING and its dependencies decide again. Returns the job's status then.
+    func dropHeld(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus {
+        try db.run("""
+            UPDATE job SET held = 0, attempts = attempts - 1, environment = NULL
+            WHERE id = ? AND status = \(JobStatus.pending.sql) AND held = 1 AND attempts = ?
+            """, [item.id, item.attempt])
+        let decided = try evaluate(db, candidates: [item.id], now: item.at)
+        if decided.failed.contains(where: { $0.id == item.id }) { return .failed }
+        return decided.released ? .runnable : .pending
     }
 
     /// The usual reason of an ended attempt (and of a finished job that ran) is stored as NULL, and

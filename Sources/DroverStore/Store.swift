@@ -185,6 +185,11 @@ public final class Store: Sendable {
                 ALTER TABLE attempt ADD COLUMN cluster_job TEXT;
                 """)
         }
+        migrator.registerMigration("v7-held") { db in
+            // `held` = 1: a PENDING job whose next attempt (`attempts`, on `environment`) was handed to a cluster ahead
+            // of its dependencies, which the cluster waits on (``JobTransition/handOver``).
+            try db.execute(sql: "ALTER TABLE job ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

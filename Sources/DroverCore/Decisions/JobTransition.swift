@@ -4,11 +4,17 @@
 ///
 /// ```
 /// SUBMITTED → PENDING → RUNNABLE → STARTING → RUNNING → SUCCEEDED | FAILED
-///                 ↘ FAILED (dependency)  ↖──── retry / requeue ────┘
+///               │ ↘ FAILED (dependency)  ↖──── retry / requeue ────┘
+///               └─ held on a cluster ─→ STARTING (released) | RUNNING (the cluster started it)
 /// ```
 public enum JobTransition: String, CaseIterable, Sendable {
-    /// Its dependencies are met: PENDING → RUNNABLE.
+    /// Its dependencies are met: PENDING → RUNNABLE, or STARTING when an attempt was handed over ahead of them.
     case release
+    /// Handed to a cluster ahead of its dependencies, which the cluster waits on (a Slurm `--dependency`): PENDING →
+    /// PENDING with its next attempt held there. Its release then goes to STARTING and its start (the cluster found the
+    /// dependencies met first) to RUNNING; a held attempt that ends before it starts, or whose job fails or is
+    /// cancelled, leaves no trace: not counted, no attempt recorded.
+    case handOver
     /// A job it depends on failed: PENDING → FAILED with `Dependent Job failed`.
     case dependencyFailed
     /// Placed on a compute environment: RUNNABLE → STARTING (RUNNING when its process is already
@@ -30,9 +36,9 @@ public enum JobTransition: String, CaseIterable, Sendable {
     /// The states a job may be in for this transition to apply.
     public var from: Set<JobStatus> {
         switch self {
-        case .release, .dependencyFailed, .arrayFinished: [.pending]
+        case .release, .dependencyFailed, .arrayFinished, .handOver: [.pending]
         case .claim: [.runnable]
-        case .start: [.starting]
+        case .start: [.starting, .pending]
         case .finish, .requeue: [.starting, .running]
         case .cancel: [.submitted, .pending, .runnable]
         }
@@ -41,7 +47,8 @@ public enum JobTransition: String, CaseIterable, Sendable {
     /// The states a job may reach by it.
     public var to: Set<JobStatus> {
         switch self {
-        case .release: [.runnable]
+        case .release: [.runnable, .starting]
+        case .handOver: [.pending]
         case .dependencyFailed, .cancel: [.failed]
         case .claim: [.starting, .running]
         case .start: [.running]

@@ -13,6 +13,10 @@ public struct ClusterLaunch: Sendable {
     /// definition's `environment`.
     public var variables: [JobVariable]
 
+    /// The attempts the cluster must see succeed before it starts this one (a Slurm `--dependency`); empty for an
+    /// attempt whose dependencies Drover has already resolved.
+    public var waitsOn: [ClusterPartner] = []
+
     /// Creates a cluster launch.
     public init(slurm: SlurmSettings, environment: String, jobName: String, variables: [JobVariable]) {
         self.slurm = slurm
@@ -33,5 +37,19 @@ public struct JobVariable: Sendable, Equatable {
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
+    }
+}
+
+/// An attempt on the cluster that another waits on there.
+public struct ClusterPartner: Sendable, Equatable {
+    /// The attempt waited on.
+    public var key: AttemptKey
+    /// An `N_TO_N` partner (the same index of another array), as opposed to a job whose whole success is waited on.
+    public var correlated: Bool
+
+    /// Creates a partner.
+    public init(key: AttemptKey, correlated: Bool) {
+        self.key = key
+        self.correlated = correlated
     }
 }

@@ -35,6 +35,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         var absentSince: Double?
         /// A stop asked for while the submission was unconfirmed.
         var deferredSignal: (signal: Int32, killAfter: Double?)?
+        /// The attempts Slurm waits on before it starts this one (its `--dependency`).
+        var waitsOn: [AttemptKey] = []
     }
 
     /// What the engine's thread hands the executor's thread.
@@ -100,11 +102,11 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                         inherited.running[key] = InheritedProcess(pid: nil, startedAt: startedAt, host: host, clusterJob: clusterId)
                     case .requeued(let host):
                         item.ended = true
-                        inherited.exits[key] = exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? "unknown"), task: task)
+                        inherited.exits[key] = exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? "unknown"), task: task, clusterId: clusterId)
                         _ = command.run("scancel", [clusterId])
                     case .ended(let end):
                         item.ended = true
-                        inherited.exits[key] = exit(key, end, task: task)
+                        inherited.exits[key] = exit(key, end, task: task, clusterId: clusterId)
                     }
                     tracked[key] = item
                 }
@@ -254,13 +256,44 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
 
     private func submit(_ launches: [AttemptLaunch]) {
-        let submissions = SlurmSubmission.group(launches, tag: tag, maxArraySize: maxArraySize()) {
+        // Attempts that wait on others go after them (they need their Slurm ids).
+        let independent = launches.filter { $0.cluster?.waitsOn.isEmpty ?? true }
+        submit(independent, dependencies: [:])
+        let waiting = launches.filter { !($0.cluster?.waitsOn.isEmpty ?? true) }
+        guard !waiting.isEmpty else { return }
+        let block = max(1, maxArraySize())
+        var clusterIds: [AttemptKey: String] = [:]
+        for (key, item) in tracked where !item.ended {
+            if let id = item.clusterId { clusterIds[key] = id }
+        }
+        var dependencies: [AttemptKey: String] = [:]
+        var dependent: [AttemptLaunch] = []
+        for launch in waiting {
+            let index = JobID.split(launch.key.jobId).index
+            let taskId = index.map { $0 - $0 / block * block }
+            guard let dependency = SlurmDependency.of(taskId: taskId, partners: launch.cluster?.waitsOn ?? [], clusterIds: clusterIds) else {
+                // What it would wait on is not (or no longer) on the cluster: not submitted; Drover resolves it.
+                var exit = ProcessExit(key: launch.key)
+                exit.neverStarted = true
+                inbox.post(.exited(exit))
+                continue
+            }
+            dependencies[launch.key] = dependency
+            dependent.append(launch)
+        }
+        submit(dependent, dependencies: dependencies)
+    }
+
+    private func submit(_ launches: [AttemptLaunch], dependencies: [AttemptKey: String]) {
+        guard !launches.isEmpty else { return }
+        let submissions = SlurmSubmission.group(launches, tag: tag, maxArraySize: maxArraySize(), dependencies: dependencies) {
             String(UInt64.random(in: 0...UInt64.max), radix: 36)
         }
         for submission in submissions {
             let now = Self.monotonic()
             for launch in submission.launches {
-                tracked[launch.key] = Tracked(submittedAt: now, timeoutSeconds: launch.timeoutSeconds, graceSeconds: launch.graceSeconds)
+                tracked[launch.key] = Tracked(submittedAt: now, timeoutSeconds: launch.timeoutSeconds, graceSeconds: launch.graceSeconds,
+                                              waitsOn: launch.cluster?.waitsOn.map(\.key) ?? [])
             }
             let script = "\(directory)/submit-\(submission.comment.token).sh"
             guard FileManager.default.createFile(atPath: script, contents: Data(submission.script.utf8)) else {
@@ -298,7 +331,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 tracked[launch.key]?.clusterId = Self.clusterId(jobId, taskId: taskId)
             }
             if logger.logLevel <= .debug {
-                logger.debug("submitted \(submission.launches.count) task(s) of \(submission.comment.parent) to Slurm as job \(jobId)",
+                let waits = submission.dependency.map { ", waiting on \($0)" } ?? ""
+                logger.debug("submitted \(submission.launches.count) task(s) of \(submission.comment.parent) to Slurm as job \(jobId)\(waits)",
                              metadata: ["slurmJob": .stringConvertible(jobId), "partition": .string(submission.cluster.slurm.partition)])
             }
         }
@@ -401,7 +435,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// commands, not one per child): running tasks get the signal (`--full`: every process of the task), queued
     /// ones are taken out of the queue (if one started meanwhile, Slurm stops it).
     private func send(_ requests: [(key: AttemptKey, signal: Int32, killAfter: Double?)]) {
-        var queued: [String] = []
+        var queued = dependants(of: Set(requests.map(\.key)))
         var running: [Int32: [String]] = [:]
         let now = Self.monotonic()
         for request in requests {
@@ -423,6 +457,19 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         for (signal, ids) in running.sorted(by: { $0.key < $1.key }) {
             for chunk in ids.chunked(200) { _ = command.run("scancel", ["--signal=\(signal)", "--full"] + chunk) }
         }
+    }
+
+    /// The Slurm ids of the queued tasks that wait on `keys` in the cluster, marked stopped: a task stopped by Drover
+    /// (terminated, timed out) may still exit 0 and let Slurm start its dependants, where Drover records a failure;
+    /// they are taken out of the queue first (their jobs wait on in Drover, which decides).
+    private func dependants(of keys: Set<AttemptKey>) -> [String] {
+        var ids: [String] = []
+        for (key, item) in tracked where !item.ended && !item.started && !item.stopRequested && item.waitsOn.contains(where: keys.contains) {
+            guard let clusterId = item.clusterId else { continue }
+            tracked[key]?.stopRequested = true
+            ids.append(clusterId)
+        }
+        return ids
     }
 
     /// The live tasks' records, by the id Drover keeps: the short `squeue -j` listing of the submissions with live
@@ -489,6 +536,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 if let timeout = item.timeoutSeconds, !item.stopRequested, Double(nowMillis - startedAt) >= timeout * 1000 {
                     item.timedOut = true
                     item.stopRequested = true
+                    let waiting = dependants(of: [key])
+                    if !waiting.isEmpty { _ = command.run("scancel", waiting) }
                     _ = command.run("scancel", ["--signal=\(SIGTERM)", "--full", clusterId])
                     item.killAt = now + item.graceSeconds
                 }
@@ -499,7 +548,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             case .requeued(let host):
                 item.ended = true
                 _ = command.run("scancel", [clusterId])
-                inbox.post(.exited(exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? item.host ?? "unknown"), task: task)))
+                inbox.post(.exited(exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? item.host ?? "unknown"), task: task, clusterId: clusterId)))
             case .ended(var end):
                 item.ended = true
                 if item.timedOut { end.timedOut = true }
@@ -507,14 +556,19 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                     // It ran and ended between two looks: its start is reported first.
                     inbox.post(.started(key, pid: nil, at: task.startTime * 1000, host: host, clusterJob: clusterId))
                 }
-                inbox.post(.exited(exit(key, end, task: task)))
+                inbox.post(.exited(exit(key, end, task: task, clusterId: clusterId)))
             }
         }
     }
 
-    private func exit(_ key: AttemptKey, _ end: SlurmVerdict.SlurmEnd, task: SlurmTask) -> ProcessExit {
+    private func exit(_ key: AttemptKey, _ end: SlurmVerdict.SlurmEnd, task: SlurmTask, clusterId: String) -> ProcessExit {
         var exit = ProcessExit(key: key, exitCode: end.exitCode, signal: end.signal, launchError: end.launchError,
                                endedAt: task.endTime > 0 ? task.endTime * 1000 : nil)
+        if !end.neverStarted, end.launchError == nil, task.startTime > 0, !task.nodes.isEmpty {
+            exit.startedAt = task.startTime * 1000
+            exit.host = task.nodes
+            exit.clusterJob = clusterId
+        }
         exit.hostLost = end.hostLost
         exit.neverStarted = end.neverStarted
         exit.timedOut = end.timedOut

@@ -13,6 +13,8 @@ struct SlurmSubmission {
     var cluster: ClusterLaunch
     /// What the comment records (its token is unique to this submission).
     var comment: SlurmComment
+    /// Slurm's `--dependency` for its tasks, when they wait on other tasks in the cluster (``SlurmDependency``).
+    var dependency: String?
 
     /// The indices, or nil for a plain job.
     var indices: [Int]? {
@@ -30,6 +32,7 @@ struct SlurmSubmission {
                          "--partition=\(cluster.slurm.partition)", "--no-requeue", "--output=/dev/null", "--error=/dev/null",
                          "--chdir=\(first.workingDirectory)"]
         if let indices { arguments.append("--array=\(SlurmArrayIndices.compact(indices.map(taskId)))") }
+        if let dependency { arguments += ["--dependency=\(dependency)", "--kill-on-invalid-dep=yes"] }
         if let account = cluster.slurm.account { arguments.append("--account=\(account)") }
         if let qos = cluster.slurm.qos { arguments.append("--qos=\(qos)") }
         if let constraint = cluster.slurm.constraint { arguments.append("--constraint=\(constraint)") }
@@ -116,9 +119,10 @@ struct SlurmSubmission {
         String(text.map { $0.isNewline ? " " : $0 })
     }
 
-    /// Gathers launches into submissions: one per parent job, attempt number, environment and block of
-    /// `maxArraySize` indices, in the order given.
-    static func group(_ launches: [AttemptLaunch], tag: String, maxArraySize: Int, token: () -> String) -> [SlurmSubmission] {
+    /// Gathers launches into submissions: one per parent job, attempt number, environment, block of `maxArraySize`
+    /// indices and dependency (`dependencies`, by attempt), in the order given.
+    static func group(_ launches: [AttemptLaunch], tag: String, maxArraySize: Int, dependencies: [AttemptKey: String] = [:],
+                      token: () -> String) -> [SlurmSubmission] {
         var order: [String] = []
         var groups: [String: (offset: Int, launches: [AttemptLaunch])] = [:]
         let block = max(1, maxArraySize)
@@ -126,7 +130,7 @@ struct SlurmSubmission {
             guard let cluster = launch.cluster else { continue }
             let (parent, index) = JobID.split(launch.key.jobId)
             let offset = index.map { $0 / block * block } ?? 0
-            let key = "\(parent)\u{0}\(launch.key.attempt)\u{0}\(cluster.environment)\u{0}\(offset)"
+            let key = "\(parent)\u{0}\(launch.key.attempt)\u{0}\(cluster.environment)\u{0}\(offset)\u{0}\(dependencies[launch.key] ?? "")"
             if groups[key] == nil {
                 order.append(key)
                 groups[key] = (offset, [])
@@ -137,7 +141,7 @@ struct SlurmSubmission {
             guard let (offset, members) = groups[key], let first = members.first, let cluster = first.cluster else { return nil }
             let comment = SlurmComment(tag: tag, parent: JobID.split(first.key.jobId).parent, attempt: first.key.attempt,
                                        timeoutSeconds: first.timeoutSeconds, graceSeconds: first.graceSeconds, offset: offset, token: token())
-            return SlurmSubmission(launches: members, cluster: cluster, comment: comment)
+            return SlurmSubmission(launches: members, cluster: cluster, comment: comment, dependency: dependencies[first.key])
         }
     }
 }

@@ -82,6 +82,11 @@ public struct ProcessExit: Sendable, Equatable {
     public var outOfMemory = false
     /// When it ended, when known.
     public var endedAt: EpochMillis?
+    /// When it started, the node it ran on and the cluster's id of it, for a cluster task that ran (an engine that
+    /// learns of its end on restart may not have recorded its start).
+    public var startedAt: EpochMillis?
+    public var host: String?
+    public var clusterJob: String?
 
     /// Creates an exit record.
     public init(key: AttemptKey, exitCode: Int32? = nil, signal: Int32? = nil, launchError: String? = nil, endedAt: EpochMillis? = nil) {

@@ -1,0 +1,118 @@
+import DroverCore
+import DroverStore
+import Foundation
+import Testing
+
+/// Dependencies between jobs on a real Slurm cluster handed to Slurm itself (`--dependency=aftercorr:`/`afterok:`,
+/// `--kill-on-invalid-dep=yes`) while Drover keeps the record true: the dependant shows PENDING until Slurm starts it,
+/// a partner that fails there drops it without a trace, a partner retried by Drover's rules still runs it once, a
+/// cancel takes it off the cluster, and an engine killed meanwhile resolves it once.
+@Suite(.serialized) struct SlurmDependencyTests {
+    static let second = """
+          - jobDefinitionName: second
+            type: container
+            containerProperties:
+              image: busybox
+              command: ["sh", "-c", "test -s out/${AWS_BATCH_JOB_ARRAY_INDEX:-single} && echo second >> out/${AWS_BATCH_JOB_ARRAY_INDEX:-single}"]
+              resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "64"}]
+
+        """
+
+    /// The Slurm tasks of Drover job `id`.
+    static func tasks(of id: String, _ cluster: SlurmCluster) throws -> [(arrayJob: Int, index: Int?, state: String, node: String, comment: String)] {
+        try cluster.droverTasks().filter { $0.comment.contains(":\(id):") }
+    }
+
+    @Test func anNToNDependantGoesToSlurmAsOneAftercorrSubmissionAndAFailedPartnerDropsItsChild() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 3, then: "[ $AWS_BATCH_JOB_ARRAY_INDEX != 2 ]")
+                                                    + Self.second, cluster: cluster)
+        try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first", "--array-size", "6")
+        let second = try sandbox.submit("-q", "default", "-d", "second", "--array-size", "6", "--depends-on", "\(first):N_TO_N")
+        let store = try sandbox.store()
+        // Handed over while its partners run: in Slurm, waiting there; in Drover, PENDING.
+        try eventually(within: 60, "the dependant to wait in Slurm") { try Self.tasks(of: second, cluster).count == 6 }
+        #expect(try store.job(first)?.status == .pending && store.childSummary(first).counts[.succeeded] == nil)
+        #expect(try (0..<6).allSatisfy { try store.job("\(second):\($0)")?.status == .pending })
+        try eventually(within: 90, "both arrays to end") { try store.job(second)?.status.isTerminal == true }
+        #expect(try Set(Self.tasks(of: second, cluster).map(\.arrayJob)).count == 1, "one sbatch for the dependant")
+        // Index 2 of the first failed: its partner never ran, is FAILED with AWS's reason, and has no attempt.
+        let dropped = try #require(try store.job("\(second):2"))
+        #expect(dropped.status == .failed && dropped.statusReason == Reasons.dependentJobFailed && dropped.attempts == 0)
+        #expect(try store.attempts("\(second):2").isEmpty)
+        for index in [0, 1, 3, 4, 5] {
+            let child = try #require(try store.job("\(second):\(index)"))
+            #expect(child.status == .succeeded && child.attempts == 1, "child \(index): \(child.status)")
+        }
+        for (index, lines) in try SlurmClusterTests.work(sandbox) {
+            #expect(lines.count == (index == 2 ? 1 : 2), "child \(index): \(lines)")
+        }
+    }
+
+    @Test func aPartnerRetriedByTheRulesStillRunsItsDependantOnce() throws {
+        let cluster = try SlurmCluster()
+        let retry = """
+                retryStrategy: {attempts: 2}
+
+            """
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 2, then: "[ $AWS_BATCH_JOB_ATTEMPT = 2 ]", extra: retry)
+                                                    + Self.second, cluster: cluster)
+        try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first")
+        let second = try sandbox.submit("-q", "default", "-d", "second", "--depends-on", first)
+        let store = try sandbox.store()
+        try eventually(within: 90, "the dependant to end") { try store.job(second)?.status.isTerminal == true }
+        #expect(try store.job(first)?.status == .succeeded && store.job(first)?.attempts == 2)
+        let dependant = try #require(try store.job(second))
+        #expect(dependant.status == .succeeded && dependant.attempts == 1, "\(dependant)")
+        #expect(try store.attempts(second).count == 1)
+        #expect(try SlurmClusterTests.work(sandbox)[-1] == nil)
+        let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
+        #expect(text.components(separatedBy: "second").count - 1 == 1, "the dependant ran once: \(text)")
+        // It was handed to Slurm while the first attempt ran; Slurm dropped it when that attempt failed (nothing ran,
+        // nothing counted), and Drover ran it once the retry succeeded.
+        #expect(try Self.tasks(of: second, cluster).map(\.state).sorted() == ["CANCELLED", "COMPLETED"])
+    }
+
+    @Test func cancellingADependantHeldInSlurmTakesItOffTheCluster() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 4) + Self.second, cluster: cluster)
+        try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first")
+        let second = try sandbox.submit("-q", "default", "-d", "second", "--depends-on", first)
+        let store = try sandbox.store()
+        try eventually(within: 60, "the dependant to wait in Slurm") { try Self.tasks(of: second, cluster).contains { $0.state == "PENDING" } }
+        #expect(try sandbox.drover("cancel", second, "--reason", "not needed").status == 0)
+        try eventually(within: 30, "its Slurm task to be cancelled") { try Self.tasks(of: second, cluster).allSatisfy { $0.state == "CANCELLED" } }
+        try eventually(within: 60, "the partner to end") { try store.job(first)?.status.isTerminal == true }
+        #expect(try store.job(first)?.status == .succeeded)
+        let cancelled = try #require(try store.job(second))
+        #expect(cancelled.status == .failed && cancelled.statusReason == "not needed" && cancelled.attempts == 0)
+        #expect(try store.attempts(second).isEmpty)
+        let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
+        #expect(!text.contains("second"), "the cancelled dependant never ran")
+    }
+
+    @Test func anEngineKilledWhileDependantsWaitInSlurmRunsEachOnce() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 4) + Self.second, cluster: cluster)
+        var server = try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first", "--array-size", "3")
+        let second = try sandbox.submit("-q", "default", "-d", "second", "--array-size", "3", "--depends-on", "\(first):N_TO_N")
+        let store = try sandbox.store()
+        try eventually(within: 60, "the dependant to wait in Slurm") { try Self.tasks(of: second, cluster).count == 3 }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        server = try sandbox.serve(environment: cluster.environment)
+        try eventually(within: 90, "both arrays to end") { try store.job(second)?.status.isTerminal == true }
+        #expect(try store.job(first)?.status == .succeeded)
+        #expect(try store.job(second)?.status == .succeeded)
+        for (index, lines) in try SlurmClusterTests.work(sandbox) {
+            #expect(lines.count == 2 && lines.last == ["second"], "child \(index): \(lines)")
+        }
+        for index in 0..<3 {
+            #expect(try store.attempts("\(second):\(index)").count == 1)
+        }
+    }
+}
