@@ -115,4 +115,32 @@ import Testing
             #expect(try store.attempts("\(second):\(index)").count == 1)
         }
     }
+
+    @Test func dependantsRunOnTheClusterWhileNoEngineRunsAndAreRecordedOnRestart() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 2) + Self.second, cluster: cluster)
+        var server = try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first", "--array-size", "3")
+        let second = try sandbox.submit("-q", "default", "-d", "second", "--array-size", "3", "--depends-on", "\(first):N_TO_N")
+        try eventually(within: 60, "the dependant to wait in Slurm") { try Self.tasks(of: second, cluster).count == 3 }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        // No engine: Slurm runs the partners, then the dependants.
+        try eventually(within: 60, "Slurm to run the dependants") { try Self.tasks(of: second, cluster).allSatisfy { $0.state == "COMPLETED" } }
+        server = try sandbox.serve(environment: cluster.environment)
+        let store = try sandbox.store()
+        try eventually(within: 60, "both arrays to be recorded") { try store.job(second)?.status.isTerminal == true }
+        #expect(try store.job(first)?.status == .succeeded)
+        #expect(try store.job(second)?.status == .succeeded)
+        let tasks = try Self.tasks(of: second, cluster)
+        for index in 0..<3 {
+            let attempts = try store.attempts("\(second):\(index)")
+            let task = tasks.first { $0.index == index }
+            #expect(attempts.count == 1 && attempts.first?.exitCode == 0, "child \(index): \(attempts)")
+            #expect(attempts.first?.host == task?.node && attempts.first?.clusterJob == task.map { "\($0.arrayJob)_\(index)" })
+        }
+        for (index, lines) in try SlurmClusterTests.work(sandbox) {
+            #expect(lines.count == 2 && lines.last == ["second"], "child \(index): \(lines)")
+        }
+    }
 }
