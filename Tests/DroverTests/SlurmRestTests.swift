@@ -1,0 +1,169 @@
+import DroverCore
+import DroverStore
+import Foundation
+import Testing
+
+/// Drover driving a real Slurm cluster through slurmrestd (REST API v0.0.38, `scripts/slurm-cluster up --restd`),
+/// with no Slurm command on the engine's PATH and no `SLURM_CONF`: arrays, exit codes and retries of the failed
+/// indices, cancel and terminate, `drover environments`, an engine killed and restarted, a bad token, and a
+/// slurmrestd stopped and started again.
+@Suite(.serialized) struct SlurmRestTests {
+    /// A definition whose tasks append `INDEX ATTEMPT HOST` to `out/INDEX` after `seconds`, then run `then`. Its PATH
+    /// comes from the definition: the engine's has no Slurm command (nor anything else).
+    static func recorder(_ name: String, seconds: Double = 0, then: String = "true", extra: String = "") -> String {
+        """
+          - jobDefinitionName: \(name)
+            type: container
+        \(extra)    containerProperties:
+              image: busybox
+              command: ["sh", "-c", "sleep \(seconds); echo \\"$AWS_BATCH_JOB_ARRAY_INDEX $AWS_BATCH_JOB_ATTEMPT $(hostname)\\" >> out/${AWS_BATCH_JOB_ARRAY_INDEX:-single}; \(then)"]
+              environment: [{name: PATH, value: "/usr/bin:/bin"}]
+              resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "64"}]
+
+        """
+    }
+
+    /// The engine's environment: slurmrestd's token, a PATH without the Slurm commands and a SLURM_CONF naming nothing.
+    static func engine(_ cluster: SlurmCluster, token: String? = nil) -> [String: String] {
+        ["SLURM_JWT": token ?? cluster.restd?.token ?? "", "PATH": "/nonexistent/drover-no-slurm", "SLURM_CONF": "/nonexistent/slurm.conf"]
+    }
+
+    static func sandbox(_ definitions: String, vcpus: Int = 6, cluster: SlurmCluster) throws -> Sandbox {
+        let sandbox = try Sandbox()
+        try FileManager.default.createDirectory(at: sandbox.root.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let url = try #require(cluster.restd?.url)
+        let file = try sandbox.write("env.yaml", slurmEnvironment(vcpus: vcpus, extra: ", slurmrestd: \"\(url)\"") + "jobDefinitions:\n" + definitions)
+        let result = try sandbox.drover(["apply", file])
+        #expect(result.status == 0, "apply: \(result.stderr)")
+        return sandbox
+    }
+
+    /// How many times each index of `parent`'s attempt `attempt` went to Slurm.
+    static func submitted(_ cluster: SlurmCluster, _ parent: String, attempt: Int) throws -> [Int] {
+        try cluster.droverTasks().filter { $0.comment.contains(":\(parent):\(attempt):") }.compactMap(\.index).sorted()
+    }
+
+    @Test func anArrayRunsThroughSlurmrestdWithItsExitCodesAndRetriesOfTheFailedIndices() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let retry = """
+                retryStrategy:
+                  attempts: 3
+                  evaluateOnExit: [{onExitCode: "3", action: RETRY}, {onExitCode: "*", action: EXIT}]
+
+            """
+        let sandbox = try Self.sandbox(Self.recorder("flaky", then: """
+            case $AWS_BATCH_JOB_ARRAY_INDEX:$AWS_BATCH_JOB_ATTEMPT in 1:1|4:1) exit 3;; 6:*) exit 4;; esac
+            """, extra: retry), cluster: cluster)
+        try sandbox.serve(environment: Self.engine(cluster))
+        let id = try sandbox.submit("-q", "default", "-d", "flaky", "--array-size", "8")
+        let store = try sandbox.store()
+        try eventually(within: 90, "the array to end") { try store.job(id)?.status.isTerminal == true }
+        #expect(try store.job(id)?.status == .failed, "\(sandbox.serveLog.suffix(2000))")
+        let six = try #require(try store.job("\(id):6"))
+        #expect(six.status == .failed && six.exitCode == 4 && six.statusReason == Reasons.containerExited && six.attempts == 1)
+        for index in [1, 4] {
+            let child = try #require(try store.job("\(id):\(index)"))
+            #expect(child.status == .succeeded && child.attempts == 2, "child \(index): \(child.status), \(child.attempts) attempts")
+            let first = try #require(try store.attempts("\(id):\(index)").first)
+            #expect(first.exitCode == 3 && first.statusReason == Reasons.containerExited, "\(first)")
+        }
+        // One submission of the whole array, then exactly the failed indices again.
+        #expect(try Self.submitted(cluster, id, attempt: 1) == Array(0..<8))
+        #expect(try Self.submitted(cluster, id, attempt: 2) == [1, 4])
+        let work = try SlurmClusterTests.work(sandbox)
+        #expect(work.keys.sorted() == Array(0..<8))
+        let hosts = Set(work.values.compactMap { $0.first?[2] })
+        #expect(hosts.isSubset(of: ["h1", "h2", "h3"]), "\(hosts)")
+        let child = try #require(try store.attempts("\(id):2").first)
+        #expect(child.clusterJob?.hasSuffix("_2") == true && child.host?.hasPrefix("h") == true, "\(child)")
+        // drover environments asks slurmrestd for the partition's nodes.
+        let environments = try sandbox.drover(["environments"], environment: Self.engine(cluster))
+        #expect(environments.stdout.contains("partition spot: 3 nodes, 3 up"), "\(environments.stdout) \(environments.stderr)")
+    }
+
+    @Test func cancelAndTerminateGoThroughSlurmrestd() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let sandbox = try Self.sandbox(Self.recorder("long", seconds: 300), cluster: cluster)
+        try sandbox.serve(environment: Self.engine(cluster))
+        // 6 vCPUs on the cluster: 6 of the 8 children run, 2 wait in Slurm's queue.
+        let id = try sandbox.submit("-q", "default", "-d", "long", "--array-size", "8")
+        let store = try sandbox.store()
+        try eventually(within: 60, "six children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 6 }
+        let running = try (0..<8).first { try store.job("\(id):\($0)")?.status == .running }
+        let target = try #require(running)
+        #expect(try sandbox.drover("terminate", "\(id):\(target)", "--reason", "enough").status == 0)
+        try eventually(within: 30, "the terminated child to end") { try store.job("\(id):\(target)")?.status == .failed }
+        let ended = try #require(try store.job("\(id):\(target)"))
+        #expect(ended.statusReason == "enough" && ended.exitCode == 128 + SIGTERM, "\(ended)")
+        #expect(try sandbox.drover("terminate", id).status == 0)
+        try eventually(within: 60, "the array to end") { try store.job(id)?.status.isTerminal == true }
+        #expect(try store.job(id)?.status == .failed)
+        try eventually(within: 30, "no task of the array to be left in Slurm") {
+            try cluster.droverTasks().allSatisfy { !["RUNNING", "PENDING", "COMPLETING"].contains($0.state) }
+        }
+        #expect(try SlurmClusterTests.work(sandbox).isEmpty, "no child ran to its end")
+    }
+
+    @Test func anEngineKilledMidArrayReattachesThroughSlurmrestd() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let sandbox = try Self.sandbox(Self.recorder("steady", seconds: 1.5), cluster: cluster)
+        let id = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "12")
+        let store = try sandbox.store()
+        var server = try sandbox.serve(environment: Self.engine(cluster))
+        for round in 0..<2 {
+            let threshold = 3 + 5 * round
+            try eventually(within: 90, "\(threshold) children to finish") { (try store.childSummary(id).counts[.succeeded] ?? 0) >= threshold }
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+            server = try sandbox.serve(environment: Self.engine(cluster))
+        }
+        try eventually(within: 90, "the array to end") { try store.job(id)?.status.isTerminal == true }
+        #expect(try store.job(id)?.status == .succeeded, "\(sandbox.serveLog.suffix(2000))")
+        for (index, lines) in try SlurmClusterTests.work(sandbox) {
+            #expect(lines.count == 1 && lines.first?[1] == "1", "child \(index) ran \(lines)")
+        }
+        #expect(try Self.submitted(cluster, id, attempt: 1) == Array(0..<12))
+    }
+
+    @Test func aStoppedSlurmrestdIsWaitedForAndNothingIsSubmittedTwice() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let sandbox = try Self.sandbox(Self.recorder("steady", seconds: 2), cluster: cluster)
+        try sandbox.serve(environment: Self.engine(cluster))
+        let store = try sandbox.store()
+        // Stopped while the tasks run: the engine waits, then sees them end.
+        let first = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "3")
+        try eventually(within: 60, "the children to run") { (try store.childSummary(first).counts[.running] ?? 0) == 3 }
+        try cluster.stopRestd()
+        try eventually(within: 30, "the engine to notice") { sandbox.serveLog.contains("cannot read the Slurm cluster's jobs") }
+        // Submitted while it is stopped: looked for, never made twice.
+        let second = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "3")
+        try eventually(within: 30, "the submission to wait") { sandbox.serveLog.contains("cannot submit \(second) to Slurm for now") }
+        #expect(try store.job(first)?.status.isTerminal == false)
+        try cluster.startRestd()
+        try eventually(within: 90, "both arrays to end") {
+            try store.job(first)?.status.isTerminal == true && store.job(second)?.status.isTerminal == true
+        }
+        #expect(try store.job(first)?.status == .succeeded && store.job(second)?.status == .succeeded, "\(sandbox.serveLog.suffix(2000))")
+        #expect(try Self.submitted(cluster, first, attempt: 1) == [0, 1, 2])
+        // Not made while slurmrestd was down: after 15 s of answers without it, submitted once.
+        let made = try cluster.droverTasks().filter { $0.comment.contains(":\(second):") }.compactMap(\.index).sorted()
+        #expect(made == [0, 1, 2], "submitted \(made)")
+        let lines = try SlurmClusterTests.work(sandbox)
+        #expect(lines.values.allSatisfy { $0.count == 2 }, "each index ran once per array: \(lines)")
+    }
+
+    @Test func aMissingOrRefusedTokenIsAClearError() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let sandbox = try Self.sandbox(Self.recorder("quick"), cluster: cluster)
+        try sandbox.serve(environment: Self.engine(cluster, token: "not-a-token"))
+        let store = try sandbox.store()
+        let id = try sandbox.submit("-q", "default", "-d", "quick")
+        try eventually(within: 30, "the job to fail") { try store.job(id)?.status == .failed }
+        let attempt = try #require(try store.attempts(id).first)
+        let reason = attempt.reason ?? ""
+        #expect(reason.contains("refused the token (HTTP 401)") && reason.contains("environment hpc") && reason.contains("SLURM_JWT"), "\(reason)")
+        let environments = try sandbox.drover(["environments"], environment: Self.engine(cluster, token: ""))
+        #expect(environments.stdout.contains("has no SLURM_JWT"), "\(environments.stdout)")
+        #expect(try cluster.droverTasks().isEmpty, "nothing reached Slurm")
+    }
+}
