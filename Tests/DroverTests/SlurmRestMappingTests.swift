@@ -117,4 +117,22 @@ struct SlurmRestMappingTests {
         settings.slurmrestd = "http://h:6820//"
         #expect(SlurmControlRegistry.key(settings) == "http://h:6820")
     }
+
+    /// A JWT with `claims` (unsigned: only slurmctld checks signatures).
+    static func token(_ claims: String) -> String {
+        let payload = Data(claims.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\(payload).c2ln"
+    }
+
+    @Test(arguments: [
+        ("", "the engine has no SLURM_JWT"), ("not-a-token", "SLURM_JWT is not a JWT"), ("a.b.c", "SLURM_JWT is not a JWT"),
+        (token(#"{"exp":2000000000,"iat":1,"sun":"root"}"#), nil),
+        (token(#"{"exp":2000000000,"iat":1,"sun":"alice"}"#), "SLURM_JWT is a token of user alice, and the engine runs as root"),
+        (token(#"{"exp":1500000000,"iat":1,"sun":"root"}"#), "SLURM_JWT expired at 2017-07-14T02:40:00Z"),
+        (token(#"{"exp":1800000000}"#), nil),
+    ] as [(String, String?)])
+    func aTokenThatCannotWorkIsCaughtBeforeAnyRequest(_ token: String, _ problem: String?) {
+        #expect(SlurmToken.problem(token, user: "root", now: Date(timeIntervalSince1970: 1_796_000_000)) == problem)
+    }
 }

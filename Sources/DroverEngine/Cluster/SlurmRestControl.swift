@@ -4,13 +4,15 @@ import Foundation
 /// Reaches a Slurm cluster through slurmrestd's REST API v0.0.38 (Slurm 22.05): `POST /job/submit`, `GET /jobs`
 /// (the same records as `squeue --json`), `DELETE /job/ARRAYID_INDEX?signal=N` for each task, `GET /nodes`.
 ///
-/// Authentication is JWT: the engine's user name and the token in its `SLURM_JWT` variable. A missing or refused
-/// token is an error that says what to do, never a reason to retry; an unreachable slurmrestd is an unreachable
-/// controller (the caller looks for a submission before making it again).
+/// Authentication is JWT: the engine's user name and the token in its `SLURM_JWT` variable. A token that cannot
+/// work (missing, not a JWT, expired, another user's: ``SlurmToken``) or that slurmrestd refuses (401, 403) is an
+/// error that says what to do, never a reason to retry; an unreachable slurmrestd is an unreachable controller (the
+/// caller looks for a submission before making it again).
 final class SlurmRestControl: SlurmControl {
     let name: String
-    private let client: SlurmRestClient?
+    private let client: SlurmRestClient
     private let user: String
+    private let token: String
     /// The engine's environment, which each job gets as `sbatch` would pass it (less the token).
     private let jobEnvironment: [String: String]
     /// The environments that use this slurmrestd, for messages.
@@ -20,8 +22,8 @@ final class SlurmRestControl: SlurmControl {
     init(url: String, environment: [String: String], user: String) {
         name = "slurmrestd \(url)"
         self.user = user
-        let token = environment["SLURM_JWT"] ?? ""
-        client = token.isEmpty ? nil : SlurmRestClient(server: url, user: user, token: token)
+        token = environment["SLURM_JWT"] ?? ""
+        client = SlurmRestClient(server: url, user: user, token: token)
         jobEnvironment = environment.filter { $0.key != "SLURM_JWT" }
     }
 
@@ -35,23 +37,20 @@ final class SlurmRestControl: SlurmControl {
         environments.isEmpty ? "" : " (environment \(environments.sorted().joined(separator: ", ")))"
     }
 
-    /// Why nothing can be asked without a token, or why slurmrestd refused it.
-    private func authProblem(status: Int?) -> SlurmControlError {
+    /// Why the token cannot work (`problem`), or why slurmrestd refused it (HTTP `status`), and what to do.
+    private func authProblem(_ problem: String) -> SlurmControlError {
         let fix = "set SLURM_JWT in the engine's environment to a token of user \(user) (`scontrol token username=\(user)`) and start the engine again"
-        guard let status else {
-            return SlurmControlError(message: "\(name)\(usedBy) needs a token, and the engine has no SLURM_JWT: \(fix)", transient: false)
-        }
-        return SlurmControlError(message: "\(name)\(usedBy) refused the token (HTTP \(status)): \(fix)", transient: false)
+        return SlurmControlError(message: "\(name)\(usedBy) needs a valid token: \(problem): \(fix)", transient: false)
     }
 
     /// Sends a request; a refused token and an unreachable server become errors, any other answer is returned.
     private func request(_ method: String, _ path: String, body: Data? = nil) -> Result<(status: Int, body: Data), SlurmControlError> {
-        guard let client else { return .failure(authProblem(status: nil)) }
+        if let problem = SlurmToken.problem(token, user: user, now: Date()) { return .failure(authProblem(problem)) }
         switch client.send(method, SlurmRestMapping.base + path, body: body) {
         case .unreachable(let why):
             return .failure(SlurmControlError(message: "\(name) cannot be reached: \(why)"))
         case .answered(let status, _) where status == 401 || status == 403:
-            return .failure(authProblem(status: status))
+            return .failure(authProblem("it refused the token (HTTP \(status))"))
         case .answered(let status, let body):
             return .success((status, body))
         }
