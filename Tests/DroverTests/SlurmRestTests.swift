@@ -8,19 +8,11 @@ import Testing
 /// indices, cancel and terminate, `drover environments`, an engine killed and restarted, a bad token, and a
 /// slurmrestd stopped and started again.
 @Suite(.serialized) struct SlurmRestTests {
-    /// A definition whose tasks append `INDEX ATTEMPT HOST` to `out/INDEX` after `seconds`, then run `then`. Its PATH
-    /// comes from the definition: the engine's has no Slurm command (nor anything else).
+    /// ``SlurmClusterTests/recorder(_:seconds:then:extra:environment:)`` with PATH from the definition: the engine's
+    /// has no Slurm command (nor anything else).
     static func recorder(_ name: String, seconds: Double = 0, then: String = "true", extra: String = "") -> String {
-        """
-          - jobDefinitionName: \(name)
-            type: container
-        \(extra)    containerProperties:
-              image: busybox
-              command: ["sh", "-c", "sleep \(seconds); echo \\"$AWS_BATCH_JOB_ARRAY_INDEX $AWS_BATCH_JOB_ATTEMPT $(hostname)\\" >> out/${AWS_BATCH_JOB_ARRAY_INDEX:-single}; \(then)"]
-              environment: [{name: PATH, value: "/usr/bin:/bin"}]
-              resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "64"}]
-
-        """
+        SlurmClusterTests.recorder(name, seconds: seconds, then: then, extra: extra,
+                                   environment: #"[{name: GREETING, value: hello}, {name: PATH, value: "/usr/bin:/bin"}]"#)
     }
 
     /// The engine's environment: slurmrestd's token, a PATH without the Slurm commands and a SLURM_CONF naming nothing.
@@ -87,21 +79,7 @@ import Testing
         try sandbox.serve(environment: Self.engine(cluster))
         // 6 vCPUs on the cluster: 6 of the 8 children run, 2 wait in Slurm's queue.
         let id = try sandbox.submit("-q", "default", "-d", "long", "--array-size", "8")
-        let store = try sandbox.store()
-        try eventually(within: 60, "six children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 6 }
-        let running = try (0..<8).first { try store.job("\(id):\($0)")?.status == .running }
-        let target = try #require(running)
-        #expect(try sandbox.drover("terminate", "\(id):\(target)", "--reason", "enough").status == 0)
-        try eventually(within: 30, "the terminated child to end") { try store.job("\(id):\(target)")?.status == .failed }
-        let ended = try #require(try store.job("\(id):\(target)"))
-        #expect(ended.statusReason == "enough" && ended.exitCode == 128 + SIGTERM, "\(ended)")
-        #expect(try sandbox.drover("terminate", id).status == 0)
-        try eventually(within: 60, "the array to end") { try store.job(id)?.status.isTerminal == true }
-        #expect(try store.job(id)?.status == .failed)
-        try eventually(within: 30, "no task of the array to be left in Slurm") {
-            try cluster.droverTasks().allSatisfy { !["RUNNING", "PENDING", "COMPLETING"].contains($0.state) }
-        }
-        #expect(try SlurmClusterTests.work(sandbox).isEmpty, "no child ran to its end")
+        try SlurmClusterTests.terminateOneRunningThenAll(id, size: 8, sandbox: sandbox, cluster: cluster)
     }
 
     @Test func anEngineKilledMidArrayReattachesThroughSlurmrestd() throws {
@@ -123,6 +101,27 @@ import Testing
             #expect(lines.count == 1 && lines.first?[1] == "1", "child \(index) ran \(lines)")
         }
         #expect(try Self.submitted(cluster, id, attempt: 1) == Array(0..<12))
+    }
+
+    @Test func anEngineStartingWhileSlurmrestdIsDownAsksAgainThenAdoptsItsTasks() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let sandbox = try Self.sandbox(Self.recorder("steady", seconds: 3), cluster: cluster)
+        let server = try sandbox.serve(environment: Self.engine(cluster))
+        let id = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "3")
+        let store = try sandbox.store()
+        try eventually(within: 60, "the children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 3 }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        try cluster.stopRestd()
+        try sandbox.serve(environment: Self.engine(cluster))
+        try eventually(within: 30, "the engine to ask again") { sandbox.serveLog.contains("cannot list the Slurm cluster's jobs") }
+        try cluster.startRestd()
+        try eventually(within: 90, "the array to end") { try store.job(id)?.status.isTerminal == true }
+        #expect(try store.job(id)?.status == .succeeded, "\(sandbox.serveLog.suffix(2000))")
+        for (index, lines) in try SlurmClusterTests.work(sandbox) {
+            #expect(lines.count == 1 && lines.first?[1] == "1", "child \(index) ran \(lines)")
+        }
+        #expect(try Self.submitted(cluster, id, attempt: 1) == [0, 1, 2])
     }
 
     @Test func aStoppedSlurmrestdIsWaitedForAndNothingIsSubmittedTwice() throws {

@@ -314,7 +314,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             for launch in submission.launches {
                 tracked[launch.key] = Tracked(control: key, submittedAt: now, timeoutSeconds: launch.timeoutSeconds, graceSeconds: launch.graceSeconds)
             }
-            var jobId: Int
+            let jobId: Int
             switch control.submit(submission) {
             case .submitted(let id):
                 jobId = id

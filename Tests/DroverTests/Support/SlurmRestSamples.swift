@@ -1,5 +1,5 @@
 /// Answers of a real slurmrestd (Slurm 22.05.8, REST API v0.0.38) of `scripts/slurm-cluster up --restd`, captured
-/// with curl and cut down to the fields Drover reads (the `meta` block as given).
+/// with curl and cut down to the fields Drover reads (the `meta` block, the same in every answer, kept in the first).
 enum SlurmRestSamples {
     /// `POST /slurm/v0.0.38/job/submit` of a 4-task array: HTTP 200.
     static let submitted = """
@@ -28,20 +28,6 @@ enum SlurmRestSamples {
     /// The same with an unknown partition: HTTP 500.
     static let refusedPartition = """
 {
- "meta": {
-  "plugin": {
-   "type": "openapi/v0.0.38",
-   "name": "Slurm OpenAPI v0.0.38"
-  },
-  "Slurm": {
-   "version": {
-    "major": 22,
-    "micro": 8,
-    "minor": 5
-   },
-   "release": "22.05.8"
-  }
- },
  "errors": [
   {
    "error_code": 2000,
@@ -54,20 +40,6 @@ enum SlurmRestSamples {
     /// The same without `environment`: HTTP 500, two errors.
     static let noEnvironment = """
 {
- "meta": {
-  "plugin": {
-   "type": "openapi/v0.0.38",
-   "name": "Slurm OpenAPI v0.0.38"
-  },
-  "Slurm": {
-   "version": {
-    "major": 22,
-    "micro": 8,
-    "minor": 5
-   },
-   "release": "22.05.8"
-  }
- },
  "errors": [
   {
    "error": "environment must be set",
@@ -85,20 +57,6 @@ enum SlurmRestSamples {
     /// running task and the record of its pending tasks (`array_task_string` `1-5`).
     static let jobs = """
 {
- "meta": {
-  "plugin": {
-   "type": "openapi/v0.0.38",
-   "name": "Slurm OpenAPI v0.0.38"
-  },
-  "Slurm": {
-   "version": {
-    "major": 22,
-    "micro": 8,
-    "minor": 5
-   },
-   "release": "22.05.8"
-  }
- },
  "errors": [],
  "jobs": [
   {
@@ -188,20 +146,6 @@ enum SlurmRestSamples {
     /// `GET /slurm/v0.0.38/nodes` with h1 allocated and h2 drained (`scontrol update NodeName=h2 State=DRAIN`).
     static let nodes = """
 {
- "meta": {
-  "plugin": {
-   "type": "openapi/v0.0.38",
-   "name": "Slurm OpenAPI v0.0.38"
-  },
-  "Slurm": {
-   "version": {
-    "major": 22,
-    "micro": 8,
-    "minor": 5
-   },
-   "release": "22.05.8"
-  }
- },
  "errors": [],
  "nodes": [
   {
