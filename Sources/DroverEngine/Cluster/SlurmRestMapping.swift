@@ -34,6 +34,8 @@ enum SlurmRestMapping {
             // As for sbatch: Drover enforces the limit; Slurm's, in minutes, is a backstop a minute beyond the grace.
             job["time_limit"] = Int(((timeout + first.graceSeconds) / 60).rounded(.up)) + 1
         }
+        // v0.0.38 also takes `dependency` (`aftercorr:123`) and `kill_on_invalid_dependency` (tried on 22.05.8: a task
+        // whose partner failed ends CANCELLED, DependencyNeverSatisfied): they go here once submissions carry one.
         return ["script": submission.script, "job": job]
     }
 
