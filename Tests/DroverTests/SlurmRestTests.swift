@@ -151,6 +151,47 @@ import Testing
         #expect(lines.values.allSatisfy { $0.count == 2 }, "each index ran once per array: \(lines)")
     }
 
+    @Test func oneEngineDrivesACommandsEnvironmentAndASlurmrestdOneSideBySide() throws {
+        let cluster = try SlurmCluster(restd: true)
+        let url = try #require(cluster.restd?.url)
+        let sandbox = try Sandbox()
+        try FileManager.default.createDirectory(at: sandbox.root.appendingPathComponent("out"), withIntermediateDirectories: true)
+        let file = try sandbox.write("env.yaml", """
+            computeEnvironments:
+              - {computeEnvironmentName: hpc, type: UNMANAGED, unmanagedvCpus: 6, slurm: {partition: spot}}
+              - {computeEnvironmentName: hpc-rest, type: UNMANAGED, unmanagedvCpus: 6, slurm: {partition: ondemand, slurmrestd: "\(url)"}}
+            jobQueues:
+              - {jobQueueName: default, priority: 10, computeEnvironmentOrder: [{order: 1, computeEnvironment: hpc}]}
+              - {jobQueueName: rest, priority: 10, computeEnvironmentOrder: [{order: 1, computeEnvironment: hpc-rest}]}
+            jobDefinitions:
+
+            """ + Self.recorder("steady", seconds: 2))
+        #expect(try sandbox.drover(["apply", file]).status == 0)
+        // The commands on PATH for one environment, slurmrestd for the other.
+        let engine = cluster.environment.merging(["SLURM_JWT": cluster.restd?.token ?? ""]) { $1 }
+        let server = try sandbox.serve(environment: engine)
+        let viaCommands = try sandbox.submit("-q", "default", "-d", "steady", "--array-size", "2")
+        let viaRest = try sandbox.submit("-q", "rest", "-d", "steady", "--array-size", "2")
+        let store = try sandbox.store()
+        try eventually(within: 60, "both arrays to run") {
+            try store.childSummary(viaCommands).counts[.running] == 2 && store.childSummary(viaRest).counts[.running] == 2
+        }
+        // Killed and started again: it asks both about the attempts it inherits.
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        try sandbox.serve(environment: engine)
+        try eventually(within: 60, "both arrays to end") {
+            try store.job(viaCommands)?.status.isTerminal == true && store.job(viaRest)?.status.isTerminal == true
+        }
+        #expect(try store.job(viaCommands)?.status == .succeeded && store.job(viaRest)?.status == .succeeded, "\(sandbox.serveLog.suffix(2000))")
+        let tasks = try cluster.droverTasks().map { "\($0.comment.contains(":\(viaRest):") ? "rest" : "commands") \($0.index ?? -1)" }
+        #expect(tasks.sorted() == ["commands 0", "commands 1", "rest 0", "rest 1"], "each index went to Slurm once: \(tasks)")
+        let recorded = try String(contentsOf: sandbox.stateDir.appendingPathComponent("slurm/controls"), encoding: .utf8)
+        #expect(Set(recorded.split(separator: "\n")) == ["commands", Substring(url)], "\(recorded)")
+        let work = try SlurmClusterTests.work(sandbox)
+        #expect(work[0]?.count == 2 && work[1]?.count == 2, "\(work)")
+    }
+
     @Test func aMissingOrRefusedTokenIsAClearError() throws {
         let cluster = try SlurmCluster(restd: true)
         let sandbox = try Self.sandbox(Self.recorder("quick"), cluster: cluster)
