@@ -124,4 +124,44 @@ struct SlurmValidationTests {
         #expect(message.contains("type") && message.contains("UNMANAGED"), "\(message)")
         #expect(message.contains("computeResources") && message.contains("--array"), "\(message)")
     }
+
+    // MARK: - slurmrestd
+
+    @Test(arguments: ["http://127.0.0.1:6820", "https://slurm.example.org", "http://[::1]:6820/", "HTTP://ctl:6820"])
+    func aSlurmrestdURLIsAnHttpAddress(_ url: String) {
+        let issues = Validator.validate(Self.environment { $0.slurm?.slurmrestd = url })
+        #expect(issues.isEmpty, "\(url): \(issues)")
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1:6820", "http:// or https://"), ("ftp://h:21", "http:// or https://"), ("unix:/run/slurmrestd.socket", "http:// or https://"),
+        ("http://", "host"), ("http://:6820", "host"), ("", "http:// or https://"),
+        ("http://h:6820/slurm/v0.0.38", "no path"), ("http://user:pw@h:6820", "no path"), ("http://h:6820?x=1", "no path"),
+    ])
+    func aBadSlurmrestdURLIsRefused(_ url: String, _ says: String) {
+        let issues = Validator.validate(Self.environment { $0.slurm?.slurmrestd = url })
+        #expect(issues.map(\.field) == ["slurm.slurmrestd"], "\(url): \(issues)")
+        let message = issues.first?.message ?? ""
+        #expect(message.contains(says) && message.contains("http://127.0.0.1:6820"), "\(message)")
+    }
+
+    @Test func optionsCannotGoThroughSlurmrestd() {
+        let environment = Self.environment {
+            $0.slurm?.slurmrestd = "http://127.0.0.1:6820"
+            $0.slurm?.options = ["--exclusive"]
+        }
+        let issues = Validator.validate(environment)
+        #expect(issues.map(\.field) == ["slurm.options"])
+        let message = issues.first?.message ?? ""
+        #expect(message.contains("slurmrestd"), "\(message)")
+        // Account, qos and constraint have fields of their own in the REST API: they go.
+        let mapped = Self.environment {
+            $0.slurm?.slurmrestd = "http://127.0.0.1:6820"
+            $0.slurm?.account = "lab"
+            $0.slurm?.qos = "normal"
+            $0.slurm?.constraint = "avx2"
+            $0.slurm?.options = []
+        }
+        #expect(Validator.validate(mapped).isEmpty)
+    }
 }

@@ -7,15 +7,17 @@ import Testing
 /// slurmd hosts in network namespaces): arrays as one `sbatch --array`, states and reasons as on AWS, retries of
 /// exactly the failed indices, a host lost mid-array, cancel and terminate, an engine killed and restarted.
 @Suite(.serialized) struct SlurmClusterTests {
-    /// A definition whose tasks each append `INDEX ATTEMPT HOST JOBID SIZE` to `out/INDEX` after `seconds`, then run `then`.
-    static func recorder(_ name: String, seconds: Double = 0, then: String = "true", extra: String = "") -> String {
+    /// A definition whose tasks each append `INDEX ATTEMPT HOST JOBID SIZE GREETING` to `out/INDEX` after `seconds`, then
+    /// run `then`; the definition's variables are `environment` (YAML).
+    static func recorder(_ name: String, seconds: Double = 0, then: String = "true", extra: String = "",
+                         environment: String = "[{name: GREETING, value: hello}]") -> String {
         """
           - jobDefinitionName: \(name)
             type: container
         \(extra)    containerProperties:
               image: busybox
               command: ["sh", "-c", "sleep \(seconds); echo \\"$AWS_BATCH_JOB_ARRAY_INDEX $AWS_BATCH_JOB_ATTEMPT $(hostname) $AWS_BATCH_JOB_ID $AWS_BATCH_JOB_ARRAY_SIZE $GREETING\\" >> out/${AWS_BATCH_JOB_ARRAY_INDEX:-single}; \(then)"]
-              environment: [{name: GREETING, value: hello}]
+              environment: \(environment)
               resourceRequirements: [{type: VCPU, value: "1"}, {type: MEMORY, value: "64"}]
 
         """
@@ -153,13 +155,21 @@ import Testing
         try sandbox.serve(environment: cluster.environment)
         // 6 vCPUs on the cluster: 6 of the 10 children run, 4 wait in Slurm's queue.
         let id = try sandbox.submit("-q", "default", "-d", "long", "--array-size", "10")
+        try Self.terminateOneRunningThenAll(id, size: 10, sandbox: sandbox, cluster: cluster)
+    }
+
+    /// With 6 of the `size` children of array `id` running: terminates one running child (it ends FAILED with the
+    /// reason given and SIGTERM's exit code), then the whole array, after which nothing of it is left in Slurm and no
+    /// child ran to its end.
+    static func terminateOneRunningThenAll(_ id: String, size: Int, sandbox: Sandbox, cluster: SlurmCluster) throws {
         let store = try sandbox.store()
         try eventually(within: 60, "six children to run") { (try store.childSummary(id).counts[.running] ?? 0) == 6 }
-        let running = try (0..<10).first { try store.job("\(id):\($0)")?.status == .running }
+        let running = try (0..<size).first { try store.job("\(id):\($0)")?.status == .running }
         let target = try #require(running)
         #expect(try sandbox.drover("terminate", "\(id):\(target)", "--reason", "enough").status == 0)
         try eventually(within: 30, "the terminated child to end") { try store.job("\(id):\(target)")?.status == .failed }
-        #expect(try store.job("\(id):\(target)")?.statusReason == "enough")
+        let ended = try #require(try store.job("\(id):\(target)"))
+        #expect(ended.statusReason == "enough" && ended.exitCode == 128 + SIGTERM, "\(ended)")
         #expect(try sandbox.drover("terminate", id).status == 0)
         try eventually(within: 60, "the array to end") { try store.job(id)?.status.isTerminal == true }
         #expect(try store.job(id)?.status == .failed)

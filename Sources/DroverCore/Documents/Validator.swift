@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks values against AWS Batch's rules (and Drover's limits), returning every problem found.
 ///
 /// Field paths in the returned issues are relative to the object checked.
@@ -86,7 +88,32 @@ public enum Validator {
         if let queued = slurm.queuedvCpus, queued < 0 || ResourceLimits.problem(environmentVcpus: queued) != nil {
             issues.append(.init(field: "slurm.queuedvCpus", message: "must be between 0 and \(ResourceLimits.maxEnvironmentVcpus) (got \(queued))"))
         }
+        if let url = slurm.slurmrestd {
+            if let problem = slurmrestdProblem(url) {
+                issues.append(.init(field: "slurm.slurmrestd", message: problem))
+            }
+            if !(slurm.options ?? []).isEmpty {
+                issues.append(.init(field: "slurm.options", message: """
+                    cannot be given with slurm.slurmrestd: free-form sbatch options do not go through slurmrestd's REST \
+                    API; remove them, or drop slurmrestd to submit with sbatch
+                    """))
+            }
+        }
         return issues
+    }
+
+    /// Why `url` cannot be a slurmrestd URL (an `http` or `https` URL with a host, and nothing after the port but
+    /// an optional `/`), or nil.
+    static func slurmrestdProblem(_ url: String) -> String? {
+        let example = "(for example http://127.0.0.1:6820)"
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            return "must be an http:// or https:// URL \(example), got '\(url)'"
+        }
+        guard let host = parts.host, !host.isEmpty else { return "must name a host \(example), got '\(url)'" }
+        if parts.user != nil || parts.password != nil || parts.query != nil || parts.fragment != nil || !["", "/"].contains(parts.path) {
+            return "must be the server's address only: no path, query or credentials \(example), got '\(url)'"
+        }
+        return nil
     }
 
     /// Checks a job queue (not whether its environments exist: that needs the store).

@@ -2,9 +2,11 @@
 ///
 /// ```yaml
 /// slurm: {partition: spot, account: lab, qos: normal, constraint: avx2, options: ["--exclusive"]}
+/// slurm: {partition: spot, slurmrestd: "http://127.0.0.1:6820"}
 /// ```
 /// Jobs go to the cluster through the Slurm commands on the engine's PATH (`sbatch`, `squeue`, `scancel`), with the
-/// cluster `SLURM_CONF` (or Slurm's default configuration) names. An array job goes as one `sbatch --array`.
+/// cluster `SLURM_CONF` (or Slurm's default configuration) names; or, when `slurmrestd` is given, through that
+/// slurmrestd's REST API (v0.0.38, Slurm 22.05). An array job goes as one submission of a Slurm array.
 public struct SlurmSettings: Codable, Sendable, Equatable {
     /// The partition jobs are submitted to (`sbatch --partition`).
     public var partition: String
@@ -22,6 +24,11 @@ public struct SlurmSettings: Codable, Sendable, Equatable {
     /// what cannot run yet. With a bound, jobs beyond it wait in Drover's queue (and may go to a later environment
     /// of their queue as room appears there).
     public var queuedvCpus: Int?
+    /// The URL of a slurmrestd (REST API v0.0.38) to drive the cluster through instead of the commands on PATH:
+    /// `http://HOST:PORT`, or `https://...` behind a proxy that terminates TLS. Requests carry the engine's user name
+    /// (`X-SLURM-USER-NAME`) and the token in the engine's `SLURM_JWT` variable (what `scontrol token` prints).
+    /// `options` cannot go through the REST API and is refused with it.
+    public var slurmrestd: String?
 
     /// Creates settings for `partition`.
     public init(partition: String) {

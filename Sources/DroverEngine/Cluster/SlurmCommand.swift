@@ -29,9 +29,15 @@ struct SlurmCommand {
         /// Whether it failed because the controller could not be reached (worth trying again), not because Slurm
         /// refused the request.
         var unreachable: Bool {
-            timedOut || ["Unable to contact", "Socket timed out", "Connection refused", "Transport endpoint",
-                                          "Zero Bytes were transmitted", "Communication connection failure"].contains { error.contains($0) }
+            timedOut || SlurmCommand.saysUnreachable(error)
         }
+    }
+
+    /// Whether Slurm's message `text` says the controller could not be reached (worth trying again), whichever
+    /// client (a command, slurmrestd) relays it.
+    static func saysUnreachable(_ text: String) -> Bool {
+        ["Unable to contact", "Socket timed out", "Connection refused", "Transport endpoint",
+         "Zero Bytes were transmitted", "Communication connection failure"].contains { text.contains($0) }
     }
 
     /// Runs `name` with `arguments`, standard input from `input` (a file path), for at most `timeout` seconds.

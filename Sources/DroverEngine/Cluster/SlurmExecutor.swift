@@ -3,18 +3,24 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Runs attempts on Slurm clusters through the Slurm commands on PATH: the attempts of one job handed over together
-/// go as one `sbatch --array`; `squeue --json` is read every quarter second while any are live and each task's
-/// state becomes a `started` or `exited` event; stops are `scancel --signal`; time limits are enforced to the second.
+/// Runs attempts on Slurm clusters, each environment's through what its settings name (``SlurmControl``): the Slurm
+/// commands on PATH, or a slurmrestd. The attempts of one job handed over together go as one submission of a Slurm
+/// array (`sbatch --array`); every cluster in use is listed every quarter second while any of its tasks are live and
+/// each task's state becomes a `started` or `exited` event; stops are signals (`scancel --signal`); time limits are
+/// enforced to the second.
 ///
 /// Nothing is kept on the engine's side that Slurm does not also hold: each submission carries a comment naming the
 /// state directory, job, attempt and time limit (``SlurmComment``), so an engine that restarts finds its tasks by
-/// asking Slurm, and an `sbatch` that timed out is looked for before anything is submitted again.
+/// asking Slurm, and an `sbatch` that timed out is looked for before anything is submitted again. Which clusters it
+/// uses is recorded in `STATE/slurm/controls` (``SlurmControlRegistry``) before anything is submitted to them, so
+/// that a restarted engine knows whom to ask.
 ///
-/// The engine's thread only queues work; one thread of the executor's own runs every command.
+/// The engine's thread only queues work; one thread of the executor's own runs every command and request.
 public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// A task handed over or inherited, as the executor's thread follows it.
     struct Tracked {
+        /// Which cluster it is on (``SlurmControlRegistry/key(_:)``): Slurm's job ids are per cluster.
+        var control: String
         var clusterId: String?
         var submittedAt: Double
         var started = false
@@ -59,10 +65,12 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var running = false
     private var inbox = Inbox()
-    private var command: SlurmCommand
+    /// The engine's environment (less the job variables Drover sets itself), which commands and jobs get.
+    private let environment: [String: String]
+    private let registry: SlurmControlRegistry
     // Owned by the executor's thread once it runs.
     private var tracked: [AttemptKey: Tracked] = [:]
-    private var knownMaxArraySize: Int?
+    private var controls: [String: any SlurmControl] = [:]
 
     /// Creates an executor for the state directory `directory`. `required` tells whether the store holds attempts
     /// on a Slurm environment that the engine must learn the end of (then an unreachable cluster stops the engine
@@ -73,11 +81,18 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         self.tag = String(FNV1a.hash(directory.standardizedFileURL.resolvingSymlinksInPath().path) & 0xffff_ffff, radix: 16)
         self.logger = logger
         self.required = required
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
-        environment["SLURM_TIME_FORMAT"] = "%s"
-        // squeue cuts lists of pending array tasks at 64 characters unless told not to: the whole list, always.
-        environment["SLURM_BITSTR_LEN"] = "0"
-        command = SlurmCommand(scratch: self.directory, environment: environment)
+        environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_BATCH") }
+        registry = SlurmControlRegistry(path: "\(self.directory)/controls")
+    }
+
+    /// The control of the cluster under `key` (made on first use).
+    private func control(_ key: String) -> any SlurmControl {
+        if let known = controls[key] { return known }
+        let made: any SlurmControl = key.isEmpty
+            ? SlurmCommandControl(directory: directory, environment: environment)
+            : SlurmRestControl(url: key, environment: environment, user: SlurmRestControl.engineUser())
+        controls[key] = made
+        return made
     }
 
     /// The prefix of the comments of this state directory's submissions.
@@ -88,47 +103,59 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         mkdir(directory, 0o700)
         var inherited = InheritedAttempts()
         if required() {
-            let tasks = try inheritedTasks()
-            for task in tasks {
-                guard let comment = SlurmComment(task.comment) else { continue }
-                for (key, clusterId) in Self.keys(of: task, comment: comment) where tracked[key] == nil {
-                    var item = Tracked(clusterId: clusterId, submittedAt: 0, timeoutSeconds: comment.timeoutSeconds, graceSeconds: comment.graceSeconds)
-                    switch SlurmVerdict.decide(task) {
-                    case .waiting:
-                        inherited.running[key] = InheritedProcess(pid: nil, startedAt: nil, clusterJob: clusterId)
-                    case .running(let host, let startedAt):
-                        item.started = true
-                        item.host = host
-                        inherited.running[key] = InheritedProcess(pid: nil, startedAt: startedAt, host: host, clusterJob: clusterId)
-                    case .requeued(let host):
-                        item.ended = true
-                        inherited.exits[key] = exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? "unknown"), task: task, clusterId: clusterId)
-                        _ = command.run("scancel", [clusterId])
-                    case .ended(let end):
-                        item.ended = true
-                        inherited.exits[key] = exit(key, end, task: task, clusterId: clusterId)
-                    }
-                    tracked[key] = item
-                }
+            for control in registry.keys() {
+                try inherit(from: control, into: &inherited)
             }
         }
         startThread()
         return inherited
     }
 
-    /// This state directory's tasks as Slurm lists them, asking until Slurm answers (for up to a minute).
-    private func inheritedTasks() throws(DroverError) -> [SlurmTask] {
-        var last = ""
+    /// Adopts this state directory's tasks on the cluster under `control`, or records how they ended.
+    private func inherit(from control: String, into inherited: inout InheritedAttempts) throws(DroverError) {
+        let tasks = try inheritedTasks(control)
+        for task in tasks {
+            guard let comment = SlurmComment(task.comment) else { continue }
+            for (key, clusterId) in Self.keys(of: task, comment: comment) where tracked[key] == nil {
+                var item = Tracked(control: control, clusterId: clusterId, submittedAt: 0, timeoutSeconds: comment.timeoutSeconds,
+                                   graceSeconds: comment.graceSeconds)
+                switch SlurmVerdict.decide(task) {
+                case .waiting:
+                    inherited.running[key] = InheritedProcess(pid: nil, startedAt: nil, clusterJob: clusterId)
+                case .running(let host, let startedAt):
+                    item.started = true
+                    item.host = host
+                    inherited.running[key] = InheritedProcess(pid: nil, startedAt: startedAt, host: host, clusterJob: clusterId)
+                case .requeued(let host):
+                    item.ended = true
+                    inherited.exits[key] = exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? "unknown"), task: task, clusterId: clusterId)
+                    self.control(control).cancel([clusterId], signal: nil)
+                case .ended(let end):
+                    item.ended = true
+                    inherited.exits[key] = exit(key, end, task: task, clusterId: clusterId)
+                }
+                tracked[key] = item
+            }
+        }
+    }
+
+    /// This state directory's tasks as the cluster under `key` lists them, asking until Slurm answers (for up to a
+    /// minute); a refusal that asking again cannot change (a token refused) ends it at once.
+    private func inheritedTasks(_ key: String) throws(DroverError) -> [SlurmTask] {
+        let control = control(key)
+        var last = SlurmControlError(message: "")
         for wait in [0.0, 1, 2, 4, 8, 15, 30] {
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-            let result = command.run("squeue", ["--json", "--states=all"])
-            if result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) { return tasks }
-            last = result.succeeded ? "squeue --json printed something unreadable" : result.message
-            logger.warning("cannot list the Slurm cluster's jobs: \(last); asking again")
+            switch control.tasks(commentPrefix: commentPrefix) {
+            case .success(let tasks): return tasks
+            case .failure(let error): last = error
+            }
+            guard last.transient else { break }
+            logger.warning("cannot list the Slurm cluster's jobs: \(last.message); asking again")
         }
         throw DroverError("""
-            cannot reach the Slurm cluster to learn how its attempts ended (squeue: \(last)); \
-            start the engine again once squeue works
+            cannot reach the Slurm cluster to learn how its attempts ended (\(last.message)); \
+            start the engine again once \(key.isEmpty ? "squeue works" : "\(control.name) answers")
             """, exitCode: 1)
     }
 
@@ -256,23 +283,45 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
 
     private func submit(_ launches: [AttemptLaunch]) {
-        // Attempts that wait on others go after them (they need their Slurm ids).
-        let independent = launches.filter { $0.cluster?.waitsOn.isEmpty ?? true }
-        submit(independent, dependencies: [:])
-        let waiting = launches.filter { !($0.cluster?.waitsOn.isEmpty ?? true) }
-        guard !waiting.isEmpty else { return }
-        let block = max(1, maxArraySize())
+        // Each environment's launches go to the cluster its settings name, in the order given.
+        var order: [String] = []
+        var byControl: [String: [AttemptLaunch]] = [:]
+        for launch in launches {
+            guard let cluster = launch.cluster else { continue }
+            let key = SlurmControlRegistry.key(cluster.slurm)
+            if byControl[key] == nil { order.append(key) }
+            byControl[key, default: []].append(launch)
+        }
+        for key in order {
+            guard let launches = byControl[key] else { continue }
+            if let problem = registry.add(key) {
+                for launch in launches {
+                    var exit = ProcessExit(key: launch.key, launchError: problem)
+                    exit.transient = true
+                    inbox.post(.exited(exit))
+                }
+                continue
+            }
+            // Attempts that wait on others go after them (they need their Slurm ids).
+            submit(launches.filter { $0.cluster?.waitsOn.isEmpty ?? true }, through: key, dependencies: [:])
+            submitWaiting(launches.filter { !($0.cluster?.waitsOn.isEmpty ?? true) }, through: key)
+        }
+    }
+
+    /// Submits attempts that wait on others on the same cluster, each with its Slurm `--dependency`; one whose partners
+    /// are not (or no longer) there is not submitted (it ends unstarted, and Drover resolves its dependencies).
+    private func submitWaiting(_ launches: [AttemptLaunch], through key: String) {
+        guard !launches.isEmpty else { return }
+        let block = max(1, control(key).maxArraySize())
         var clusterIds: [AttemptKey: String] = [:]
-        for (key, item) in tracked where !item.ended {
-            if let id = item.clusterId { clusterIds[key] = id }
+        for (attempt, item) in tracked where !item.ended && item.control == key {
+            if let id = item.clusterId { clusterIds[attempt] = id }
         }
         var dependencies: [AttemptKey: String] = [:]
         var dependent: [AttemptLaunch] = []
-        for launch in waiting {
-            let index = JobID.split(launch.key.jobId).index
-            let taskId = index.map { $0 - $0 / block * block }
+        for launch in launches {
+            let taskId = JobID.split(launch.key.jobId).index.map { $0 - $0 / block * block }
             guard let dependency = SlurmDependency.of(taskId: taskId, partners: launch.cluster?.waitsOn ?? [], clusterIds: clusterIds) else {
-                // What it would wait on is not (or no longer) on the cluster: not submitted; Drover resolves it.
                 var exit = ProcessExit(key: launch.key)
                 exit.neverStarted = true
                 inbox.post(.exited(exit))
@@ -281,37 +330,37 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             dependencies[launch.key] = dependency
             dependent.append(launch)
         }
-        submit(dependent, dependencies: dependencies)
+        submit(dependent, through: key, dependencies: dependencies)
     }
 
-    private func submit(_ launches: [AttemptLaunch], dependencies: [AttemptKey: String]) {
+    private func submit(_ launches: [AttemptLaunch], through key: String, dependencies: [AttemptKey: String]) {
         guard !launches.isEmpty else { return }
-        let submissions = SlurmSubmission.group(launches, tag: tag, maxArraySize: maxArraySize(), dependencies: dependencies) {
+        let control = control(key)
+        let submissions = SlurmSubmission.group(launches, tag: tag, maxArraySize: control.maxArraySize(), dependencies: dependencies) {
             String(UInt64.random(in: 0...UInt64.max), radix: 36)
         }
         for submission in submissions {
             let now = Self.monotonic()
             for launch in submission.launches {
-                tracked[launch.key] = Tracked(submittedAt: now, timeoutSeconds: launch.timeoutSeconds, graceSeconds: launch.graceSeconds,
+                tracked[launch.key] = Tracked(control: key, submittedAt: now, timeoutSeconds: launch.timeoutSeconds, graceSeconds: launch.graceSeconds,
                                               waitsOn: launch.cluster?.waitsOn.map(\.key) ?? [])
             }
-            let script = "\(directory)/submit-\(submission.comment.token).sh"
-            guard FileManager.default.createFile(atPath: script, contents: Data(submission.script.utf8)) else {
-                fail(submission, "cannot write \(script): \(String(cString: strerror(errno)))", transient: true)
+            let jobId: Int
+            switch control.submit(submission) {
+            case .submitted(let id):
+                jobId = id
+            case .notMade(let message):
+                fail(submission, message, transient: true)
                 continue
-            }
-            defer { unlink(script) }
-            let result = command.run("sbatch", submission.arguments, input: script)
-            var jobId = result.succeeded ? Self.submittedId(result.output) : nil
-            if jobId == nil, result.unreachable {
+            case .failed(let message, let unreachable) where !unreachable:
+                fail(submission, message, transient: false)
+                continue
+            case .failed(let message, _):
                 // The submission may have reached the controller all the same: look for it before giving up, and
                 // while Slurm cannot say, keep looking (submitting again could run the work twice).
-                switch findSubmission(token: submission.comment.token) {
-                case .found(let id):
-                    jobId = id
-                case .absent, .unknown:
+                guard case .found(let id) = control.findSubmission(token: submission.comment.token, commentPrefix: commentPrefix) else {
                     logger.warning("""
-                        cannot submit \(submission.comment.parent) to Slurm for now (sbatch: \(result.message)); it may have \
+                        cannot submit \(submission.comment.parent) to Slurm for now (\(message)); it may have \
                         reached the controller: it is looked for there before anything is submitted again
                         """, metadata: ["jobId": .string(submission.comment.parent)])
                     for launch in submission.launches {
@@ -320,11 +369,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                     }
                     continue
                 }
-            }
-            guard let jobId else {
-                let message = result.message.hasPrefix("sbatch:") ? result.message : "sbatch: \(result.message)"
-                fail(submission, message, transient: result.unreachable)
-                continue
+                jobId = id
             }
             for launch in submission.launches {
                 let taskId = submission.indices == nil ? nil : JobID.split(launch.key.jobId).index.map(submission.taskId)
@@ -333,33 +378,10 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             if logger.logLevel <= .debug {
                 let waits = submission.dependency.map { ", waiting on \($0)" } ?? ""
                 logger.debug("submitted \(submission.launches.count) task(s) of \(submission.comment.parent) to Slurm as job \(jobId)\(waits)",
-                             metadata: ["slurmJob": .stringConvertible(jobId), "partition": .string(submission.cluster.slurm.partition)])
+                             metadata: ["slurmJob": .stringConvertible(jobId), "partition": .string(submission.cluster.slurm.partition),
+                                        "through": .string(control.name)])
             }
         }
-    }
-
-    /// The cluster's `MaxArraySize` (array indices must be below it), read once from `scontrol show config`; Slurm's
-    /// default, 1001, when it cannot be read.
-    private func maxArraySize() -> Int {
-        if let known = knownMaxArraySize { return known }
-        let result = command.run("scontrol", ["show", "config"])
-        let size = result.succeeded ? Self.maxArraySize(in: String(decoding: result.output, as: UTF8.self)) : nil
-        if result.succeeded { knownMaxArraySize = size ?? 1001 }
-        return size ?? 1001
-    }
-
-    /// `MaxArraySize` from `scontrol show config` output.
-    static func maxArraySize(in text: String) -> Int? {
-        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("MaxArraySize") {
-            return line.split(separator: "=").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        }
-        return nil
-    }
-
-    /// The job id `sbatch --parsable` printed (`ID` or `ID;CLUSTER`).
-    static func submittedId(_ output: Data) -> Int? {
-        let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return Int(text.split(separator: ";").first ?? "")
     }
 
     /// The id `scancel` takes for task `taskId` of job `jobId` (the job itself when it is not an array).
@@ -374,18 +396,15 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         case unknown
     }
 
-    private func findSubmission(token: String) -> Lookup {
-        let result = command.run("squeue", ["--json", "--states=all"])
-        guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else { return .unknown }
-        return tasks.first { SlurmComment($0.comment)?.token == token }.map { .found($0.arrayJobId ?? $0.jobId) } ?? .absent
-    }
-
     /// Looks again for the submissions whose `sbatch` timed out: found, their tasks are followed; known to be absent,
     /// their attempts go back to their queue (not counted); Slurm still silent, they wait.
     private func confirmSubmissions() {
-        let tokens = Set(tracked.values.filter { !$0.ended }.compactMap { $0.unconfirmed?.token })
-        for token in tokens {
-            let lookup = findSubmission(token: token)
+        var tokens: [String: String] = [:]
+        for item in tracked.values where !item.ended {
+            if let token = item.unconfirmed?.token { tokens[token] = item.control }
+        }
+        for (token, key) in tokens.sorted(by: { $0.key < $1.key }) {
+            let lookup = control(key).findSubmission(token: token, commentPrefix: commentPrefix)
             if case .unknown = lookup {
                 for (key, item) in tracked where item.unconfirmed?.token == token { tracked[key]?.absentSince = nil }
                 return
@@ -435,8 +454,9 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// commands, not one per child): running tasks get the signal (`--full`: every process of the task), queued
     /// ones are taken out of the queue (if one started meanwhile, Slurm stops it).
     private func send(_ requests: [(key: AttemptKey, signal: Int32, killAfter: Double?)]) {
-        var queued = dependants(of: Set(requests.map(\.key)))
-        var running: [Int32: [String]] = [:]
+        var queued: [String: [String]] = [:]
+        var running: [String: [Int32: [String]]] = [:]
+        for (control, ids) in dependants(of: Set(requests.map(\.key))) { queued[control, default: []] += ids }
         let now = Self.monotonic()
         for request in requests {
             guard var item = tracked[request.key], !item.ended else { continue }
@@ -447,55 +467,44 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             }
             item.stopRequested = true
             if item.started {
-                running[request.signal, default: []].append(clusterId)
+                running[item.control, default: [:]][request.signal, default: []].append(clusterId)
                 item.killAt = request.killAfter.map { now + $0 }
             } else {
-                queued.append(clusterId)
+                queued[item.control, default: []].append(clusterId)
             }
         }
-        for chunk in queued.chunked(200) { _ = command.run("scancel", chunk) }
-        for (signal, ids) in running.sorted(by: { $0.key < $1.key }) {
-            for chunk in ids.chunked(200) { _ = command.run("scancel", ["--signal=\(signal)", "--full"] + chunk) }
+        for (key, ids) in queued.sorted(by: { $0.key < $1.key }) { control(key).cancel(ids, signal: nil) }
+        for (key, bySignal) in running.sorted(by: { $0.key < $1.key }) {
+            for (signal, ids) in bySignal.sorted(by: { $0.key < $1.key }) { control(key).cancel(ids, signal: signal) }
         }
     }
 
     /// The Slurm ids of the queued tasks that wait on `keys` in the cluster, marked stopped: a task stopped by Drover
     /// (terminated, timed out) may still exit 0 and let Slurm start its dependants, where Drover records a failure;
     /// they are taken out of the queue first (their jobs wait on in Drover, which decides).
-    private func dependants(of keys: Set<AttemptKey>) -> [String] {
-        var ids: [String] = []
+    private func dependants(of keys: Set<AttemptKey>) -> [String: [String]] {
+        var ids: [String: [String]] = [:]
         for (key, item) in tracked where !item.ended && !item.started && !item.stopRequested && item.waitsOn.contains(where: keys.contains) {
             guard let clusterId = item.clusterId else { continue }
             tracked[key]?.stopRequested = true
-            ids.append(clusterId)
+            ids[item.control, default: []].append(clusterId)
         }
         return ids
     }
 
-    /// The live tasks' records, by the id Drover keeps: the short `squeue -j` listing of the submissions with live
-    /// tasks, and `squeue --json` only when a task ended in a way whose exit code or signal matters. Nil when
-    /// Slurm could not be asked.
-    private func liveTasks() -> [String: SlurmTask]? {
-        let jobs = Set(tracked.values.filter { !$0.ended }.compactMap { $0.clusterId?.split(separator: "_").first.map(String.init) })
-        var byId: [String: SlurmTask] = [:]
-        for chunk in Array(jobs.sorted()).chunked(500) {
-            let result = command.run("squeue", ["-h", "-r", "--states=all", "-j", chunk.joined(separator: ","), "-o", SlurmTask.lineFormat])
-            if !result.succeeded && !result.error.contains("Invalid job id") {
-                logger.warning("cannot read the Slurm cluster's jobs: \(result.message)")
-                return nil
-            }
-            let output = result.succeeded ? String(decoding: result.output, as: UTF8.self) : ""
-            for task in SlurmTask.parse(lines: output, commentPrefix: commentPrefix) { index(task, into: &byId) }
-        }
-        if byId.values.contains(where: \.needsWaitStatus) {
-            let result = command.run("squeue", ["--json", "--states=all"])
-            guard result.succeeded, let tasks = try? SlurmTask.parse(result.output, commentPrefix: commentPrefix) else {
-                logger.warning("cannot read the Slurm cluster's jobs: \(result.succeeded ? "unreadable squeue output" : result.message)")
-                return nil
-            }
+    /// The live tasks' records on the cluster under `key`, by the id Drover keeps. Nil when Slurm could not be asked.
+    private func liveTasks(_ key: String) -> [String: SlurmTask]? {
+        let jobs = Set(tracked.values.filter { !$0.ended && $0.control == key }.compactMap { $0.clusterId?.split(separator: "_").first.map(String.init) })
+        guard !jobs.isEmpty else { return [:] }
+        switch control(key).liveTasks(jobs: jobs.sorted(), commentPrefix: commentPrefix) {
+        case .failure(let error):
+            logger.warning("cannot read the Slurm cluster's jobs: \(error.message)")
+            return nil
+        case .success(let tasks):
+            var byId: [String: SlurmTask] = [:]
             for task in tasks { index(task, into: &byId) }
+            return byId
         }
-        return byId
     }
 
     private func index(_ task: SlurmTask, into byId: inout [String: SlurmTask]) {
@@ -505,11 +514,15 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
 
     private func poll() {
         confirmSubmissions()
-        guard let byId = liveTasks() else { return }
+        // Each cluster in use is asked; one that cannot answer holds up only its own tasks.
+        var listings: [String: [String: SlurmTask]?] = [:]
+        for control in Set(tracked.values.filter { !$0.ended && $0.clusterId != nil }.map(\.control)) {
+            listings[control] = liveTasks(control)
+        }
         let now = Self.monotonic()
         let nowMillis = nowMillis()
         for (key, item) in tracked where !item.ended {
-            guard let clusterId = item.clusterId else { continue }
+            guard let clusterId = item.clusterId, case .some(.some(let byId)) = listings[item.control] else { continue }
             var item = item
             defer { tracked[key] = item }
             guard let task = byId[clusterId] else {
@@ -536,18 +549,17 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 if let timeout = item.timeoutSeconds, !item.stopRequested, Double(nowMillis - startedAt) >= timeout * 1000 {
                     item.timedOut = true
                     item.stopRequested = true
-                    let waiting = dependants(of: [key])
-                    if !waiting.isEmpty { _ = command.run("scancel", waiting) }
-                    _ = command.run("scancel", ["--signal=\(SIGTERM)", "--full", clusterId])
+                    for (control, ids) in dependants(of: [key]) { self.control(control).cancel(ids, signal: nil) }
+                    control(item.control).cancel([clusterId], signal: SIGTERM)
                     item.killAt = now + item.graceSeconds
                 }
                 if let killAt = item.killAt, now >= killAt {
-                    _ = command.run("scancel", ["--signal=\(SIGKILL)", "--full", clusterId])
+                    control(item.control).cancel([clusterId], signal: SIGKILL)
                     item.killAt = nil
                 }
             case .requeued(let host):
                 item.ended = true
-                _ = command.run("scancel", [clusterId])
+                control(item.control).cancel([clusterId], signal: nil)
                 inbox.post(.exited(exit(key, SlurmVerdict.SlurmEnd(hostLost: host ?? item.host ?? "unknown"), task: task, clusterId: clusterId)))
             case .ended(var end):
                 item.ended = true

@@ -1,7 +1,8 @@
 import DroverCore
 import Foundation
 
-/// The nodes of a Slurm partition and whether each is up, from `sinfo` (what `drover environments` shows).
+/// The nodes of a Slurm partition and whether each is up, from `sinfo` or slurmrestd (what `drover environments`
+/// shows).
 public struct SlurmPartitionNodes: Sendable, Equatable {
     /// Node names with their short state (`idle`, `mix`, `alloc`, `down*`, `drain`...).
     public var nodes: [(name: String, state: String)]
@@ -37,15 +38,18 @@ public struct SlurmPartitionNodes: Sendable, Equatable {
         return SlurmPartitionNodes(nodes: nodes)
     }
 
-    /// Asks `sinfo` about `partition`; an error says why it could not.
-    public static func query(partition: String) -> Result<SlurmPartitionNodes, DroverError> {
+    /// Asks the cluster `slurm` names about its partition: `sinfo` on PATH, or the environment's slurmrestd (with
+    /// the token in `SLURM_JWT`). An error says why it could not.
+    public static func query(_ slurm: SlurmSettings) -> Result<SlurmPartitionNodes, DroverError> {
+        let environment = ProcessInfo.processInfo.environment
+        let key = SlurmControlRegistry.key(slurm)
+        if !key.isEmpty {
+            return SlurmRestControl(url: key, environment: environment, user: SlurmRestControl.engineUser()).partitionNodes(slurm.partition)
+        }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("drover-sinfo-\(getpid())").path
         mkdir(scratch, 0o700)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let command = SlurmCommand(scratch: scratch, environment: ProcessInfo.processInfo.environment)
-        let result = command.run("sinfo", ["-h", "-N", "-p", partition, "-o", "%N %t"], timeout: 10)
-        guard result.succeeded else { return .failure(DroverError("sinfo: \(result.message)", exitCode: 1)) }
-        return .success(parse(String(decoding: result.output, as: UTF8.self)))
+        return SlurmCommandControl(directory: scratch, environment: environment).partitionNodes(slurm.partition)
     }
 
     public static func == (left: SlurmPartitionNodes, right: SlurmPartitionNodes) -> Bool {

@@ -49,9 +49,9 @@ struct Environments: ParsableCommand {
         })
     }
 
-    /// A Slurm partition's nodes as `sinfo` sees them now: `partition spot: 3 nodes, 2 up (h2 down*)`.
+    /// A Slurm partition's nodes as `sinfo` (or the environment's slurmrestd) sees them now: `partition spot: 3 nodes, 2 up (h2 down*)`.
     static func nodes(_ slurm: SlurmSettings) -> String {
-        switch SlurmPartitionNodes.query(partition: slurm.partition) {
+        switch SlurmPartitionNodes.query(slurm) {
         case .success(let nodes): "partition \(slurm.partition): \(nodes.summary)"
         case .failure(let error): "partition \(slurm.partition): unknown (\(error.message))"
         }

@@ -7,15 +7,30 @@ final class SlurmCluster {
     let directory: String
     /// What a client of the cluster needs (`SLURM_CONF`).
     let environment: [String: String]
+    /// With `restd`, slurmrestd's URL and a token for this user (`SLURMRESTD_URL`, `SLURM_JWT`).
+    let restd: (url: String, token: String)?
     static let script = Sandbox.packageRoot.appendingPathComponent("scripts/slurm-cluster").path
 
-    init(hosts: Int = 3, cpus: Int = 2) throws {
+    init(hosts: Int = 3, cpus: Int = 2, restd: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("drover-slurm-\(UUID().uuidString.prefix(8))").path
-        let result = try Self.run(["up", "--hosts", "\(hosts)", "--cpus", "\(cpus)", "--dir", directory])
+        let result = try Self.run(["up", "--hosts", "\(hosts)", "--cpus", "\(cpus)", "--dir", directory] + (restd ? ["--restd"] : []))
         guard result.status == 0 else {
             throw ClusterError(message: "scripts/slurm-cluster up failed (\(result.status)): \(result.error)")
         }
         environment = ["SLURM_CONF": "\(directory)/slurm.conf"]
+        var exports: [String: String] = [:]
+        for line in result.output.split(separator: "\n") where line.hasPrefix("export ") {
+            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { exports[pair[0]] = pair[1] }
+        }
+        if restd {
+            guard let url = exports["SLURMRESTD_URL"], let token = exports["SLURM_JWT"] else {
+                throw ClusterError(message: "scripts/slurm-cluster up --restd printed no SLURMRESTD_URL or SLURM_JWT: \(result.output)")
+            }
+            self.restd = (url, token)
+        } else {
+            self.restd = nil
+        }
     }
 
     deinit {
@@ -37,6 +52,18 @@ final class SlurmCluster {
     func restore(_ name: String) throws {
         let result = try Self.run(["restore", name, "--dir", directory])
         #expect(result.status == 0, "restore \(name): \(result.error)")
+    }
+
+    /// Stops the cluster's slurmrestd (the controller goes on).
+    func stopRestd() throws {
+        let result = try Self.run(["stop-restd", "--dir", directory])
+        #expect(result.status == 0, "stop-restd: \(result.error)")
+    }
+
+    /// Starts the cluster's slurmrestd again.
+    func startRestd() throws {
+        let result = try Self.run(["start-restd", "--dir", directory])
+        #expect(result.status == 0, "start-restd: \(result.error)")
     }
 
     /// Every task Drover submitted, as `squeue --json` lists them: (Slurm array id, task index, state, node, comment).
