@@ -36,13 +36,12 @@ RUN swift build -c release --product drover --static-swift-stdlib \
 FROM ${RUNTIME_IMAGE} AS runtime
 # The binary links libjpeg.so.62, libpng16.so.16, liblcms2.so.2, libwebp.so.7 (with libwebpmux.so.3 and
 # libwebpdemux.so.2), libavif.so.15 and libheif.so.1 (which bring their codecs: aom, dav1d, libde265, ...),
-# libsqlite3.so.0, libcurl.so.4 (Foundation's URLSession, which talks to slurmrestd), libstdc++.so.6, libgcc_s.so.1
-# and glibc.
+# libsqlite3.so.0, libstdc++.so.6, libgcc_s.so.1 and glibc.
 # State and data are writable by any user: `--user "$(id -u):$(id -g)"` makes the outputs belong to the caller.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends libjpeg62-turbo libpng16-16 liblcms2-2 libwebp7 libwebpmux3 \
-        libwebpdemux2 libavif15 libheif1 libsqlite3-0 libcurl4 libstdc++6 libgcc-s1 \
+        libwebpdemux2 libavif15 libheif1 libsqlite3-0 libstdc++6 libgcc-s1 \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin \
     && useradd --uid 10001 --user-group --home-dir /var/lib/drover --no-create-home --shell /usr/sbin/nologin drover \
     && install -d -o drover -g drover -m 1777 /var/lib/drover /data

@@ -42,7 +42,8 @@ let package = Package(
         .target(name: "CDroverSpawn"),
         .target(
             name: "DroverEngine",
-            dependencies: ["DroverCore", "DroverStore", "CDroverSpawn", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["DroverCore", "DroverStore", "CDroverSpawn", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),

@@ -102,12 +102,12 @@ public enum Validator {
         return issues
     }
 
-    /// Why `url` cannot be a slurmrestd URL (an `http` or `https` URL with a host, and nothing after the port but
-    /// an optional `/`), or nil.
+    /// Why `url` cannot be a slurmrestd URL (an `http` URL with a host, and nothing after the port but an optional
+    /// `/`), or nil. slurmrestd speaks plain HTTP, and so does Drover's client of it.
     static func slurmrestdProblem(_ url: String) -> String? {
         let example = "(for example http://127.0.0.1:6820)"
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
-            return "must be an http:// or https:// URL \(example), got '\(url)'"
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "http" else {
+            return "must be an http:// URL \(example): slurmrestd speaks plain HTTP, reach it on its host or a private network; got '\(url)'"
         }
         guard let host = parts.host, !host.isEmpty else { return "must name a host \(example), got '\(url)'" }
         if parts.user != nil || parts.password != nil || parts.query != nil || parts.fragment != nil || !["", "/"].contains(parts.path) {

@@ -25,7 +25,7 @@ public struct SlurmSettings: Codable, Sendable, Equatable {
     /// of their queue as room appears there).
     public var queuedvCpus: Int?
     /// The URL of a slurmrestd (REST API v0.0.38) to drive the cluster through instead of the commands on PATH:
-    /// `http://HOST:PORT`, or `https://...` behind a proxy that terminates TLS. Requests carry the engine's user name
+    /// `http://HOST:PORT` (slurmrestd speaks plain HTTP; reach it on its host or a private network). Requests carry the engine's user name
     /// (`X-SLURM-USER-NAME`) and the token in the engine's `SLURM_JWT` variable (what `scontrol token` prints).
     /// `options` cannot go through the REST API and is refused with it.
     public var slurmrestd: String?
