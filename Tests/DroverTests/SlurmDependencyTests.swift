@@ -115,4 +115,32 @@ import Testing
             #expect(try store.attempts("\(second):\(index)").count == 1)
         }
     }
+
+    /// A dependant whose held task Slurm dropped (its partner failed there) runs later under the same attempt number in
+    /// another Slurm job: an engine that restarts meanwhile takes the task that ran, not the dropped one, for the attempt.
+    @Test func anEngineRestartedAfterADroppedHoldRecordsTheTaskThatRan() throws {
+        let cluster = try SlurmCluster()
+        let retry = """
+                retryStrategy: {attempts: 2}
+
+            """
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 2, then: "[ $AWS_BATCH_JOB_ATTEMPT = 2 ]", extra: retry)
+                                                    + SlurmClusterTests.recorder("slow", seconds: 3), cluster: cluster)
+        var server = try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first")
+        let second = try sandbox.submit("-q", "default", "-d", "slow", "--depends-on", first)
+        let store = try sandbox.store()
+        try eventually(within: 60, "the dependant to be dropped and run") { try store.job(second)?.status == .running }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        #expect(try Self.tasks(of: second, cluster).map(\.state).sorted() == ["CANCELLED", "RUNNING"])
+        try eventually(within: 30, "its task to end") { try Self.tasks(of: second, cluster).contains { $0.state == "COMPLETED" } }
+        server = try sandbox.serve(environment: cluster.environment)
+        try eventually(within: 60, "the dependant to end") { try store.job(second)?.status.isTerminal == true }
+        let dependant = try #require(try store.job(second))
+        #expect(dependant.status == .succeeded && dependant.attempts == 1, "\(dependant)")
+        #expect(try store.attempts(second).count == 1)
+        let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
+        #expect(text.components(separatedBy: second).count - 1 == 1, "the dependant ran once: \(text)")
+    }
 }

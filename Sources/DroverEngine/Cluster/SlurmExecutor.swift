@@ -89,11 +89,23 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         var inherited = InheritedAttempts()
         if required() {
             let tasks = try inheritedTasks()
+            // One task per attempt, but an attempt held ahead of its dependencies and dropped before it started leaves
+            // its number to the job's next attempt: the task that stands for the attempt is the one that ran or waits.
+            var chosen: [AttemptKey: (task: SlurmTask, verdict: SlurmVerdict, rank: Int)] = [:]
+            for task in tasks {
+                guard let comment = SlurmComment(task.comment) else { continue }
+                let verdict = SlurmVerdict.decide(task)
+                let rank = Self.rank(verdict)
+                for (key, _) in Self.keys(of: task, comment: comment) where (chosen[key]?.rank ?? -1) < rank {
+                    chosen[key] = (task, verdict, rank)
+                }
+            }
             for task in tasks {
                 guard let comment = SlurmComment(task.comment) else { continue }
                 for (key, clusterId) in Self.keys(of: task, comment: comment) where tracked[key] == nil {
+                    guard let choice = chosen[key], choice.task == task else { continue }
                     var item = Tracked(clusterId: clusterId, submittedAt: 0, timeoutSeconds: comment.timeoutSeconds, graceSeconds: comment.graceSeconds)
-                    switch SlurmVerdict.decide(task) {
+                    switch choice.verdict {
                     case .waiting:
                         inherited.running[key] = InheritedProcess(pid: nil, startedAt: nil, clusterJob: clusterId)
                     case .running(let host, let startedAt):
@@ -114,6 +126,16 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         }
         startThread()
         return inherited
+    }
+
+    /// How surely a task record stands for its attempt, among records with the same attempt key: one that Slurm
+    /// dropped before it started (0) yields to one that ended after it ran (1), which yields to one still live (2).
+    static func rank(_ verdict: SlurmVerdict) -> Int {
+        switch verdict {
+        case .waiting, .running: 2
+        case .ended(let end) where end.neverStarted: 0
+        case .ended, .requeued: 1
+        }
     }
 
     /// This state directory's tasks as Slurm lists them, asking until Slurm answers (for up to a minute).
