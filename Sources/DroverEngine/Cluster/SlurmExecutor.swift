@@ -91,12 +91,14 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             let tasks = try inheritedTasks()
             // One task per attempt, but an attempt held ahead of its dependencies and dropped before it started leaves
             // its number to the job's next attempt: the task that stands for the attempt is the one that ran or waits.
-            var chosen: [AttemptKey: (task: SlurmTask, verdict: SlurmVerdict, rank: Int)] = [:]
+            // A task stopped by Drover and not counted (an engine shut down) leaves its number to the next attempt too:
+            // between two that ran, the later submission.
+            var chosen: [AttemptKey: (task: SlurmTask, verdict: SlurmVerdict, rank: (Int, Int))] = [:]
             for task in tasks {
                 guard let comment = SlurmComment(task.comment) else { continue }
                 let verdict = SlurmVerdict.decide(task)
-                let rank = Self.rank(verdict)
-                for (key, _) in Self.keys(of: task, comment: comment) where (chosen[key]?.rank ?? -1) < rank {
+                let rank = (Self.rank(verdict), task.arrayJobId ?? task.jobId)
+                for (key, _) in Self.keys(of: task, comment: comment) where chosen[key].map({ $0.rank < rank }) ?? true {
                     chosen[key] = (task, verdict, rank)
                 }
             }
