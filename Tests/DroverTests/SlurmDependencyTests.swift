@@ -143,4 +143,29 @@ import Testing
         let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
         #expect(text.components(separatedBy: second).count - 1 == 1, "the dependant ran once: \(text)")
     }
+
+    /// Slurm starts a held dependant the moment its partner ends, before Drover sees it: a cancel then (the engine
+    /// stopped meanwhile) does not report the job that ran as cancelled before it started: its attempt is recorded.
+    @Test func aCancelRacingTheClusterStartOfAHeldDependantRecordsTheAttemptThatRan() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 2)
+                                                    + SlurmClusterTests.recorder("slow", seconds: 20), cluster: cluster)
+        let server = try sandbox.serve(environment: cluster.environment)
+        defer { kill(server.processIdentifier, SIGCONT) }
+        let first = try sandbox.submit("-q", "default", "-d", "first")
+        let second = try sandbox.submit("-q", "default", "-d", "slow", "--depends-on", first)
+        let store = try sandbox.store()
+        try eventually(within: 60, "the dependant to wait in Slurm") { try Self.tasks(of: second, cluster).contains { $0.state == "PENDING" } }
+        kill(server.processIdentifier, SIGSTOP)
+        try eventually(within: 30, "Slurm to start it") { try Self.tasks(of: second, cluster).contains { $0.state == "RUNNING" } }
+        #expect(try store.job(second)?.status == .pending)
+        #expect(try sandbox.drover(["cancel", second, "--reason", "not needed"], environment: cluster.environment).status == 0)
+        kill(server.processIdentifier, SIGCONT)
+        try eventually(within: 60, "the dependant to end") { try store.job(second)?.status.isTerminal == true }
+        let dependant = try #require(try store.job(second))
+        #expect(dependant.status == .failed && dependant.statusReason == "not needed" && dependant.attempts == 1, "\(dependant)")
+        let attempt = try #require(try store.attempts(second).first)
+        #expect(attempt.clusterJob != nil && attempt.host != nil, "the attempt that ran: \(attempt)")
+        try eventually(within: 30, "nothing left in Slurm") { try Self.tasks(of: second, cluster).allSatisfy { $0.state != "RUNNING" && $0.state != "PENDING" } }
+    }
 }
