@@ -168,4 +168,46 @@ import Testing
         #expect(attempt.clusterJob != nil && attempt.host != nil, "the attempt that ran: \(attempt)")
         try eventually(within: 30, "nothing left in Slurm") { try Self.tasks(of: second, cluster).allSatisfy { $0.state != "RUNNING" && $0.state != "PENDING" } }
     }
+
+    /// An attempt stopped and not counted (`drover run` interrupted; likewise a held task dropped) gives its number to
+    /// the job's next attempt while Slurm still lists its task: an engine killed before that next attempt reached
+    /// Slurm does not take the old task's end for it.
+    @Test func anAttemptNumberGivenBackIsNotTakenForTheOldTasksEndOnRestart() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("slow", seconds: 4), cluster: cluster)
+        let file = try sandbox.write("run.yaml", "jobs:\n  - {jobName: slow, jobQueue: default, jobDefinition: slow}\n")
+        let run = sandbox.process(["run", file, "--quiet"], environment: cluster.environment)
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        let store = try sandbox.store()
+        try eventually(within: 60, "the job to run") { try store.jobs(JobFilter(all: true)).first?.status == .running }
+        let id = try #require(try store.jobs(JobFilter(all: true)).first?.jobId)
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        #expect(try store.job(id)?.status == .runnable && store.job(id)?.attempts == 0)
+        // The next engine claims attempt 1 again, and dies in an sbatch that never reaches Slurm.
+        let bin = sandbox.root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let stuck = bin.appendingPathComponent("sbatch")
+        try "#!/bin/sh\necho $$ > \(sandbox.root.path)/sbatch.pid\nexec sleep 120\n".write(to: stuck, atomically: true, encoding: .utf8)
+        chmod(stuck.path, 0o755)
+        var environment = cluster.environment
+        environment["PATH"] = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        var server = try sandbox.serve(environment: environment)
+        let pidFile = sandbox.root.appendingPathComponent("sbatch.pid")
+        try eventually(within: 30, "sbatch to be called") { FileManager.default.fileExists(atPath: pidFile.path) }
+        #expect(try store.job(id)?.status == .starting)
+        // The stuck sbatch first: it holds what tells Foundation that the engine has exited.
+        if let pid = Int32((try String(contentsOf: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        server = try sandbox.serve(environment: cluster.environment)
+        try eventually(within: 60, "the job to end") { try store.job(id)?.status.isTerminal == true }
+        let job = try #require(try store.job(id))
+        #expect(job.status == .succeeded && job.attempts == 1, "\(job.status) \(job.statusReason ?? "")")
+        #expect(try SlurmClusterTests.work(sandbox).isEmpty)
+        let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 1, "the work was done once: \(text)")
+    }
 }

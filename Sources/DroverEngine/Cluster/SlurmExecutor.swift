@@ -88,7 +88,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         mkdir(directory, 0o700)
         var inherited = InheritedAttempts()
         if required() {
-            let tasks = try inheritedTasks()
+            let listed = try inheritedTasks()
+            let tasks = forgetRecorded(listed)
             // One task per attempt, but an attempt held ahead of its dependencies and dropped before it started leaves
             // its number to the job's next attempt: the task that stands for the attempt is the one that ran or waits.
             // A task stopped by Drover and not counted (an engine shut down) leaves its number to the next attempt too:
@@ -128,6 +129,42 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         }
         startThread()
         return inherited
+    }
+
+    /// The file that lists the tasks whose end the store has recorded (acknowledged), one Slurm id a line.
+    private var recordedPath: String { "\(directory)/recorded" }
+
+    /// Notes tasks whose end the store has recorded: their attempt's number may be given to a later attempt of the job
+    /// (one not counted: dropped while held, stopped by a shutdown, never started), and a restarted engine must not take
+    /// their end for that attempt's while Slurm still lists them (`MinJobAge`).
+    private func remember(_ clusterIds: [String]) {
+        guard !clusterIds.isEmpty else { return }
+        let text = Data(clusterIds.map { $0 + "\n" }.joined().utf8)
+        if let handle = FileHandle(forWritingAtPath: recordedPath) {
+            defer { try? handle.close() }
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: text)
+        } else {
+            _ = FileManager.default.createFile(atPath: recordedPath, contents: text, attributes: [.posixPermissions: 0o600])
+        }
+    }
+
+    /// `tasks` without the records of tasks whose end the store has already recorded (``remember(_:)``); the file
+    /// then keeps only those Slurm still lists.
+    private func forgetRecorded(_ tasks: [SlurmTask]) -> [SlurmTask] {
+        guard let text = try? String(contentsOfFile: recordedPath, encoding: .utf8) else { return tasks }
+        let recorded = Set(text.split(separator: "\n").map(String.init))
+        var kept: [SlurmTask] = []
+        var listed: [String] = []
+        for task in tasks {
+            guard let comment = SlurmComment(task.comment) else { continue }
+            let ids = Self.keys(of: task, comment: comment).map(\.1)
+            let known = ids.filter(recorded.contains)
+            listed += known
+            if known.count < ids.count { kept.append(task) }
+        }
+        try? Data(listed.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: recordedPath), options: .atomic)
+        return kept
     }
 
     /// How surely a task record stands for its attempt, among records with the same attempt key: one that Slurm
@@ -244,6 +281,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 }
                 return requests
             }
+            remember(taken.acknowledged.compactMap { tracked[$0]?.clusterId })
             for key in taken.acknowledged { tracked[key] = nil }
             var launches = taken.submissions.flatMap { $0 }
             if !launches.isEmpty && !taken.stopping { launches += gatherMore() }
