@@ -51,6 +51,8 @@ struct EngineTests {
         (ProcessExit(key: key, signal: SIGTERM), .interrupted(instance: "i-0123", experiment: nil), .failed, true, Reasons.hostTerminated(instance: "i-0123")),
         (ProcessExit(key: key, exitCode: 0), .interrupted(instance: "i-0123", experiment: nil), .succeeded, true, Reasons.containerExited),
         (ProcessExit(key: key, signal: SIGTERM), .shutdown, .runnable, false, "Stopped when the engine shut down; the job will run again"),
+        // It had ended successfully when the stop came (a cluster task between two looks at squeue): it is done.
+        (ProcessExit(key: key, exitCode: 0), .shutdown, .succeeded, true, Reasons.containerExited),
         (neverStarted(ProcessExit(key: key)), nil, .runnable, false, "Stopped before it started; the job will run again"),
         (neverStarted(ProcessExit(key: key)), .terminate(reason: "Operator stopped it"), .failed, true, "Operator stopped it"),
         (transient(ProcessExit(key: key, launchError: "cannot open the log file: No space left on device")), nil, .runnable, false,
