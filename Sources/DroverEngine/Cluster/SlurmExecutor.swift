@@ -281,8 +281,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 }
                 return requests
             }
-            remember(taken.acknowledged.compactMap { tracked[$0]?.clusterId })
-            for key in taken.acknowledged { tracked[key] = nil }
+            forget(taken.acknowledged)
             var launches = taken.submissions.flatMap { $0 }
             if !launches.isEmpty && !taken.stopping { launches += gatherMore() }
             if !launches.isEmpty { submit(launches) }
@@ -302,15 +301,28 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// Launches handed over right after the first ones: the engine writes a large array's claims in several
     /// transactions, and they should still go as one `sbatch --array`. Waits while more keep coming, 50 ms at a
     /// time, for at most a second.
+    /// Forgets attempts whose end the store has recorded, in the order the engine asked (before any launch it asked
+    /// for later, which may reuse the key of one that did not count), and notes their tasks (``remember(_:)``).
+    private func forget(_ acknowledged: [AttemptKey]) {
+        let ended = acknowledged.filter { tracked[$0]?.ended == true }
+        remember(ended.compactMap { tracked[$0]?.clusterId })
+        for key in ended { tracked[key] = nil }
+    }
+
     private func gatherMore() -> [AttemptLaunch] {
         var more: [AttemptLaunch] = []
         let deadline = Self.monotonic() + 1
         while Self.monotonic() < deadline {
             _ = wakeup.wait(timeout: .now() + .milliseconds(50))
-            let next = requests.withLock { requests -> [AttemptLaunch] in
-                defer { requests.submissions.removeAll() }
-                return requests.submissions.flatMap { $0 }
+            let (next, acknowledged) = requests.withLock { requests -> ([AttemptLaunch], [AttemptKey]) in
+                defer {
+                    requests.submissions.removeAll()
+                    requests.acknowledged.removeAll()
+                }
+                return (requests.submissions.flatMap { $0 }, requests.acknowledged)
             }
+            // Before the launches that came after them: a launch may reuse an acknowledged attempt's key.
+            forget(acknowledged)
             if next.isEmpty { break }
             more += next
         }
