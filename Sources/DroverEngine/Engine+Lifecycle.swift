@@ -47,8 +47,11 @@ extension Engine {
                 running[orphan.id] = attempt
                 if orphan.status == .pending && process.startedAt == nil {
                     // Held on a cluster ahead of its dependencies and still waiting there: taken off the cluster (this
-                    // engine resolves those dependencies itself); the job waits on, the attempt not counted.
+                    // engine resolves those dependencies itself); the job waits on, the attempt not counted. Should the
+                    // cluster start it meanwhile, the stop is this engine's doing: not counted either, the job runs again
+                    // (or, asked to stop meanwhile, ends as asked).
                     running[orphan.id]?.held = true
+                    running[orphan.id]?.stopKind = stop ?? .shutdown
                     running[orphan.id]?.termSentAt = monotonicNow
                     executor.signal(key, SIGKILL, killAfter: nil)
                 } else if orphan.status != .running, let startedAt = process.startedAt {

@@ -301,7 +301,8 @@ public final class Engine {
         case .terminate(let reason)?:
             outcome.kind = .terminated
             outcome.statusReason = reason
-        case .shutdown? where exit.launchError == nil:
+        case .shutdown? where exit.launchError == nil && !(outcome.kind == .exited && outcome.exitCode == 0):
+            // (One that had already succeeded when the stop came, a cluster task between two looks at squeue, is done.)
             outcome.statusReason = "Stopped when the engine shut down; the job will run again"
             return (outcome, false)
         default:

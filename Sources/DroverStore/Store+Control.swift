@@ -27,6 +27,11 @@ public enum StopKind: String, Sendable, Codable {
 extension Store {
     /// `CancelJob`: SUBMITTED, PENDING and RUNNABLE jobs go to FAILED with `reason`; STARTING and
     /// RUNNING jobs are left alone. On an array parent it applies to every child.
+    ///
+    /// A PENDING job with an attempt held on a cluster (``JobTransition/handOver``) is asked to stop instead, as a
+    /// running job is by `terminate`: the cluster may have started it already, unseen. The engine takes it off the
+    /// cluster; if it had not started, the job then fails with `reason` and no attempt, else its attempt is recorded
+    /// as terminated.
     public func cancel(_ id: String, reason: String) throws(DroverError) -> StopResult {
         try stop(id, reason: reason, terminateRunning: false)
     }
@@ -50,13 +55,15 @@ extension Store {
         let isArray = (row["array_size"] as Int?) != nil
         let kind: StopKind = terminateRunning ? .terminate : .cancel
         let targets = isArray
-            ? try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
-            : try Row.fetchAll(db, sql: "SELECT id, status FROM job WHERE id = ?", arguments: [id])
+            ? try Row.fetchAll(db, sql: "SELECT id, status, held FROM job WHERE parent_id = ? ORDER BY array_index", arguments: [id])
+            : try Row.fetchAll(db, sql: "SELECT id, status, held FROM job WHERE id = ?", arguments: [id])
         var finished: [(id: String, status: JobStatus)] = []
         var started: [String] = []
         for target in targets {
             guard let status = JobStatus(rawValue: target["status"]) else { continue }
-            if status.isCancellable {
+            if status.isCancellable && target["held"] == true {
+                started.append(target["id"])
+            } else if status.isCancellable {
                 finished.append((target["id"], .failed))
             } else if status.isActive && terminateRunning {
                 started.append(target["id"])
@@ -68,11 +75,13 @@ extension Store {
         // selected above (this transaction sees no other change), where a statement per child held the store's write
         // lock for a minute on a million-child array, and every other request with it.
         if !finished.isEmpty {
-            try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ?, attempts = attempts - held, environment = CASE WHEN held = 1 THEN NULL ELSE environment END, held = 0 WHERE \(isArray ? "parent_id" : "id") = ? AND \(JobTransition.cancel.condition)", arguments: [reason, now, kind.rawValue, id])
+            try db.execute(sql: "UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL, reason_since = NULL, stopped_by = ? WHERE \(isArray ? "parent_id" : "id") = ? AND \(JobTransition.cancel.condition) AND held = 0", arguments: [reason, now, kind.rawValue, id])
             result.stopped = finished.count
         }
         for targetId in started {
-            try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = 'TERMINATE' WHERE id = ?", arguments: [reason, targetId])
+            // A held job keeps its kind (a cancel is no terminate); it stays PENDING until the engine knows.
+            try db.execute(sql: "UPDATE job SET terminate_reason = ?, stopped_by = CASE WHEN held = 1 THEN ? ELSE 'TERMINATE' END WHERE id = ?",
+                           arguments: [reason, kind.rawValue, targetId])
             result.terminating += 1
         }
         if isArray && result.stopped + result.terminating > 0 {

@@ -105,17 +105,18 @@ extension Store {
             case .wait:
                 continue
             case .release:
-                // An attempt held on a cluster is already placed: the job goes on to STARTING with it.
+                // An attempt held on a cluster is already placed: the job goes on to STARTING with it (not when it was
+                // asked to stop: it waits for the engine to take the attempt off the cluster).
                 try db.run("""
                     UPDATE job SET status = CASE WHEN held = 1 THEN \(JobStatus.starting.sql) ELSE \(JobStatus.runnable.sql) END, held = 0,
-                    status_reason = NULL WHERE id = ? AND \(JobTransition.release.condition)
+                    status_reason = NULL WHERE id = ? AND \(JobTransition.release.condition) AND (held = 0 OR terminate_reason IS NULL)
                     """, [candidate])
                 released = true
             case .fail:
                 // An attempt held on a cluster is dropped (the engine stops it there): not counted.
                 try db.run("""
                     UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, attempts = attempts - held,
-                    environment = CASE WHEN held = 1 THEN NULL ELSE environment END, held = 0
+                    environment = CASE WHEN held = 1 THEN NULL ELSE environment END, held = 0, terminate_reason = NULL
                     WHERE id = ? AND \(JobTransition.dependencyFailed.condition)
                     """,
                            [Reasons.dependentJobFailed, now, candidate])

@@ -199,10 +199,14 @@ extension Store {
         }
     }
 
-    /// Jobs with a pending terminate request that are STARTING or RUNNING.
+    /// Jobs with a pending terminate request that are STARTING or RUNNING, or PENDING with an attempt held on a cluster
+    /// (cancelled there: ``cancel(_:reason:)``).
     public func terminateRequests() throws(DroverError) -> [(id: String, reason: String)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, terminate_reason FROM job WHERE terminate_reason IS NOT NULL AND \(JobStatus.condition(JobStatus.active))")
+            try Row.fetchAll(db, sql: """
+                SELECT id, terminate_reason FROM job WHERE terminate_reason IS NOT NULL
+                AND (\(JobStatus.condition(JobStatus.active)) OR (status = \(JobStatus.pending.sql) AND held = 1))
+                """)
                 .map { ($0["id"], $0["terminate_reason"]) }
         }
     }
@@ -349,6 +353,16 @@ extension Store {
     /// dependency failed there, or it was stopped): nothing ran, so nothing is recorded or counted; the job stays
     /// PENDING and its dependencies decide again. Returns the job's status then.
     func dropHeld(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus {
+        if let reason = try db.row("SELECT terminate_reason FROM job WHERE id = ?", [item.id])?[0] as String? {
+            // Cancelled (or terminated) while held: taken off the cluster before it started, it fails as a PENDING job does.
+            try db.run("""
+                UPDATE job SET status = \(JobStatus.failed.sql), status_reason = ?, stopped_at = ?, blocked = 0, reason_key = NULL,
+                reason_since = NULL, terminate_reason = NULL, held = 0, attempts = attempts - 1, environment = NULL
+                WHERE id = ? AND status = \(JobStatus.pending.sql) AND held = 1 AND attempts = ?
+                """, [reason, item.at, item.id, item.attempt])
+            try jobsFinished(db, [(item.id, .failed)], now: item.at)
+            return .failed
+        }
         try db.run("""
             UPDATE job SET held = 0, attempts = attempts - 1, environment = NULL
             WHERE id = ? AND status = \(JobStatus.pending.sql) AND held = 1 AND attempts = ?

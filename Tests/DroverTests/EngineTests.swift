@@ -51,6 +51,8 @@ struct EngineTests {
         (ProcessExit(key: key, signal: SIGTERM), .interrupted(instance: "i-0123", experiment: nil), .failed, true, Reasons.hostTerminated(instance: "i-0123")),
         (ProcessExit(key: key, exitCode: 0), .interrupted(instance: "i-0123", experiment: nil), .succeeded, true, Reasons.containerExited),
         (ProcessExit(key: key, signal: SIGTERM), .shutdown, .runnable, false, "Stopped when the engine shut down; the job will run again"),
+        // It had ended successfully when the stop came (a cluster task between two looks at squeue): it is done.
+        (ProcessExit(key: key, exitCode: 0), .shutdown, .succeeded, true, Reasons.containerExited),
         (neverStarted(ProcessExit(key: key)), nil, .runnable, false, "Stopped before it started; the job will run again"),
         (neverStarted(ProcessExit(key: key)), .terminate(reason: "Operator stopped it"), .failed, true, "Operator stopped it"),
         (transient(ProcessExit(key: key, launchError: "cannot open the log file: No space left on device")), nil, .runnable, false,
@@ -162,6 +164,44 @@ struct EngineTests {
         if running { batch.started = [AttemptStart(id: id, attempt: 1, pid: 4242, at: nowMillis())] }
         _ = try store.commit(batch)
         return id
+    }
+
+    /// An attempt held on a cluster ahead of its dependencies is taken off it by the next engine; should the cluster
+    /// start it just then, the stop is the engine's doing: not counted, and the job runs again once its partner is done.
+    @Test func aHeldAttemptStartedAsTheNextEngineTakesItOffIsNotCounted() throws {
+        let (store, folder) = try Self.store(setup: basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: work
+                containerProperties: {command: [work], vcpus: 1}
+
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let jobs = try store.submit([SubmitJobRequest(jobName: "a", jobQueue: "default", jobDefinition: "work"),
+                                     SubmitJobRequest(jobName: "b", jobQueue: "default", jobDefinition: "work", dependsOn: [JobDependency(jobName: "a")])])
+        let (partner, dependant) = (jobs[0].jobId, jobs[1].jobId)
+        var batch = EngineBatch()
+        batch.claims = [(RunnableJob(id: partner, attempts: 0), "local")]
+        batch.holds = [(RunnableJob(id: dependant, attempts: 0), "local")]
+        batch.started = [AttemptStart(id: partner, attempt: 1, pid: 4242, at: nowMillis())]
+        _ = try store.commit(batch)
+        let executor = FakeExecutor()
+        let (partnerKey, heldKey) = (AttemptKey(jobId: partner, attempt: 1), AttemptKey(jobId: dependant, attempt: 1))
+        executor.inherited.running[partnerKey] = InheritedProcess(pid: 4242, startedAt: nowMillis())
+        executor.inherited.running[heldKey] = InheritedProcess(pid: nil, startedAt: nil)
+        executor.startsWhenStopped = [heldKey]
+        let engine = Engine(store: store, executor: executor)
+        var ended = false
+        let deadline = Date().addingTimeInterval(10)
+        try engine.run {
+            if !ended, engine.running[partner]?.launched == true, executor.signals.contains(where: { $0.key == heldKey }) {
+                ended = true
+                executor.finish(partnerKey, ProcessExit(key: partnerKey, exitCode: 0, endedAt: nowMillis()))
+            }
+            return try store.countActive() == 0 || Date() > deadline
+        }
+        let job = try #require(try store.job(dependant))
+        #expect(job.status == .succeeded && job.attempts == 1, "\(job.status) \(job.statusReason ?? "")")
+        #expect(executor.launches.map(\.key) == [heldKey], "run again once its partner succeeded")
     }
 
     @Test func aRunningAttemptThatOutlivedItsEngineIsAdoptedNotStartedAgain() throws {

@@ -143,4 +143,99 @@ import Testing
             #expect(lines.count == 2 && lines.last == ["second"], "child \(index): \(lines)")
         }
     }
+
+    /// A dependant whose held task Slurm dropped (its partner failed there) runs later under the same attempt number in
+    /// another Slurm job: an engine that restarts meanwhile takes the task that ran, not the dropped one, for the attempt.
+    @Test func anEngineRestartedAfterADroppedHoldRecordsTheTaskThatRan() throws {
+        let cluster = try SlurmCluster()
+        let retry = """
+                retryStrategy: {attempts: 2}
+
+            """
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 2, then: "[ $AWS_BATCH_JOB_ATTEMPT = 2 ]", extra: retry)
+                                                    + SlurmClusterTests.recorder("slow", seconds: 3), cluster: cluster)
+        var server = try sandbox.serve(environment: cluster.environment)
+        let first = try sandbox.submit("-q", "default", "-d", "first")
+        let second = try sandbox.submit("-q", "default", "-d", "slow", "--depends-on", first)
+        let store = try sandbox.store()
+        try eventually(within: 60, "the dependant to be dropped and run") { try store.job(second)?.status == .running }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        #expect(try Self.tasks(of: second, cluster).map(\.state).sorted() == ["CANCELLED", "RUNNING"])
+        try eventually(within: 30, "its task to end") { try Self.tasks(of: second, cluster).contains { $0.state == "COMPLETED" } }
+        server = try sandbox.serve(environment: cluster.environment)
+        try eventually(within: 60, "the dependant to end") { try store.job(second)?.status.isTerminal == true }
+        let dependant = try #require(try store.job(second))
+        #expect(dependant.status == .succeeded && dependant.attempts == 1, "\(dependant)")
+        #expect(try store.attempts(second).count == 1)
+        let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
+        #expect(text.components(separatedBy: second).count - 1 == 1, "the dependant ran once: \(text)")
+    }
+
+    /// Slurm starts a held dependant the moment its partner ends, before Drover sees it: a cancel then (the engine
+    /// stopped meanwhile) does not report the job that ran as cancelled before it started: its attempt is recorded.
+    @Test func aCancelRacingTheClusterStartOfAHeldDependantRecordsTheAttemptThatRan() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("first", seconds: 2)
+                                                    + SlurmClusterTests.recorder("slow", seconds: 20), cluster: cluster)
+        let server = try sandbox.serve(environment: cluster.environment)
+        defer { kill(server.processIdentifier, SIGCONT) }
+        let first = try sandbox.submit("-q", "default", "-d", "first")
+        let second = try sandbox.submit("-q", "default", "-d", "slow", "--depends-on", first)
+        let store = try sandbox.store()
+        try eventually(within: 60, "the dependant to wait in Slurm") { try Self.tasks(of: second, cluster).contains { $0.state == "PENDING" } }
+        kill(server.processIdentifier, SIGSTOP)
+        try eventually(within: 30, "Slurm to start it") { try Self.tasks(of: second, cluster).contains { $0.state == "RUNNING" } }
+        #expect(try store.job(second)?.status == .pending)
+        #expect(try sandbox.drover(["cancel", second, "--reason", "not needed"], environment: cluster.environment).status == 0)
+        kill(server.processIdentifier, SIGCONT)
+        try eventually(within: 60, "the dependant to end") { try store.job(second)?.status.isTerminal == true }
+        let dependant = try #require(try store.job(second))
+        #expect(dependant.status == .failed && dependant.statusReason == "not needed" && dependant.attempts == 1, "\(dependant)")
+        let attempt = try #require(try store.attempts(second).first)
+        #expect(attempt.clusterJob != nil && attempt.host != nil, "the attempt that ran: \(attempt)")
+        try eventually(within: 30, "nothing left in Slurm") { try Self.tasks(of: second, cluster).allSatisfy { $0.state != "RUNNING" && $0.state != "PENDING" } }
+    }
+
+    /// An attempt stopped and not counted (`drover run` interrupted; likewise a held task dropped) gives its number to
+    /// the job's next attempt while Slurm still lists its task: an engine killed before that next attempt reached
+    /// Slurm does not take the old task's end for it.
+    @Test func anAttemptNumberGivenBackIsNotTakenForTheOldTasksEndOnRestart() throws {
+        let cluster = try SlurmCluster()
+        let sandbox = try SlurmClusterTests.sandbox(SlurmClusterTests.recorder("slow", seconds: 4), cluster: cluster)
+        let file = try sandbox.write("run.yaml", "jobs:\n  - {jobName: slow, jobQueue: default, jobDefinition: slow}\n")
+        let run = sandbox.process(["run", file, "--quiet"], environment: cluster.environment)
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        let store = try sandbox.store()
+        try eventually(within: 60, "the job to run") { try store.jobs(JobFilter(all: true)).first?.status == .running }
+        let id = try #require(try store.jobs(JobFilter(all: true)).first?.jobId)
+        kill(run.processIdentifier, SIGINT)
+        run.waitUntilExit()
+        #expect(try store.job(id)?.status == .runnable && store.job(id)?.attempts == 0)
+        // The next engine claims attempt 1 again, and dies in an sbatch that never reaches Slurm.
+        let bin = sandbox.root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let stuck = bin.appendingPathComponent("sbatch")
+        try "#!/bin/sh\necho $$ > \(sandbox.root.path)/sbatch.pid\nexec sleep 120\n".write(to: stuck, atomically: true, encoding: .utf8)
+        chmod(stuck.path, 0o755)
+        var environment = cluster.environment
+        environment["PATH"] = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        var server = try sandbox.serve(environment: environment)
+        let pidFile = sandbox.root.appendingPathComponent("sbatch.pid")
+        try eventually(within: 30, "sbatch to be called") { FileManager.default.fileExists(atPath: pidFile.path) }
+        #expect(try store.job(id)?.status == .starting)
+        // The stuck sbatch first: it holds what tells Foundation that the engine has exited.
+        if let pid = Int32((try String(contentsOf: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        server = try sandbox.serve(environment: cluster.environment)
+        try eventually(within: 60, "the job to end") { try store.job(id)?.status.isTerminal == true }
+        let job = try #require(try store.job(id))
+        #expect(job.status == .succeeded && job.attempts == 1, "\(job.status) \(job.statusReason ?? "")")
+        #expect(try SlurmClusterTests.work(sandbox).isEmpty)
+        let text = try String(contentsOf: sandbox.root.appendingPathComponent("out/single"), encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 1, "the work was done once: \(text)")
+    }
 }

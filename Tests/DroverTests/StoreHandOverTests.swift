@@ -90,10 +90,31 @@ struct StoreHandOverTests {
         #expect(try store.orphans().isEmpty)
     }
 
-    @Test func cancellingItFailsItWithoutAnAttempt() throws {
-        #expect(try store.cancel(dependant, reason: "not needed").stopped == 1)
+    /// The cluster may have started it unseen: a cancel asks the engine to take it off, and decides once it knows.
+    @Test func cancellingItWaitsForTheEngineAndFailsItWithoutAnAttemptIfItHadNotStarted() throws {
+        #expect(try store.cancel(dependant, reason: "not needed").terminating == 1)
+        #expect(try store.job(dependant)?.status == .pending)
+        #expect(try store.terminateRequests().map(\.id) == [dependant])
+        // Its partner succeeding meanwhile does not release it.
+        _ = try commit(finished: [(partner, 0)])
+        #expect(try store.job(dependant)?.status == .pending)
+        _ = try commit(finished: [(dependant, nil)])
         let job = try #require(try store.job(dependant))
         #expect(job.status == .failed && job.statusReason == "not needed" && job.attempts == 0)
-        #expect(try store.orphans().map(\.id) == [partner])
+        #expect(try store.attempts(dependant).isEmpty)
+        #expect(try store.orphans().isEmpty && store.terminateRequests().isEmpty)
+    }
+
+    @Test func cancelledAfterTheClusterStartedItUnseenItsAttemptIsRecordedAsStopped() throws {
+        _ = try commit(started: [partner])
+        _ = try store.cancel(dependant, reason: "not needed")
+        _ = try commit(started: [dependant])
+        var batch = EngineBatch()
+        batch.finished = [FinishedAttempt(id: dependant, attempt: 1, outcome: AttemptOutcome(kind: .terminated, exitCode: 143, reason: nil,
+                                                                                            statusReason: "not needed"), at: nowMillis())]
+        _ = try store.commit(batch)
+        let job = try #require(try store.job(dependant))
+        #expect(job.status == .failed && job.statusReason == "not needed" && job.attempts == 1)
+        #expect(try store.attempts(dependant).map(\.exitCode) == [143])
     }
 }

@@ -113,13 +113,27 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
 
     /// Adopts this state directory's tasks on the cluster under `control`, or records how they ended.
     private func inherit(from control: String, into inherited: inout InheritedAttempts) throws(DroverError) {
-        let tasks = try inheritedTasks(control)
+        let tasks = forgetRecorded(try inheritedTasks(control), control: control)
+        // One task per attempt, but an attempt held ahead of its dependencies and dropped before it started leaves
+        // its number to the job's next attempt: the task that stands for the attempt is the one that ran or waits.
+        // A task stopped by Drover and not counted (an engine shut down) leaves its number to the next attempt too:
+        // between two that ran, the later submission.
+        var chosen: [AttemptKey: (task: SlurmTask, verdict: SlurmVerdict, rank: (Int, Int))] = [:]
+        for task in tasks {
+            guard let comment = SlurmComment(task.comment) else { continue }
+            let verdict = SlurmVerdict.decide(task)
+            let rank = (Self.rank(verdict), task.arrayJobId ?? task.jobId)
+            for (key, _) in Self.keys(of: task, comment: comment) where chosen[key].map({ $0.rank < rank }) ?? true {
+                chosen[key] = (task, verdict, rank)
+            }
+        }
         for task in tasks {
             guard let comment = SlurmComment(task.comment) else { continue }
             for (key, clusterId) in Self.keys(of: task, comment: comment) where tracked[key] == nil {
+                guard let choice = chosen[key], choice.task == task else { continue }
                 var item = Tracked(control: control, clusterId: clusterId, submittedAt: 0, timeoutSeconds: comment.timeoutSeconds,
                                    graceSeconds: comment.graceSeconds)
-                switch SlurmVerdict.decide(task) {
+                switch choice.verdict {
                 case .waiting:
                     inherited.running[key] = InheritedProcess(pid: nil, startedAt: nil, clusterJob: clusterId)
                 case .running(let host, let startedAt):
@@ -136,6 +150,55 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 }
                 tracked[key] = item
             }
+        }
+    }
+
+    /// The file that lists the tasks whose end the store has recorded (acknowledged), one `CONTROL|SLURMID` a line
+    /// (Slurm's ids are per cluster).
+    private var recordedPath: String { "\(directory)/recorded" }
+
+    /// Notes tasks whose end the store has recorded: their attempt's number may be given to a later attempt of the job
+    /// (one not counted: dropped while held, stopped by a shutdown, never started), and a restarted engine must not take
+    /// their end for that attempt's while Slurm still lists them (`MinJobAge`).
+    private func remember(_ clusterIds: [String]) {
+        guard !clusterIds.isEmpty else { return }
+        let text = Data(clusterIds.map { $0 + "\n" }.joined().utf8)
+        if let handle = FileHandle(forWritingAtPath: recordedPath) {
+            defer { try? handle.close() }
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: text)
+        } else {
+            _ = FileManager.default.createFile(atPath: recordedPath, contents: text, attributes: [.posixPermissions: 0o600])
+        }
+    }
+
+    /// `tasks` without the records of tasks whose end the store has already recorded (``remember(_:)``); the file
+    /// then keeps only those Slurm still lists.
+    private func forgetRecorded(_ tasks: [SlurmTask], control: String) -> [SlurmTask] {
+        guard let text = try? String(contentsOfFile: recordedPath, encoding: .utf8) else { return tasks }
+        let lines = text.split(separator: "\n").map(String.init)
+        let recorded = Set(lines)
+        var kept: [SlurmTask] = []
+        // Other clusters' lines stay for their own turn.
+        var listed = lines.filter { !$0.hasPrefix(control + "|") }
+        for task in tasks {
+            guard let comment = SlurmComment(task.comment) else { continue }
+            let ids = Self.keys(of: task, comment: comment).map { "\(control)|\($0.1)" }
+            let known = ids.filter(recorded.contains)
+            listed += known
+            if known.count < ids.count { kept.append(task) }
+        }
+        try? Data(listed.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: recordedPath), options: .atomic)
+        return kept
+    }
+
+    /// How surely a task record stands for its attempt, among records with the same attempt key: one that Slurm
+    /// dropped before it started (0) yields to one that ended after it ran (1), which yields to one still live (2).
+    static func rank(_ verdict: SlurmVerdict) -> Int {
+        switch verdict {
+        case .waiting, .running: 2
+        case .ended(let end) where end.neverStarted: 0
+        case .ended, .requeued: 1
         }
     }
 
@@ -247,7 +310,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
                 }
                 return requests
             }
-            for key in taken.acknowledged { tracked[key] = nil }
+            forget(taken.acknowledged)
             var launches = taken.submissions.flatMap { $0 }
             if !launches.isEmpty && !taken.stopping { launches += gatherMore() }
             if !launches.isEmpty { submit(launches) }
@@ -267,15 +330,28 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// Launches handed over right after the first ones: the engine writes a large array's claims in several
     /// transactions, and they should still go as one `sbatch --array`. Waits while more keep coming, 50 ms at a
     /// time, for at most a second.
+    /// Forgets attempts whose end the store has recorded, in the order the engine asked (before any launch it asked
+    /// for later, which may reuse the key of one that did not count), and notes their tasks (``remember(_:)``).
+    private func forget(_ acknowledged: [AttemptKey]) {
+        let ended = acknowledged.filter { tracked[$0]?.ended == true }
+        remember(ended.compactMap { key in tracked[key].flatMap { item in item.clusterId.map { "\(item.control)|\($0)" } } })
+        for key in ended { tracked[key] = nil }
+    }
+
     private func gatherMore() -> [AttemptLaunch] {
         var more: [AttemptLaunch] = []
         let deadline = Self.monotonic() + 1
         while Self.monotonic() < deadline {
             _ = wakeup.wait(timeout: .now() + .milliseconds(50))
-            let next = requests.withLock { requests -> [AttemptLaunch] in
-                defer { requests.submissions.removeAll() }
-                return requests.submissions.flatMap { $0 }
+            let (next, acknowledged) = requests.withLock { requests -> ([AttemptLaunch], [AttemptKey]) in
+                defer {
+                    requests.submissions.removeAll()
+                    requests.acknowledged.removeAll()
+                }
+                return (requests.submissions.flatMap { $0 }, requests.acknowledged)
             }
+            // Before the launches that came after them: a launch may reuse an acknowledged attempt's key.
+            forget(acknowledged)
             if next.isEmpty { break }
             more += next
         }

@@ -20,6 +20,9 @@ final class FakeExecutor: Executor {
     var script: (AttemptLaunch) -> Ending = { _ in .exit(0) }
     /// Called at each launch, before the attempt "runs" (to check the store, or act as a racing user).
     var onLaunch: (AttemptLaunch) -> Void = { _ in }
+    /// Attempts that start just as they are stopped (a cluster task that Slurm starts as it is taken off its queue):
+    /// their start is reported before their end.
+    var startsWhenStopped: Set<AttemptKey> = []
     private(set) var launches: [AttemptLaunch] = []
     private(set) var signals: [(key: AttemptKey, signal: Int32, killAfter: Double?)] = []
     /// Where start and end times come from (give it the engine's test clock).
@@ -108,6 +111,7 @@ final class FakeExecutor: Executor {
             exit.neverStarted = true
             inbox.post(.exited(exit))
         } else if running.contains(key), signal == SIGTERM || signal == SIGKILL {
+            if startsWhenStopped.remove(key) != nil { inbox.post(.started(key, pid: nil, at: clock.epochMillis())) }
             release(key)
             inbox.post(.exited(ProcessExit(key: key, signal: signal, endedAt: clock.epochMillis())))
             pump()
