@@ -38,12 +38,13 @@ public struct JobFilter: Sendable {
 
 extension Store {
     static let jobColumns = """
-        id, name, queue, definition, status, status_reason, created_at, started_at, stopped_at, attempts,
+        id, name, queue, definition, status, status_reason, created_at, started_at, stopped_at, attempts - held,
         environment, exit_code, container_reason, parent_id, array_index, array_size, pid, terminate_reason, host, cluster_job
         """
 
     /// A job from a row whose first columns are ``jobColumns``, read by position (GRDB's lookup by name lower-cases
-    /// the name on every read, a tenth of DescribeJobs' time).
+    /// the name on every read, a tenth of DescribeJobs' time). Its attempts are those made: an attempt held on a
+    /// cluster ahead of the job's dependencies counts once it starts or the job is released.
     static func record(_ row: Row) -> JobRecord {
         let status = JobStatus(rawValue: row[4]) ?? .failed
         var reason: String? = row[5]
