@@ -297,7 +297,7 @@ extension Store {
         }
         var outcome = item.outcome
         var counts = item.counts
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT interruptions, terminate_reason FROM job WHERE id = ?"), arguments: [item.id])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT interruptions, terminate_reason, attempt_base FROM job WHERE id = ?"), arguments: [item.id])
         // A terminate request that reached the store before the engine acted on it: the attempt ends
         // the job as TerminateJob does (not retried, isTerminated), unless it had already succeeded.
         if let request = row?["terminate_reason"] as String?, outcome.kind != .terminated,
@@ -323,7 +323,8 @@ extension Store {
             let spec = try spec(db, top: JobID.split(item.id).parent)
             let interruptions = (row?["interruptions"] as Int? ?? 0) + (interrupted ? 1 : 0)
             var floor: Int?
-            switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt, interruptionsUsed: interruptions) {
+            switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt - (row?["attempt_base"] as Int? ?? 0),
+                                        interruptionsUsed: interruptions) {
             case .succeed: next = .succeeded
             case .retry: next = .runnable
             case .retryNextEnvironment:

@@ -190,6 +190,11 @@ public final class Store: Sendable {
             // of its dependencies, which the cluster waits on (``JobTransition/handOver``).
             try db.execute(sql: "ALTER TABLE job ADD COLUMN held INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v8-attempt-base") { db in
+            // `attempt_base`: the attempts made before `drover retry-failed` gave the job a fresh retry budget (the
+            // retry rules count the attempts after it; the attempt numbers go on).
+            try db.execute(sql: "ALTER TABLE job ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

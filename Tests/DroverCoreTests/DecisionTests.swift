@@ -68,6 +68,8 @@ struct JobTransitionTests {
         (.running, .pending, []),
         (.succeeded, .runnable, []),
         (.failed, .runnable, []),
+        (.failed, .pending, [.rerun]),
+        (.succeeded, .pending, []),
         (.runnable, .succeeded, []),
         (.starting, .starting, []),
     ] as [(JobStatus, JobStatus, [JobTransition])])
@@ -76,9 +78,11 @@ struct JobTransitionTests {
     }
 
     @Test func finishedJobsNeverChange() {
-        for transition in JobTransition.allCases {
+        for transition in JobTransition.allCases where transition != .rerun {
             #expect(transition.from.isDisjoint(with: [.succeeded, .failed]), "\(transition) leaves a finished job")
         }
+        // Only a user's `retry-failed` runs a failed job again; a succeeded one never changes.
+        #expect(JobTransition.rerun.from == [.failed])
         #expect(JobStatus.active == [.starting, .running])
         #expect(JobStatus.waiting == [.submitted, .pending, .runnable])
         #expect(JobStatus.allCases.filter(\.isCancellable) == [.submitted, .pending, .runnable])

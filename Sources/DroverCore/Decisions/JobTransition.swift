@@ -32,6 +32,10 @@ public enum JobTransition: String, CaseIterable, Sendable {
     case cancel
     /// An array parent, once every child is done: PENDING → SUCCEEDED or FAILED.
     case arrayFinished
+    /// `drover retry-failed`: a failed child of a finished array runs again, with a fresh retry budget, its earlier
+    /// attempts kept: FAILED → PENDING (its dependencies decide at once), and its parent FAILED → PENDING. The one
+    /// change a finished job may see, and only when a user asks.
+    case rerun
 
     /// The states a job may be in for this transition to apply.
     public var from: Set<JobStatus> {
@@ -41,6 +45,7 @@ public enum JobTransition: String, CaseIterable, Sendable {
         case .start: [.starting, .pending]
         case .finish, .requeue: [.starting, .running]
         case .cancel: [.submitted, .pending, .runnable]
+        case .rerun: [.failed]
         }
     }
 
@@ -55,6 +60,7 @@ public enum JobTransition: String, CaseIterable, Sendable {
         case .finish: [.succeeded, .failed, .runnable]
         case .requeue: [.runnable]
         case .arrayFinished: [.succeeded, .failed]
+        case .rerun: [.pending]
         }
     }
 
