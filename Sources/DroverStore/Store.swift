@@ -195,8 +195,38 @@ public final class Store: Sendable {
             // retry rules count the attempts after it; the attempt numbers go on).
             try db.execute(sql: "ALTER TABLE job ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v9-events") { db in
+            // `event`: every job state change, and every RUNNABLE job newly stuck for a reason that blocks it (AWS's
+            // "Batch Job Queue Blocked"), written by triggers in the transaction that made the change, so that no
+            // writer can forget one and none is recorded for a change that did not happen. `kind`: `state` or
+            // `blocked`; `time`: epoch ms. Kept for a bounded time (``Store/pruneEvents(before:)``).
+            try db.execute(sql: """
+                CREATE TABLE event(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, kind TEXT NOT NULL,
+                    job_id TEXT NOT NULL, queue TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT);
+                CREATE INDEX event_by_job ON event(job_id, id);
+                CREATE INDEX event_by_time ON event(time);
+                CREATE TRIGGER event_on_submit AFTER INSERT ON job BEGIN
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason)
+                    VALUES (\(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, NEW.status, NEW.status_reason);
+                END;
+                CREATE TRIGGER event_on_status AFTER UPDATE OF status ON job WHEN OLD.status IS NOT NEW.status BEGIN
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason)
+                    VALUES (\(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, NEW.status, NEW.status_reason);
+                END;
+                CREATE TRIGGER event_on_blocked AFTER UPDATE OF reason_key ON job
+                WHEN NEW.status = 'RUNNABLE' AND NEW.reason_key IS NOT NULL AND NEW.reason_key IS NOT OLD.reason_key
+                    AND (NEW.blocked = 1 OR NEW.reason_key GLOB '[A-Z]*:[A-Z]*') BEGIN
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason)
+                    VALUES (\(Self.nowMillisSQL), 'blocked', NEW.id, NEW.queue, NEW.status, NEW.status_reason);
+                END;
+                """)
+        }
         return migrator
     }
+
+    /// SQLite's clock as epoch milliseconds, for the event triggers.
+    static let nowMillisSQL = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
 
     /// Runs `body` in one write transaction, turning database errors into ``DroverError``.
     func write<T>(_ body: (Database) throws -> T) throws(DroverError) -> T {

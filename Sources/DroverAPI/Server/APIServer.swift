@@ -34,6 +34,13 @@ public struct APIServerSettings: Sendable {
     }
 }
 
+/// A handler of requests outside AWS Batch's API, which are not signed: `/metrics`, `/v1/events`, the dashboard.
+public protocol WebHandler: Sendable {
+    /// The response to `request` when this handler serves its path, else nil (the next handler, and last the
+    /// API, is asked).
+    func respond(to request: Request) async -> Response?
+}
+
 /// AWS Batch's REST-JSON protocol over HTTP/1.1: `POST /v1/<operation>` and the tag operations on
 /// `/v1/tags/{resourceArn}`, every request checked with SigV4 first, every response with `x-amzn-RequestId`.
 public struct APIServer: Sendable {
@@ -43,11 +50,14 @@ public struct APIServer: Sendable {
     let limiter: RateLimiter?
     /// Where requests that change the store run, one at a time in arrival order.
     let writes = DispatchQueue(label: "drover.api.writes")
+    /// Handlers asked, in order, before a request is taken for an API call.
+    let web: [any WebHandler]
 
-    /// Creates a server for `service`.
-    public init(service: BatchService, settings: APIServerSettings) {
+    /// Creates a server for `service`, with `web` serving what is not AWS Batch's API.
+    public init(service: BatchService, settings: APIServerSettings, web: [any WebHandler] = []) {
         self.service = service
         self.settings = settings
+        self.web = web
         self.verifier = SigV4Verifier(secrets: [settings.credentials.accessKeyId: settings.credentials.secretAccessKey])
         self.limiter = settings.rateLimit.map(RateLimiter.init(rate:))
     }
@@ -73,6 +83,9 @@ public struct APIServer: Sendable {
 
     /// Answers one request; never throws: every failure is an AWS-shaped error.
     func respond(to request: Request) async -> Response {
+        for handler in web {
+            if let response = await handler.respond(to: request) { return response }
+        }
         let requestId = UUID().uuidString.lowercased()
         let result: Result<Data, APIError>
         if let limiter, !limiter.admit() {

@@ -10,7 +10,7 @@ import Foundation
 /// caller looks for a submission before making it again).
 final class SlurmRestControl: SlurmControl {
     let name: String
-    private let client: SlurmRestClient
+    private let client: PlainHTTPClient
     private let user: String
     private let token: String
     /// The engine's environment, which each job gets as `sbatch` would pass it (less the token).
@@ -23,7 +23,7 @@ final class SlurmRestControl: SlurmControl {
         name = "slurmrestd \(url)"
         self.user = user
         token = environment["SLURM_JWT"] ?? ""
-        client = SlurmRestClient(server: url, user: user, token: token)
+        client = PlainHTTPClient(server: url, headers: [("X-SLURM-USER-NAME", user), ("X-SLURM-USER-TOKEN", token)])
         jobEnvironment = environment.filter { $0.key != "SLURM_JWT" }
     }
 

@@ -4,39 +4,45 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Sends requests to one slurmrestd and waits for each answer (the executor's thread blocks, as it does on a Slurm
-/// command), with the JWT headers slurmrestd's `rest_auth/jwt` takes.
+/// Sends HTTP/1.1 requests to one server and waits for each answer (the calling thread blocks): slurmrestd,
+/// an events webhook, an OTLP collector.
 ///
-/// HTTP/1.1 over SwiftNIO, which the binary already carries for its own API: one connection per request
-/// (`Connection: close`). slurmrestd speaks plain HTTP (TLS, where wanted, is a proxy's), so `http://` only.
-final class SlurmRestClient: Sendable {
+/// Over SwiftNIO, which the binary already carries for its own API, so that the image gains no libcurl: one connection
+/// per request (`Connection: close`), plain `http://` only (TLS, where wanted, is a proxy's).
+public final class PlainHTTPClient: Sendable {
     /// What a request came to.
-    enum Outcome {
-        /// slurmrestd answered with an HTTP status and a body.
+    public enum Outcome: Sendable {
+        /// The server answered with an HTTP status and a body.
         case answered(status: Int, body: Data)
         /// It could not be reached, or did not answer in time.
         case unreachable(String)
     }
 
     /// The server's address (`http://HOST:PORT`, no trailing `/`).
-    let server: String
+    public let server: String
     private let host: String
     private let port: Int
-    private let user: String
-    private let token: String
+    private let headers: [(String, String)]
 
-    /// A client of the slurmrestd at `server` (`http://HOST[:PORT]`), as user `user` with token `token`.
-    init(server: String, user: String, token: String) {
+    /// A client of the server at `server` (`http://HOST[:PORT]`, a path after it is ignored: requests name theirs),
+    /// sending `headers` with every request.
+    public init(server: String, headers: [(String, String)] = []) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         let parts = URLComponents(string: self.server)
-        host = parts?.host ?? ""
+        host = parts?.scheme == "http" ? parts?.host ?? "" : ""
         port = parts?.port ?? 80
-        self.user = user
-        self.token = token
+        self.headers = headers
     }
 
-    /// Sends `method path` (the path with its query) with a JSON `body`, waiting at most `timeout` seconds.
-    func send(_ method: String, _ path: String, body: Data? = nil, timeout: Double = 30) -> Outcome {
+    /// Whether `url` is one this client can send to: `http://HOST[:PORT][/PATH]`.
+    public static func accepts(_ url: String) -> Bool {
+        guard let parts = URLComponents(string: url), parts.scheme == "http", let host = parts.host, !host.isEmpty else { return false }
+        return parts.query == nil && parts.fragment == nil && parts.user == nil
+    }
+
+    /// Sends `method path` (the path with its query) with a `body` of `contentType`, waiting at most `timeout` seconds.
+    public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json",
+                     timeout: Double = 30) -> Outcome {
         guard !host.isEmpty else { return .unreachable("not an http URL: \(server)") }
         let group = MultiThreadedEventLoopGroup.singleton
         let answer = group.next().makePromise(of: Answer.self)
@@ -57,15 +63,14 @@ final class SlurmRestClient: Sendable {
             return .unreachable("cannot connect to \(server): \(error)")
         }
         defer { channel.close(promise: nil) }
-        let timer = channel.eventLoop.scheduleTask(in: deadline) { answer.fail(SlurmRestTimeout()) }
+        let timer = channel.eventLoop.scheduleTask(in: deadline) { answer.fail(HTTPTimeout()) }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path)
         head.headers.add(name: "Host", value: port == 80 ? host : "\(host):\(port)")
-        head.headers.add(name: "X-SLURM-USER-NAME", value: user)
-        head.headers.add(name: "X-SLURM-USER-TOKEN", value: token)
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
         head.headers.add(name: "Accept", value: "application/json")
         head.headers.add(name: "Connection", value: "close")
         head.headers.add(name: "Content-Length", value: "\(body?.count ?? 0)")
-        if body != nil { head.headers.add(name: "Content-Type", value: "application/json") }
+        if body != nil { head.headers.add(name: "Content-Type", value: contentType) }
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil) }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
@@ -73,7 +78,7 @@ final class SlurmRestClient: Sendable {
             let result = try answer.futureResult.wait()
             timer.cancel()
             return .answered(status: result.status, body: result.body)
-        } catch is SlurmRestTimeout {
+        } catch is HTTPTimeout {
             return .unreachable("timed out")
         } catch {
             return .unreachable("\(error)")
@@ -88,12 +93,12 @@ final class SlurmRestClient: Sendable {
 }
 
 /// The request took longer than its time limit.
-struct SlurmRestTimeout: Error, CustomStringConvertible {
+struct HTTPTimeout: Error, CustomStringConvertible {
     var description: String { "timed out" }
 }
 
 /// The connection closed before the whole answer came.
-struct SlurmRestClosed: Error, CustomStringConvertible {
+struct HTTPClosed: Error, CustomStringConvertible {
     var description: String { "the connection closed before the whole answer came" }
 }
 
@@ -101,11 +106,11 @@ struct SlurmRestClosed: Error, CustomStringConvertible {
 private final class AnswerCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    private let answer: EventLoopPromise<SlurmRestClient.Answer>
+    private let answer: EventLoopPromise<PlainHTTPClient.Answer>
     private var status = 0
     private var body = ByteBuffer()
 
-    init(answer: EventLoopPromise<SlurmRestClient.Answer>) {
+    init(answer: EventLoopPromise<PlainHTTPClient.Answer>) {
         self.answer = answer
     }
 
@@ -116,7 +121,7 @@ private final class AnswerCollector: ChannelInboundHandler {
         case .body(var part):
             body.writeBuffer(&part)
         case .end:
-            answer.succeed(SlurmRestClient.Answer(status: status, body: Data(body.readableBytesView)))
+            answer.succeed(PlainHTTPClient.Answer(status: status, body: Data(body.readableBytesView)))
             context.close(promise: nil)
         }
     }
@@ -127,7 +132,7 @@ private final class AnswerCollector: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        answer.fail(SlurmRestClosed())
+        answer.fail(HTTPClosed())
         context.fireChannelInactive()
     }
 }
