@@ -497,6 +497,7 @@ public final class Engine {
             environment.append("AWS_BATCH_JOB_ARRAY_INDEX=\(index)")
             environment.append("AWS_BATCH_JOB_ARRAY_SIZE=\(size)")
         }
+        for variable in traceVariables(id, attempt: attempt, spec: spec) { environment.append("\(variable.name)=\(variable.value)") }
         environment += jobEnvironment(top: top, spec: spec)
         if logFolders.count > 4096 { logFolders.removeAll(keepingCapacity: true) }
         if logFolders.insert(store.logDirectory(ofJob: id)).inserted {
@@ -539,8 +540,15 @@ public final class Engine {
         if JobID.split(claimed.id).index != nil, let size = spec.arraySize {
             variables.append(JobVariable("AWS_BATCH_JOB_ARRAY_SIZE", "\(size)"))
         }
+        variables += traceVariables(claimed.id, attempt: claimed.attempt, spec: spec).map { JobVariable($0.name, $0.value) }
         variables += spec.environment.map { JobVariable($0.name, $0.value) }
         return ClusterLaunch(slurm: slurm, environment: claimed.environment, jobName: spec.jobName, variables: variables)
+    }
+
+    /// `TRACEPARENT` (the attempt's span) and `TRACESTATE` for an attempt, by OpenTelemetry's environment-variable
+    /// carrier; the definition's own values of them win.
+    func traceVariables(_ id: String, attempt: Int, spec: JobSpec) -> [(name: String, value: String)] {
+        spec.trace(ofJob: id).variables(attempt: attempt).filter { variable in !spec.environment.contains { $0.name == variable.name } }
     }
 
     /// The local environment whose room an attempt takes (nil on a simulated instance or a cluster).

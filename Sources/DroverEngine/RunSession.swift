@@ -29,11 +29,13 @@ public final class RunSession {
     ///   - parameters: values for `Ref::NAME` in every job of the file, over the jobs' own; they are
     ///     part of the run key, so different parameters make a different run.
     ///   - new: submit afresh even when an unfinished run of the same file and parameters exists.
+    ///   - trace: the trace context the run was started in (its `TRACEPARENT`), which the jobs' spans join.
     ///   - options: settings of the engine, when the session runs one.
     ///   - executor: runs the attempts of that engine (default: local processes under a supervisor).
     /// - Throws: a ``DroverError`` when the file declares no jobs.
     public init(store: Store, file: ResourceFile, path: String, text: String, parameters: [String: String] = [:],
-                new: Bool = false, options: EngineOptions = EngineOptions(), executor: (any Executor)? = nil) throws(DroverError) {
+                new: Bool = false, trace: TraceContext? = nil, options: EngineOptions = EngineOptions(),
+                executor: (any Executor)? = nil) throws(DroverError) {
         guard !file.jobs.isEmpty else {
             throw DroverError("\(path): declares no jobs to run (add a `jobs:` section, or use `drover apply` for resources only)")
         }
@@ -43,6 +45,7 @@ public final class RunSession {
         self.requests = file.jobs.map(\.value).map { request in
             var request = request
             if !parameters.isEmpty { request.parameters = (request.parameters ?? [:]).merging(parameters) { $1 } }
+            request.traceContext = trace
             return request
         }
         self.resume = !new

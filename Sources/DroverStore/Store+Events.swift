@@ -27,9 +27,12 @@ public struct StoredEvent: Sendable, Equatable {
     public var statusReason: String?
     /// The attempts the job had made then.
     public var attempts: Int
+    /// The status the job left (nil for a new child).
+    public var previous: JobStatus?
 
     /// Creates an event.
-    public init(id: Int64, time: EpochMillis, kind: Kind, jobId: String, queue: String, status: JobStatus, statusReason: String?, attempts: Int) {
+    public init(id: Int64, time: EpochMillis, kind: Kind, jobId: String, queue: String, status: JobStatus, statusReason: String?, attempts: Int,
+                previous: JobStatus? = nil) {
         self.id = id
         self.time = time
         self.kind = kind
@@ -38,6 +41,7 @@ public struct StoredEvent: Sendable, Equatable {
         self.status = status
         self.statusReason = statusReason
         self.attempts = attempts
+        self.previous = previous
     }
 }
 
@@ -76,12 +80,12 @@ extension Store {
             arguments += [queue]
         }
         arguments += [max(1, query.limit)]
-        let sql = "SELECT id, time, kind, job_id, queue, status, status_reason, attempts FROM event WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT ?"
+        let sql = "SELECT id, time, kind, job_id, queue, status, status_reason, attempts, previous FROM event WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT ?"
         return try read { db in
             try db.rows(sql, arguments).compactMap { row in
                 guard let kind = StoredEvent.Kind(rawValue: row[2]), let status = JobStatus(rawValue: row[5]) else { return nil }
                 return StoredEvent(id: row[0], time: row[1], kind: kind, jobId: row[3], queue: row[4], status: status,
-                                   statusReason: row[6], attempts: row[7])
+                                   statusReason: row[6], attempts: row[7], previous: (row[8] as String?).flatMap { JobStatus(rawValue: $0) })
             }
         }
     }

@@ -22,17 +22,17 @@ struct EventDecisionTests {
     }
 
     @Test(arguments: [
-        (200 as Int?, WebhookDecision.delivered), (204, .delivered), (299, .delivered),
+        (200 as Int?, DeliveryDecision.delivered), (204, .delivered), (299, .delivered),
         (400, .refused), (404, .refused), (413, .refused),
         (408, .retry), (429, .retry), (500, .retry), (503, .retry), (301, .retry), (nil, .retry),
     ])
-    func aWebhooksAnswerDecidesTheEvent(status: Int?, decision: WebhookDecision) {
-        #expect(WebhookDecision.after(status: status) == decision)
+    func aWebhooksAnswerDecidesTheEvent(status: Int?, decision: DeliveryDecision) {
+        #expect(DeliveryDecision.after(status: status) == decision)
     }
 
     @Test func theBackOffDoublesFromHalfASecondUpToThirty() {
-        #expect((1...9).map(WebhookDecision.backoff(failures:)) == [0.5, 1, 2, 4, 8, 16, 30, 30, 30])
-        #expect(WebhookDecision.backoff(failures: 1000) == 30)
+        #expect((1...9).map(DeliveryDecision.backoff(failures:)) == [0.5, 1, 2, 4, 8, 16, 30, 30, 30])
+        #expect(DeliveryDecision.backoff(failures: 1000) == 30)
     }
 
     @Test func eventBridgesTimeIsUTCToTheSecond() {

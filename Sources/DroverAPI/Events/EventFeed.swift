@@ -15,15 +15,30 @@ public struct EventFeed: Sendable {
         self.query = query
     }
 
-    /// The next events (at most `query.limit`), each with its number in the store; empty when none is new.
-    public mutating func next() throws(DroverError) -> [(sequence: Int64, event: BatchEvent)] {
+    /// One event, as stored and as shown.
+    public struct Item: Sendable {
+        /// Its number in the store.
+        public var sequence: Int64 { stored.id }
+        /// As the store keeps it.
+        public var stored: StoredEvent
+        /// In EventBridge's shape.
+        public var event: BatchEvent
+    }
+
+    /// The next events (at most `query.limit`); empty when none is new.
+    public mutating func next() throws(DroverError) -> [Item] {
         let stored = try shapes.jobs.store.events(query)
         guard let last = stored.last else { return [] }
         query.after = last.id
         let events = try shapes.events(stored)
-        var bySequence: [String: Int64] = [:]
-        for item in stored { bySequence[BatchEvent.id(of: item.id)] = item.id }
-        return events.map { (bySequence[$0.id] ?? last.id, $0) }
+        var byId: [String: StoredEvent] = [:]
+        for item in stored { byId[BatchEvent.id(of: item.id)] = item }
+        return events.compactMap { event in byId[event.id].map { Item(stored: $0, event: event) } }
+    }
+
+    /// Goes on after event `sequence` (a consumer that must see again what it did not take).
+    public mutating func resume(after sequence: Int64) {
+        query.after = sequence
     }
 
     /// When the feed starts after an event older than the oldest kept, how many were forgotten in between (a consumer

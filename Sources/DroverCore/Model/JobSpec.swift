@@ -37,6 +37,15 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var shareIdentifier: String? = nil
     /// The definition's resource requirements with the request's overrides of the same type (AWS shows them in `container`).
     public var resourceRequirements: [ResourceRequirement]? = nil
+    /// The W3C `traceparent` its submitter was in (``TraceParent``), which its spans join.
+    public var traceParent: String? = nil
+    /// The submitter's `tracestate`, passed on to its attempts.
+    public var traceState: String? = nil
+
+    /// Where its spans sit in a trace, for job (or child) `id`.
+    public func trace(ofJob id: String) -> JobTrace {
+        JobTrace(jobId: id, submitted: traceParent.flatMap(TraceParent.init), state: traceState)
+    }
 
     /// Total attempts allowed (1 when no strategy is given).
     public var maxAttempts: Int { retryStrategy?.attempts ?? 1 }
@@ -80,7 +89,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
             propagateTags: request.propagateTags ?? definition.propagateTags,
             schedulingPriority: request.schedulingPriorityOverride ?? definition.schedulingPriority,
             shareIdentifier: request.shareIdentifier,
-            resourceRequirements: mergedRequirements(base.resourceRequirements, overrides?.resourceRequirements)
+            resourceRequirements: mergedRequirements(base.resourceRequirements, overrides?.resourceRequirements),
+            traceParent: request.traceContext?.parent.header,
+            traceState: request.traceContext?.state
         )
     }
 

@@ -26,6 +26,9 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var schedulingPriorityOverride: Int?
     /// Fair-share identifier (kept and shown).
     public var shareIdentifier: String?
+    /// The trace context the submitter was in (its `TRACEPARENT`, or an API request's `traceparent` header): not one of
+    /// AWS's fields, never read from a request's JSON.
+    public var traceContext: TraceContext?
 
     /// Creates a request.
     public init(jobName: String, jobQueue: String, jobDefinition: String, arraySize: Int? = nil, dependsOn: [JobDependency]? = nil) {

@@ -43,7 +43,7 @@ struct Run: ParsableCommand {
         let store = try global.store()
         let session = try RunSession(store: store, file: loaded, path: file, text: text,
                                      parameters: try Submit.pairs(parameters, option: "--parameter") ?? [:],
-                                     new: new, options: options)
+                                     new: new, trace: TraceParent.fromEnvironment(ProcessInfo.processInfo.environment), options: options)
         let start = try session.start()
         switch start {
         case .resumed(let previous):

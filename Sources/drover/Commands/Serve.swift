@@ -48,6 +48,7 @@ struct Serve: ParsableCommand {
         let endpoint = try api.endpoint()
         let retention = try events.retentionSeconds()
         let webhookURLs = try events.webhookURLs()
+        let collector = try events.collector()
         let arns = try endpoint.map { _ throws(DroverError) in try api.arns() }
         let store = try global.store()
         let credentials = try endpoint.map { _ throws(DroverError) in
@@ -80,8 +81,13 @@ struct Serve: ParsableCommand {
         ]
         let eventShapes = EventShapes(arns: try arns ?? global.arns(), store: store)
         for url in webhookURLs {
-            let webhook = EventWebhook(url: url, shapes: eventShapes, logger: options.logger)
+            let webhook = EventWebhook.delivery(url: url, shapes: eventShapes, logger: options.logger)
             services.append(.init(service: BlockingService(name: "events webhook", body: { webhook.run() }, stop: { webhook.stop() }),
+                                  successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        if let collector {
+            let export = OTLPExporter.delivery(url: collector, shapes: eventShapes, logger: options.logger)
+            services.append(.init(service: BlockingService(name: "otlp export", body: { export.run() }, stop: { export.stop() }),
                                   successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         if let endpoint, let credentials, let arns {
@@ -183,6 +189,11 @@ struct EventOptions: ParsableArguments {
         valueName: "url"))
     var webhooks: [String] = []
 
+    @Option(name: .customLong("otlp-endpoint"), help: ArgumentHelp(
+        "Export a span per job and per attempt to this OpenTelemetry collector (OTLP/HTTP, JSON; http://HOST:4318 posts to /v1/traces).",
+        valueName: "url"))
+    var otlpEndpoint: String?
+
     @Option(help: "Hours job events are kept in the state directory for consumers to catch up (drover events --after, webhooks).")
     var eventsRetentionHours: Double = 168
 
@@ -192,6 +203,14 @@ struct EventOptions: ParsableArguments {
             throw DroverError("--events-webhook: '\(url)' is not http://HOST[:PORT][/PATH] (for https, put a proxy in front)")
         }
         return webhooks
+    }
+
+    /// The OTLP collector's URL, checked.
+    func collector() throws(DroverError) -> String? {
+        if let otlpEndpoint, !PlainHTTPClient.accepts(otlpEndpoint) {
+            throw DroverError("--otlp-endpoint: '\(otlpEndpoint)' is not http://HOST[:PORT][/PATH] (for https, put a proxy in front)")
+        }
+        return otlpEndpoint
     }
 
     /// The retention in seconds, checked.

@@ -2,6 +2,7 @@ import ArgumentParser
 import DroverAPI
 import DroverCore
 import DroverStore
+import Foundation
 
 /// `drover submit`: submit one job (or array job) and print its id. Takes `aws batch submit-job`'s options in AWS's
 /// forms (shorthand or JSON, `--cli-input-json`) and Drover's short forms.
@@ -103,7 +104,8 @@ struct Submit: ParsableCommand {
     var command: [String] = []
 
     func run() throws {
-        let request = try makeRequest()
+        var request = try makeRequest()
+        request.traceContext = TraceParent.fromEnvironment(ProcessInfo.processInfo.environment)
         let store = try global.store()
         let response: SubmitJobResponse
         do {

@@ -1,5 +1,6 @@
-/// What a webhook delivery's answer means for the event, and how long to wait before trying again.
-public enum WebhookDecision: Equatable, Sendable {
+/// What a delivery's answer (a webhook's, an OTLP collector's) means for what was sent, and how long to wait before
+/// trying again.
+public enum DeliveryDecision: Equatable, Sendable {
     /// Taken: go on with the next event.
     case delivered
     /// Refused for good (a 4xx other than 408 and 429: the receiver will never take it): log it and go on.
@@ -8,7 +9,7 @@ public enum WebhookDecision: Equatable, Sendable {
     case retry
 
     /// The decision for an HTTP `status`, or nil when the receiver could not be reached.
-    public static func after(status: Int?) -> WebhookDecision {
+    public static func after(status: Int?) -> DeliveryDecision {
         guard let status else { return .retry }
         switch status {
         case 200..<300: return .delivered

@@ -1,0 +1,100 @@
+import DroverCore
+import DroverStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Walks the store's events in order for a consumer that must not miss one (a webhook, an OTLP collector), handing
+/// them to `send` a page at a time and trying again with a back-off what it could not send. How far it got is kept in
+/// the store (`event_cursor`, under the consumer's name), so a restarted server goes on from there: every event is sent
+/// at least once, in order.
+public final class EventDelivery: Sendable {
+    /// What became of a page.
+    public enum Outcome: Sendable {
+        /// All of it was taken (or refused for good).
+        case taken
+        /// Not all: the events up to `upTo` (none when nil) were taken; the rest is sent again after a back-off.
+        case notTaken(upTo: Int64?)
+    }
+
+    /// The name its place is kept under.
+    public let consumer: String
+    let shapes: EventShapes
+    let pageSize: Int
+    let logger: Logger
+    let send: @Sendable ([EventFeed.Item]) -> Outcome
+    let stopped = Mutex(false)
+    let wake = NSCondition()
+
+    /// A delivery of `shapes`' store's events to `send`, `pageSize` at a time, its place kept as `consumer`.
+    public init(consumer: String, shapes: EventShapes, pageSize: Int, logger: Logger, send: @escaping @Sendable ([EventFeed.Item]) -> Outcome) {
+        self.consumer = consumer
+        self.shapes = shapes
+        self.pageSize = pageSize
+        self.logger = logger
+        self.send = send
+    }
+
+    /// Sends events until ``stop()``; store errors are waited out like unreachable receivers.
+    public func run() {
+        let store = shapes.jobs.store
+        var feed: EventFeed?
+        var taken: Int64 = 0
+        var failures = 0
+        while !isStopped {
+            do {
+                if feed == nil {
+                    taken = try store.eventCursor(consumer)
+                    let start = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize))
+                    if let missed = try start.forgotten() {
+                        logger.warning("\(consumer): \(missed) events were forgotten before they could be sent")
+                    }
+                    feed = start
+                }
+                guard var current = feed else { continue }
+                let page = try current.next()
+                feed = current
+                if page.isEmpty {
+                    pause(0.2)
+                    continue
+                }
+                switch send(page) {
+                case .taken:
+                    failures = 0
+                    taken = page[page.count - 1].sequence
+                case .notTaken(let upTo):
+                    if let upTo { taken = max(taken, upTo) }
+                    current.resume(after: taken)
+                    feed = current
+                    failures += 1
+                    pause(DeliveryDecision.backoff(failures: failures))
+                }
+                // At least once: the place is kept after the sending; a crash in between sends them again.
+                try store.setEventCursor(consumer, to: taken)
+            } catch {
+                logger.warning("\(consumer): \(error.message)")
+                feed = nil
+                pause(1)
+            }
+        }
+        if taken > 0 { try? store.setEventCursor(consumer, to: taken) }
+    }
+
+    /// Asks ``run()`` to end (after the sending under way).
+    public func stop() {
+        stopped.withLock { $0 = true }
+        wake.lock()
+        wake.broadcast()
+        wake.unlock()
+    }
+
+    /// Whether ``stop()`` was called.
+    public var isStopped: Bool { stopped.withLock { $0 } }
+
+    /// Waits `seconds`, or less when stopped.
+    func pause(_ seconds: Double) {
+        wake.lock()
+        if !isStopped { _ = wake.wait(until: Date().addingTimeInterval(seconds)) }
+        wake.unlock()
+    }
+}
