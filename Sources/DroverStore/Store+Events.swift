@@ -100,12 +100,17 @@ extension Store {
         }
     }
 
-    /// Forgets the events recorded before `time` (epoch ms), at most `limit` at a time (so that a long backlog does
-    /// not hold the write lock); returns how many it forgot. Cursors are left as they are.
+    /// Forgets the events recorded before `time` (epoch ms), the oldest first and at most `limit` at a time (so that a
+    /// long backlog does not hold the write lock); returns how many it forgot. Cursors are left as they are.
+    ///
+    /// Events are numbered in the order they are recorded, so the oldest are read by number, with no index on time
+    /// (which would cost every event its bytes): a clock set back leaves the events after it for a later pass.
     @discardableResult
     public func pruneEvents(before time: EpochMillis, limit: Int = 10_000) throws(DroverError) -> Int {
         try write { db in
-            try db.run("DELETE FROM event WHERE id IN (SELECT id FROM event WHERE time < ? ORDER BY id LIMIT ?)", [time, limit])
+            guard let oldest = try db.row("SELECT time FROM event ORDER BY id LIMIT 1")?[0] as EpochMillis?, oldest < time else { return 0 }
+            try db.run("DELETE FROM event WHERE id IN (SELECT id FROM (SELECT id, time FROM event ORDER BY id LIMIT ?) WHERE time < ?)",
+                       [limit, time])
             return db.changesCount
         }
     }

@@ -210,7 +210,6 @@ public final class Store: Sendable {
                     attempts INTEGER NOT NULL, previous TEXT);
                 CREATE TABLE event_cursor(consumer TEXT PRIMARY KEY, last INTEGER NOT NULL);
                 CREATE INDEX event_by_job ON event(job_id, id);
-                CREATE INDEX event_by_time ON event(time);
                 CREATE TRIGGER event_on_submit AFTER INSERT ON job BEGIN
                     INSERT INTO event(time, kind, job_id, queue, status, status_reason, attempts, previous)
                     SELECT \(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, 'SUBMITTED', NULL, 0, NULL
