@@ -23,6 +23,8 @@ public struct EngineOptions: Sendable {
     public var logger = Logger(label: "drover.engine", factory: { _ in SwiftLogNoOpLogHandler() })
     /// Where the engine reads the time (the machine's clocks by default; tests move their own).
     public var clock: any EngineClock = SystemClock()
+    /// What the engine measures (``EngineMetrics``); by default nothing.
+    public var metrics = EngineMetrics.disabled
 
     /// Creates options from defaults and the environment.
     public init() {
