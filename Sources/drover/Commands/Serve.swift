@@ -55,6 +55,9 @@ struct Serve: ParsableCommand {
         var options = try simulation.engineOptions()
         options.pollInterval = max(0.01, pollInterval)
         options.logger = log.logger(defaultLevel: .info)
+        // `GET /metrics` beside the API; without --api the engine measures nothing.
+        let metrics = endpoint.map { _ in MetricsEndpoint(store: store) }
+        options.metrics = metrics?.engineMetrics ?? .disabled
         let engineOptions = options
         let inbox = Inbox()
         // A container's first process takes everything with it when it ends: there, stop the jobs
@@ -81,7 +84,9 @@ struct Serve: ParsableCommand {
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            let application = APIServer(service: service, settings: settings).application(logger: serverLogger) { port in
+            var web: [any WebHandler] = []
+            if let metrics { web.append(metrics) }
+            let application = APIServer(service: service, settings: settings, web: web).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
             }
             services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
