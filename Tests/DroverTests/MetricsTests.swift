@@ -160,6 +160,51 @@ import Testing
         #expect(Self.queriedValue(up) == 1, "the target is up: \(up)")
     }
 
+    /// A reclaimed spot instance: the attempt ends `host_lost`, the rule on `Host EC2*` retries it, and the simulated
+    /// instances' reclaims, time and cost are the store's.
+    @Test func spotReclaimsTimeAndCostAreTheStores() throws {
+        let sandbox = try Sandbox()
+        try sandbox.write("setup.yaml", SpotTests.hybrid() + """
+            jobDefinitions:
+              - jobDefinitionName: long
+                containerProperties:
+                  command: [sh, -c, 'if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then while true; do sleep 0.05; done; fi']
+                  resourceRequirements: [{type: VCPU, value: "1"}]
+                retryStrategy:
+                  attempts: 2
+                  evaluateOnExit: [{action: RETRY, onStatusReason: "Host EC2*"}]
+            """)
+        #expect(try sandbox.drover("apply", sandbox.root.appendingPathComponent("setup.yaml").path).status == 0)
+        let (_, url) = try APIClientTests.startAPI(sandbox, options: ["--time-scale", "60", "--seed", "5"])
+        let job = try sandbox.submit("--job-queue", "spot-first", "--job-definition", "long")
+        _ = try SpotTests.interruptWhenRunning(sandbox, [job])
+        let store = try sandbox.store()
+        try eventually(within: 30, "the job to finish") { try store.job(job)?.status.isTerminal == true }
+        var values: [String: Double] = [:]
+        var usage: InstanceUsage?
+        // The instances change on their own (one may still be up): compare a scrape with the store read right after it.
+        try eventually(within: 30, "/metrics to show the store's instances") {
+            values = Self.parse(HTTPGet.get(url + "/metrics")?.body ?? "")
+            usage = try store.instanceUsage().first { $0.environment == "spot" }
+            // The instance ends at its notice's end, after the attempt it ran.
+            guard let usage, usage.interrupted >= 1 else { return false }
+            return values["drover_simulated_instance_reclaims_total{environment=\"spot\"}"] == Double(usage.interrupted)
+                && Self.close(values["drover_simulated_instance_seconds_total{environment=\"spot\"}"], usage.instanceHours * 3600)
+                && Self.close(values["drover_simulated_instance_cost_dollars_total{environment=\"spot\"}"], usage.cost)
+                && values["drover_attempts_ended_total{outcome=\"succeeded\"}"] == 1
+        }
+        #expect((usage?.interrupted ?? 0) >= 1 && (usage?.cost ?? 0) > 0, "\(String(describing: usage))")
+        #expect(values["drover_attempts_ended_total{outcome=\"host_lost\"}"] == 1)
+        #expect(values["drover_job_retries_total{rule=\"evaluateOnExit[0]\",action=\"RETRY\"}"] == 1)
+        #expect(values["drover_jobs{queue=\"spot-first\",status=\"SUCCEEDED\"}"] == 1)
+    }
+
+    /// Whether a counter that moved on by the store's increments shows the store's total (to rounding).
+    static func close(_ value: Double?, _ expected: Double) -> Bool {
+        guard let value else { return false }
+        return abs(value - expected) <= 1e-9 * max(1, abs(expected))
+    }
+
     /// The value of the first sample of an instant query's answer (`{"data":{"result":[{"value":[TIME,"VALUE"]}]}}`).
     static func queriedValue(_ answer: String) -> Double? {
         guard let json = try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
