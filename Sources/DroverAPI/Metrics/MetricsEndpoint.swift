@@ -40,6 +40,7 @@ public final class MetricsEndpoint: WebHandler {
         self.engineMetrics = EngineMetrics(factory: CatalogueMetricsFactory(registry: registry, catalogue: Self.catalogue))
     }
 
+    /// The metrics for `GET` (and `HEAD`) `/metrics`, 405 for another method there, nil for any other path.
     public func respond(to request: Request) async -> Response? {
         guard request.uri.path == Self.path else { return nil }
         guard request.method == .get || request.method == .head else {

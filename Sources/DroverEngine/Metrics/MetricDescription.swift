@@ -2,7 +2,12 @@
 public struct MetricDescription: Sendable, Equatable {
     /// Prometheus metric types Drover uses.
     public enum Kind: String, Sendable {
-        case counter, gauge, histogram
+        /// Only goes up (from 0 when `drover serve` starts); named `..._total`.
+        case counter
+        /// Goes up and down.
+        case gauge
+        /// Observations counted into buckets, with their sum and count.
+        case histogram
     }
 
     /// Name, `drover_` first, in base units (`_seconds`), counters ending in `_total`.
