@@ -31,6 +31,7 @@ extension Engine {
             var attempt = RunningAttempt(id: candidate.id, attempt: candidate.attempts + 1, environment: environment,
                                          need: ResourceNeed(vcpus: spec.vcpus, memory: spec.memory))
             attempt.held = true
+            attempt.queue = candidate.queue
             attempt.waitsOn = partners
             running[candidate.id] = attempt
             holds.append((RunnableJob(id: candidate.id, attempts: candidate.attempts), environment))

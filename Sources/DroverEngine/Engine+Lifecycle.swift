@@ -43,6 +43,8 @@ extension Engine {
                 attempt.pid = process.pid
                 attempt.launched = true
                 attempt.hasStarted = process.startedAt != nil
+                attempt.queue = spec?.jobQueue ?? ""
+                attempt.runningSince = process.startedAt
                 attempt.startedAt = monotonicNow - Double(max(0, now - (process.startedAt ?? now))) / 1000
                 running[orphan.id] = attempt
                 if orphan.status == .pending && process.startedAt == nil {

@@ -88,7 +88,7 @@ public final class Engine {
     /// engine marks itself alive on it every second (what `drover health` checks).
     public func run(holding lock: EngineLock? = nil, until done: () throws -> Bool = { false }) throws(DroverError) {
         logStarted()
-        let recorder = Recorder(store: store, inbox: inbox, logger: options.logger)
+        let recorder = Recorder(store: store, inbox: inbox, logger: options.logger, metrics: options.metrics)
         defer { recorder.close() }
         try recover(recorder: recorder)
         try store.forgetWaitReasons()
@@ -199,6 +199,10 @@ public final class Engine {
                 running[key.jobId]?.pid = pid
                 running[key.jobId]?.hasStarted = true
                 running[key.jobId]?.held = false
+                running[key.jobId]?.runningSince = at
+                if current.attempt == 1, current.submittedAt > 0 {
+                    options.metrics.firstStart(queue: current.queue, afterMillis: at - current.submittedAt)
+                }
                 pendingStarts.append(AttemptStart(id: key.jobId, attempt: key.attempt, pid: pid, at: at, host: host, clusterJob: clusterJob))
             case .exited(let exit):
                 if let attempt = finished(exit) { finishedAttempts.append(attempt) }
@@ -218,6 +222,9 @@ public final class Engine {
         guard let attempt = running[exit.key.jobId], attempt.attempt == exit.key.attempt, attempt.launched else { return nil }
         running[exit.key.jobId] = nil
         let now = clock.monotonicSeconds()
+        if options.metrics.isEnabled, let since = attempt.runningSince {
+            options.metrics.attemptRan(queue: attempt.queue, millis: (exit.endedAt ?? clock.epochMillis()) - since)
+        }
         var usage: AttemptUsage?
         if let instance = attempt.instance {
             let simulatedNow = simulator.simulated(now)
@@ -418,7 +425,7 @@ public final class Engine {
                     waitReasons[job.id] = nil
                     claims.append((job, placed.environment))
                     running[job.id] = RunningAttempt(id: job.id, attempt: job.attempts + 1, environment: placed.environment, need: need,
-                                                     instance: placed.instance)
+                                                     instance: placed.instance, queue: route.name, submittedAt: job.createdAt)
                     buffer.remove(at: index)
                 }
             }

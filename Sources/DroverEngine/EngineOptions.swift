@@ -26,6 +26,8 @@ public struct EngineOptions: Sendable {
     public var eventRetentionSeconds: Double = 7 * 86_400
     /// Where the engine reads the time (the machine's clocks by default; tests move their own).
     public var clock: any EngineClock = SystemClock()
+    /// What the engine measures (``EngineMetrics``); by default nothing.
+    public var metrics = EngineMetrics.disabled
 
     /// Creates options from defaults and the environment.
     public init() {

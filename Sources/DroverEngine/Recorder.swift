@@ -36,11 +36,13 @@ final class Recorder: Sendable {
     private let store: Store
     private let inbox: Inbox
     private let logger: Logger
+    private let metrics: EngineMetrics
 
-    init(store: Store, inbox: Inbox, logger: Logger) {
+    init(store: Store, inbox: Inbox, logger: Logger, metrics: EngineMetrics = .disabled) {
         self.store = store
         self.inbox = inbox
         self.logger = logger
+        self.metrics = metrics
         Thread.detachNewThread { [self] in
             loop()
             done.signal()
@@ -92,7 +94,9 @@ final class Recorder: Sendable {
                 continue
             }
             do {
+                let began = metrics.isEnabled ? ContinuousClock.now : nil
                 let result = try store.commit(batch)
+                if let began { measure(batch, result, duration: ContinuousClock.now - began) }
                 if let failing {
                     logger.notice("the store takes writes again", metadata: ["error": .string(failing)])
                 }
@@ -130,6 +134,18 @@ final class Recorder: Sendable {
 }
 
 extension Recorder {
+    /// Records a written batch in the metrics: how long it took and how big it was, how its attempts ended (those the
+    /// store accepted) and which rules retried them.
+    private func measure(_ batch: EngineBatch, _ result: BatchResult, duration: Duration) {
+        let changes = batch.claims.count + batch.holds.count + batch.started.count + batch.finished.count + batch.reasons.count
+            + batch.instances.count
+        metrics.committed(changes: changes, duration: duration)
+        for item in batch.finished where result.decisions[item.id] != nil {
+            metrics.attemptEnded(AttemptEnd.classify(item.outcome, counts: item.counts))
+        }
+        for retry in result.retries { metrics.retried(retry) }
+    }
+
     /// Says what the store decided for each written attempt end: a retry (info: the job is
     /// RUNNABLE again and its next attempt starts when there is room) or the job's end (debug).
     private func logDecisions(_ batch: EngineBatch, _ result: BatchResult) {

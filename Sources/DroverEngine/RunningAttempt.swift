@@ -34,6 +34,12 @@ struct RunningAttempt {
     var held = false
     /// What a held attempt waits on in the cluster.
     var waitsOn: [ClusterPartner] = []
+    /// Its job's queue ("" when not known), for the per-queue metrics.
+    var queue = ""
+    /// When its job was submitted (0 when not known).
+    var submittedAt: EpochMillis = 0
+    /// When its process (or cluster task) was seen to start.
+    var runningSince: EpochMillis?
 
     /// The attempt as the executor knows it.
     var key: AttemptKey { AttemptKey(jobId: id, attempt: attempt) }

@@ -9,12 +9,15 @@ public struct RunnableJob: Sendable, Equatable {
     public var attempts: Int
     /// How many of the queue's first environments this job skips (RETRY_NEXT_ENVIRONMENT moved it on).
     public var environmentFloor: Int
+    /// When it was submitted (0 when not known).
+    public var createdAt: EpochMillis
 
     /// Creates a runnable-job record.
-    public init(id: String, attempts: Int, environmentFloor: Int = 0) {
+    public init(id: String, attempts: Int, environmentFloor: Int = 0, createdAt: EpochMillis = 0) {
         self.id = id
         self.attempts = attempts
         self.environmentFloor = environmentFloor
+        self.createdAt = createdAt
     }
 }
 
@@ -159,6 +162,8 @@ public struct BatchResult: Sendable {
     /// What each written attempt end moved its job to, by job id: SUCCEEDED, FAILED, or RUNNABLE
     /// (a retry, or an attempt that does not count). Ends the store ignored are left out.
     public var decisions: [String: JobStatus] = [:]
+    /// The retry decisions of the written attempt ends that counted and go on to another attempt (which rule said so).
+    public var retries: [RetryDecision] = []
 }
 
 /// A job found STARTING or RUNNING when an engine starts: its previous engine died.
@@ -193,9 +198,9 @@ extension Store {
     public func runnable(queue: String, limit: Int) throws(DroverError) -> [RunnableJob] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, attempts, environment_floor FROM job WHERE status = \(JobStatus.runnable.sql) AND queue = ? AND blocked = 0
+                SELECT id, attempts, environment_floor, created_at FROM job WHERE status = \(JobStatus.runnable.sql) AND queue = ? AND blocked = 0
                 ORDER BY seq LIMIT ?
-                """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1], environmentFloor: $0[2]) }
+                """, arguments: [queue, limit]).map { RunnableJob(id: $0[0], attempts: $0[1], environmentFloor: $0[2], createdAt: $0[3]) }
         }
     }
 
@@ -262,8 +267,9 @@ extension Store {
             }
             var finishedJobs: [(id: String, status: JobStatus)] = []
             for item in batch.finished {
-                guard let decision = try finish(db, item) else { continue }
+                guard let (decision, retry) = try finish(db, item) else { continue }
                 result.decisions[item.id] = decision
+                if let retry { result.retries.append(retry) }
                 if decision.isTerminal { finishedJobs.append((item.id, decision)) }
                 if decision == .runnable { result.becameRunnable = true }
             }
@@ -289,11 +295,11 @@ extension Store {
         }
     }
 
-    /// Records one ended attempt and moves its job on; returns the job's new status, or nil when
-    /// the job was not running that attempt (nothing changes then).
-    func finish(_ db: Database, _ item: FinishedAttempt) throws -> JobStatus? {
+    /// Records one ended attempt and moves its job on; returns the job's new status (and the decision to retry it,
+    /// when one was taken), or nil when the job was not running that attempt (nothing changes then).
+    func finish(_ db: Database, _ item: FinishedAttempt) throws -> (status: JobStatus, retry: RetryDecision?)? {
         if try db.row("SELECT held FROM job WHERE id = ? AND status = \(JobStatus.pending.sql) AND attempts = ?", [item.id, item.attempt])?[0] as Bool? == true {
-            return try dropHeld(db, item)
+            return (try dropHeld(db, item), nil)
         }
         var outcome = item.outcome
         var counts = item.counts
@@ -319,16 +325,21 @@ extension Store {
                   usage?.cost, usage?.onDemandCost, usage?.experiment, item.id, item.attempt])
         guard db.changesCount == 1 else { return nil }
         var next = JobStatus.runnable
+        var retry: RetryDecision?
         if counts {
             let spec = try spec(db, top: JobID.split(item.id).parent)
             let interruptions = (row?["interruptions"] as Int? ?? 0) + (interrupted ? 1 : 0)
             var floor: Int?
-            switch RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome, attemptsUsed: item.attempt - (row?["attempt_base"] as Int? ?? 0),
-                                        interruptionsUsed: interruptions) {
+            let decision = RetryDecision.decide(strategy: spec.retryStrategy, outcome: outcome,
+                                                attemptsUsed: item.attempt - (row?["attempt_base"] as Int? ?? 0), interruptionsUsed: interruptions)
+            switch decision {
             case .succeed: next = .succeeded
-            case .retry: next = .runnable
+            case .retry:
+                next = .runnable
+                retry = decision
             case .retryNextEnvironment:
                 next = .runnable
+                retry = decision
                 floor = try nextEnvironmentFloor(db, job: item.id)
             case .fail: next = .failed
             }
@@ -347,7 +358,7 @@ extension Store {
                 WHERE id = ? AND \(JobTransition.requeue.condition) AND attempts = ?
                 """, [outcome.statusReason, item.id, item.attempt])
         }
-        return next
+        return (next, retry)
     }
 
     /// An attempt held on a cluster ahead of the job's dependencies ended before it started (the cluster dropped it: a

@@ -144,15 +144,17 @@ extension Store {
 
     /// Instance-hours and cost per environment that ever ran simulated instances.
     public func instanceUsage() throws(DroverError) -> [InstanceUsage] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT environment, count(*), total(end_reason = 'interrupted'), total(state != 'terminated'),
-                total(simulated_seconds) / 3600.0, total(simulated_seconds * hourly_price) / 3600.0
-                FROM instance GROUP BY environment ORDER BY environment
-                """).map {
-                InstanceUsage(environment: $0[0], instances: $0[1], interrupted: Int($0[2] as Double), live: Int($0[3] as Double),
-                              instanceHours: $0[4], cost: $0[5])
-            }
+        try read { db in try instanceUsage(db) }
+    }
+
+    func instanceUsage(_ db: Database) throws -> [InstanceUsage] {
+        try Row.fetchAll(db, sql: """
+            SELECT environment, count(*), total(end_reason = 'interrupted'), total(state != 'terminated'),
+            total(simulated_seconds) / 3600.0, total(simulated_seconds * hourly_price) / 3600.0
+            FROM instance GROUP BY environment ORDER BY environment
+            """).map {
+            InstanceUsage(environment: $0[0], instances: $0[1], interrupted: Int($0[2] as Double), live: Int($0[3] as Double),
+                          instanceHours: $0[4], cost: $0[5])
         }
     }
 

@@ -229,6 +229,9 @@ public final class Store: Sendable {
                 END;
                 """)
         }
+        migrator.registerMigration("v10-job-counts") { db in
+            try db.execute(sql: JobCountTable.migration)
+        }
         return migrator
     }
 

@@ -158,3 +158,19 @@ struct RetryDecisionTests {
         #expect(ReasonPattern.problem(in: String(repeating: "a", count: 512), kind: .reason) == nil)
     }
 }
+
+/// A retry names the `evaluateOnExit` rule that decided it (nil: none matched, attempts were left), for the metrics.
+struct RetryDecisionRuleTests {
+    @Test(arguments: [
+        (RetryStrategy(attempts: 3), AttemptOutcome.exited(1), RetryDecision.retry(rule: nil)),
+        (RetryDecisionTests.exitCodeRules, .exited(12), .retry(rule: 1)),
+        (RetryDecisionTests.exitCodeRules, RetryDecisionTests.pullError, .retry(rule: 0)),
+        (RetryDecisionTests.hostRetry, RetryDecisionTests.spotReclaim, .retry(rule: 0)),
+        (RetryStrategy(attempts: 3, evaluateOnExit: [EvaluateOnExit(action: "EXIT", onExitCode: "2"),
+                                                     EvaluateOnExit(action: "RETRY_NEXT_ENVIRONMENT", onExitCode: "*")]),
+         .exited(1), .retryNextEnvironment(rule: 1)),
+    ])
+    func rules(strategy: RetryStrategy, outcome: AttemptOutcome, expected: RetryDecision) {
+        #expect(RetryDecision.decide(strategy: strategy, outcome: outcome, attemptsUsed: 1) == expected)
+    }
+}

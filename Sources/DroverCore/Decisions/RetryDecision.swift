@@ -76,10 +76,12 @@ public enum Reasons {
 public enum RetryDecision: Sendable, Equatable {
     /// Exit code 0: the job succeeded.
     case succeed
-    /// Run another attempt.
-    case retry
-    /// Run another attempt on the next compute environment of the queue (Drover's extension).
-    case retryNextEnvironment
+    /// Run another attempt; `rule` is the index of the `evaluateOnExit` rule that said RETRY, nil when none matched
+    /// (attempts were left).
+    case retry(rule: Int?)
+    /// Run another attempt on the next compute environment of the queue (Drover's extension); `rule` is the index of
+    /// the `evaluateOnExit` rule that said so.
+    case retryNextEnvironment(rule: Int)
     /// The job fails; `why` tells which rule or limit decided.
     case fail(why: String)
 
@@ -120,11 +122,11 @@ public enum RetryDecision: Sendable, Equatable {
         for (index, rule) in (strategy?.evaluateOnExit ?? []).enumerated() where rule.matches(outcome) {
             switch rule.parsedAction {
             case .exit?: return .fail(why: "evaluateOnExit[\(index)] says EXIT")
-            case .retryNextEnvironment?: return .retryNextEnvironment
-            default: return .retry
+            case .retryNextEnvironment?: return .retryNextEnvironment(rule: index)
+            default: return .retry(rule: index)
             }
         }
-        return .retry
+        return .retry(rule: nil)
     }
 }
 

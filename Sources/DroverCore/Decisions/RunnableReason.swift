@@ -57,22 +57,22 @@ public enum RunnableReason: String, CaseIterable, Sendable {
 
     /// A queue none of whose environments exists.
     public static func noComputeEnvironment(queue: String) -> String {
-        "Job queue \(queue) has no compute environment."
+        DroverWait.noComputeEnvironment.sentence(queue)
     }
 
     /// Every environment of the queue is DISABLED.
     public static func allDisabled(queue: String) -> String {
-        "Every compute environment of job queue \(queue) is DISABLED."
+        DroverWait.allDisabled.sentence(queue)
     }
 
     /// The job could run on a simulated fleet, but this machine runs as many processes as it may.
     public static func hostSlotsBusy(limit: Int) -> String {
-        "Waiting for a local process slot: \(limit) of \(limit) busy."
+        DroverWait.hostSlotsBusy.sentence("\(limit) of \(limit)")
     }
 
     /// The environments that could hold the job are full (or at `maxvCpus`, or the spot price is
     /// above the bid) for now.
     public static func waitingForCapacity(asked: String, problems: [String]) -> String {
-        "Waiting for \(asked): \(problems.joined(separator: "; "))."
+        DroverWait.waitingForCapacity.sentence("\(asked): \(problems.joined(separator: "; "))")
     }
 }

@@ -22,7 +22,9 @@ struct Serve: ParsableCommand {
             With --api ADDRESS, AWS's own clients drive it: AWS_ENDPOINT_URL_BATCH=http://ADDRESS aws batch ..., or \
             boto3.client("batch", endpoint_url="http://ADDRESS"). Requests are signed with AWS Signature Version 4 using \
             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the server's environment, or else the pair kept in \
-            STATE/credentials, which `drover credentials` prints as export lines.
+            STATE/credentials, which `drover credentials` prints as export lines. GET /metrics on the same address \
+            (not signed) serves Prometheus metrics: jobs by queue and state, waits, attempt ends, retries, cost \
+            (docs/metrics.md).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -61,6 +63,9 @@ struct Serve: ParsableCommand {
         options.pollInterval = max(0.01, pollInterval)
         options.logger = log.logger(defaultLevel: .info)
         options.eventRetentionSeconds = retention
+        // `GET /metrics` beside the API; without --api the engine measures nothing.
+        let metrics = endpoint.map { _ in MetricsEndpoint(store: store) }
+        options.metrics = metrics?.engineMetrics ?? .disabled
         let engineOptions = options
         let inbox = Inbox()
         // A container's first process takes everything with it when it ends: there, stop the jobs
@@ -92,13 +97,14 @@ struct Serve: ParsableCommand {
         }
         if let endpoint, let credentials, let arns {
             let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
-            let web: [any WebHandler] = [EventStreamHandler(shapes: eventShapes)]
+            var web: [any WebHandler] = [EventStreamHandler(shapes: eventShapes)]
             var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
             settings.rateLimit = api.apiRateLimit
             settings.idleTimeout = try APIOptions.idleTimeout(ProcessInfo.processInfo.environment)
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+            if let metrics { web.append(metrics) }
             let application = APIServer(service: service, settings: settings, web: web).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
             }
