@@ -81,8 +81,10 @@ struct Serve: ParsableCommand {
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            let application = APIServer(service: service, settings: settings).application(logger: serverLogger) { port in
+            let dashboard = Dashboard(service: service, credentials: credentials, host: endpoint.host)
+            let application = APIServer(service: service, settings: settings, web: [dashboard]).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
+                try? Printer.note("drover: dashboard at http://\(host):\(port)/")
             }
             services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
                                   failureTerminationBehavior: .gracefullyShutdownGroup))

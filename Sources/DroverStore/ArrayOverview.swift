@@ -1,0 +1,64 @@
+import DroverCore
+
+/// Everything the dashboard's array page shows about an array's children, folded in one pass over them in index
+/// order: counts, the states as runs, the failed indices as ranges, attempts and why children failed. Its size grows
+/// with the number of state changes along the indices, not with the number of children.
+public struct ArrayOverview: Sendable, Equatable {
+    /// A stretch of consecutive indices in one state.
+    public struct Run: Sendable, Equatable {
+        public var status: JobStatus
+        public var count: Int
+
+        /// Creates a run.
+        public init(_ status: JobStatus, _ count: Int) {
+            self.status = status
+            self.count = count
+        }
+    }
+
+    /// Children per status (zeros left out).
+    public var counts: [JobStatus: Int] = [:]
+    /// The children's states from index 0 on.
+    public var runs: [Run] = []
+    /// The indices of the FAILED children, as the fewest sorted ranges.
+    public var failed: [ClosedRange<Int>] = []
+    /// FAILED children stopped by a cancel or terminate request (`drover retry-failed` leaves them alone unless asked).
+    public var failedByRequest = 0
+    /// Children per number of attempts made.
+    public var attempts: [Int: Int] = [:]
+    /// FAILED children per exit code (nil: no exit code, such as a job that never started).
+    public var failedExitCodes: [Int32?: Int] = [:]
+    /// FAILED children per status reason.
+    public var failedReasons: [String: Int] = [:]
+    /// Children seen.
+    public var total = 0
+
+    /// An empty overview.
+    public init() {}
+
+    /// Adds the child at `index`; children are added in increasing index order. A gap in the indices (a child not
+    /// stored) is drawn as PENDING, as AWS lists a child not yet made.
+    public mutating func add(index: Int, status: JobStatus, attempts: Int, exitCode: Int32? = nil, reason: String? = nil, stoppedByRequest: Bool = false) {
+        if index > total { extend(.pending, by: index - total) }
+        total = index + 1
+        counts[status, default: 0] += 1
+        extend(status, by: 1)
+        self.attempts[attempts, default: 0] += 1
+        guard status == .failed else { return }
+        IndexList.append(index, to: &failed)
+        failedExitCodes[exitCode, default: 0] += 1
+        failedReasons[reason ?? Reasons.containerExited, default: 0] += 1
+        if stoppedByRequest { failedByRequest += 1 }
+    }
+
+    /// The number of FAILED children.
+    public var failedCount: Int { counts[.failed] ?? 0 }
+
+    private mutating func extend(_ status: JobStatus, by count: Int) {
+        if let last = runs.last, last.status == status {
+            runs[runs.count - 1].count += count
+        } else {
+            runs.append(Run(status, count))
+        }
+    }
+}
