@@ -29,8 +29,8 @@ struct ArrayPage {
             \(JobAction.buttons(for: record, failed: overview.failedCount, token: token))
             <section class="card"><h2>Children by status</h2>\(PageLayout.stackedBar(overview.counts))\(PageLayout.counts(overview.counts))
             \(failedRanges)
-            <canvas class="grid" data-job="\(record.jobId)" data-size="\(size)" data-runs="\(StatusRunCode.encode(overview.runs))" \
-            data-info="gridinfo-\(record.jobId)" aria-label="every index coloured by status"></canvas>
+            <div class="gridbox"><canvas class="grid" data-job="\(record.jobId)" data-size="\(size)" data-runs="\(StatusRunCode.encode(overview.runs))" \
+            data-info="gridinfo-\(record.jobId)" aria-label="every index coloured by status"></canvas></div>
             <div class="gridinfo" id="gridinfo-\(record.jobId)"></div></section>
             <div class="cards">\(failures)\(attempts)\(costCard)</div>
             """

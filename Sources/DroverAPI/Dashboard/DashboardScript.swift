@@ -26,7 +26,7 @@ enum DashboardScript {
           function drawGrid(canvas) {
             var size = parseInt(canvas.getAttribute("data-size"), 10) || 0;
             var runs = parseRuns(canvas.getAttribute("data-runs") || "");
-            var width = Math.max(200, canvas.parentNode.clientWidth - 2);
+            var width = Math.max(120, canvas.parentNode.clientWidth);
             var cell = Math.max(1, Math.min(16, Math.floor(Math.sqrt(width * 420 / Math.max(1, size)))));
             var columns = Math.max(1, Math.floor(width / cell));
             var rows = Math.max(1, Math.ceil(size / columns));
@@ -154,6 +154,7 @@ enum DashboardScript {
             };
             setTimeout(tail, 1000);
           }
+          if (log) log.scrollTop = log.scrollHeight;
         })();
         """#
 }

@@ -73,7 +73,8 @@ enum DashboardStyle {
         button,.button{font:inherit;padding:.35rem .9rem;border-radius:6px;border:1px solid #9aa5b1;background:#fff;color:var(--fg);cursor:pointer;text-decoration:none;display:inline-block}
         button.danger{border-color:#e12d39;color:#c81d25}
         button:hover,.button:hover{background:#f0f4f8}
-        canvas.grid{width:100%;display:block;cursor:crosshair;background:#fff;border:1px solid var(--line);border-radius:4px}
+        .gridbox{margin:.6rem 0 0}
+        canvas.grid{display:block;max-width:100%;cursor:crosshair}
         .gridinfo{font-size:.85rem;color:var(--muted);min-height:1.3em;margin:.3rem 0}
         .filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end;margin-bottom:1rem}
         .filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted);gap:.15rem}

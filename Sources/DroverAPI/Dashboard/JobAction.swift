@@ -56,7 +56,8 @@ enum JobAction: String, CaseIterable, Sendable {
         func count(_ name: String) -> Int { parameters[name].flatMap { Int($0) }.map { max(0, $0) } ?? 0 }
         switch done {
         case .cancel, .terminate:
-            var parts = ["\(count("stopped")) \(done == .cancel ? "cancelled" : "terminated")"]
+            var parts: [String] = []
+            if count("stopped") > 0 || count("stopping") == 0 { parts.append("\(count("stopped")) \(done == .cancel ? "cancelled" : "terminated")") }
             if count("stopping") > 0 { parts.append("\(count("stopping")) stopping") }
             if count("left") > 0 { parts.append("\(count("left")) left alone (running or finished)") }
             return "\(done.title): " + parts.joined(separator: ", ") + "."

@@ -21,7 +21,7 @@ struct JobListPage {
             return """
                 <tr><td>\(PageLayout.jobLink(job.jobId, text: job.jobName))<div class="muted small">\(job.jobId)</div></td>\
                 <td>\(PageLayout.badge(job.status)) \(kind)</td><td class="wide">\(job.jobQueue)</td>\
-                <td class="wide">\(PageLayout.time(job.createdAt))</td><td class="num wide">\(job.attempts)</td>\
+                <td class="wide">\(PageLayout.time(job.createdAt))</td><td class="num wide">\(job.arraySize == nil ? String(job.attempts) : "-")</td>\
                 <td class="wide small">\(job.statusReason.map(RunnableReason.plainWords))</td></tr>
                 """
         }

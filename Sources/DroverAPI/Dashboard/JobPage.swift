@@ -56,7 +56,7 @@ struct JobPage {
         } else if record.status == .runnable {
             rows.append(("Waiting", "for capacity in the queue's compute environments"))
         }
-        if let reason = record.terminateReason { rows.append(("Terminating", "\(reason)")) }
+        if let reason = record.terminateReason, !record.status.isTerminal { rows.append(("Terminating", "\(reason)")) }
         rows.append(("Created", PageLayout.time(record.createdAt)))
         if let started = record.startedAt { rows.append(("Started", PageLayout.time(started))) }
         if let stopped = record.stoppedAt { rows.append(("Stopped", PageLayout.time(stopped))) }
