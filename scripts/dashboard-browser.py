@@ -7,6 +7,10 @@
                                                          to; prints {"dialog", "url", "note"} as JSON
     dashboard-browser.py screenshot URL FILE WIDTH HEIGHT [--mobile]
                                                          a PNG of the whole page at that viewport
+    dashboard-browser.py watch URL SELECTOR TEXT -- COMMAND...
+                                                         load the page, run COMMAND (which changes the store), then
+                                                         wait, without reloading, until SELECTOR's text holds TEXT:
+                                                         the page's live updates; prints the text
     dashboard-browser.py post URL [FIELD=VALUE...] [--header NAME:VALUE...]
                                                          a bare POST, as another site's page or a script would send;
                                                          prints the HTTP status
@@ -155,6 +159,28 @@ def click(url, selector, accept):
         browser.close()
 
 
+def watch(url, selector, text, command):
+    browser = Browser()
+    try:
+        browser.load(url)
+        browser.evaluate("window.loadedOnce = true")
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        read = f"(document.querySelector({json.dumps(selector)}) || {{}}).textContent || ''"
+        deadline = time.monotonic() + DEADLINE
+        seen = ""
+        while time.monotonic() < deadline:
+            seen = browser.evaluate(read)
+            if text in seen:
+                if not browser.evaluate("window.loadedOnce === true"):
+                    sys.exit("the page was loaded again instead of updated in place")
+                print(seen)
+                return
+            browser.evaluate("new Promise(resolve => setTimeout(resolve, 50))")
+        sys.exit(f"{selector} never showed {text!r}; last: {seen!r}")
+    finally:
+        browser.close()
+
+
 def screenshot(url, path, width, height, mobile):
     browser = Browser()
     try:
@@ -204,6 +230,8 @@ def main(arguments):
         click(arguments[1], arguments[2], accept="--dismiss" not in arguments[3:])
     elif len(arguments) >= 5 and arguments[0] == "screenshot":
         screenshot(arguments[1], arguments[2], int(arguments[3]), int(arguments[4]), "--mobile" in arguments[5:])
+    elif len(arguments) >= 6 and arguments[0] == "watch" and arguments[4] == "--":
+        watch(arguments[1], arguments[2], arguments[3], arguments[5:])
     elif len(arguments) >= 2 and arguments[0] == "post":
         post(arguments[1], arguments[2:])
     else:
