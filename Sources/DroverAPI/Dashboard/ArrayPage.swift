@@ -12,7 +12,9 @@ struct ArrayPage {
     var notice: String?
 
     /// Failed ranges listed as links before the rest is summed up.
-    static let listedRanges = 100
+    static let linkedRanges = 40
+    /// Failed ranges written out as text to copy (`drover retry-failed --index` reads them).
+    static let copiedRanges = 1000
 
     static func load(_ store: Store, record: JobRecord, token: String, notice: String?) throws(DroverError) -> ArrayPage {
         ArrayPage(record: record, overview: try store.arrayOverview(record.jobId), cost: try store.costSummary(ofJob: record.jobId),
@@ -39,16 +41,21 @@ struct ArrayPage {
     /// The failed indices as ranges, each a link to its first child.
     var failedRanges: HTML {
         guard overview.failedCount > 0 else { return "" }
-        let shown = overview.failed.prefix(Self.listedRanges).map { range -> HTML in
+        let shown = overview.failed.prefix(Self.linkedRanges).map { range -> HTML in
             let text = range.count == 1 ? String(range.lowerBound) : "\(range.lowerBound)-\(range.upperBound)"
             return PageLayout.jobLink("\(record.jobId):\(range.lowerBound)", text: text)
         }
         let more = overview.failed.count - shown.count
         let byRequest = overview.failedByRequest > 0
             ? HTML(" <span class=\"muted small\">(\(overview.failedByRequest) of them cancelled or terminated)</span>") : ""
+        let copied = overview.failed.prefix(Self.copiedRanges)
+        let all: HTML = more > 0 ? """
+            <details><summary>… and \(PageLayout.grouped(more)) more ranges</summary><code>\(IndexList.format(Array(copied)))</code>\
+            \(overview.failed.count > copied.count ? HTML(" …") : "")</details>
+            """ : ""
         return """
             <div class="failed"><b>Failed indices (\(PageLayout.grouped(overview.failedCount))):</b>\(byRequest) \
-            <span class="ranges">\(HTML.join(shown, separator: ", "))</span>\(more > 0 ? HTML(" … and \(PageLayout.grouped(more)) more ranges") : "")</div>
+            <span class="ranges">\(HTML.join(shown, separator: ", "))</span>\(all)</div>
             """
     }
 

@@ -30,6 +30,7 @@ public struct Dashboard: WebHandler {
         self.loopbackOnly = RequestGuard.isLoopback(host: host.contains(":") ? "[\(host)]" : host)
     }
 
+    /// The page, asset or button at the request's path; nil for paths that are not the dashboard's (the API's).
     public func respond(to request: Request) async -> Response? {
         guard let route = DashboardRoute(path: request.uri.path) else { return nil }
         let method = request.method.rawValue

@@ -1,13 +1,13 @@
 /// A request the dashboard cannot serve, told on an error page: the HTTP status and what went wrong, in words that
 /// say what to do.
-public struct DashboardError: Error, Sendable, Equatable {
+struct DashboardError: Error, Sendable, Equatable {
     /// HTTP status: 400 for a bad request, 403 for a refused one, 404 for something that does not exist.
-    public var status: Int
+    var status: Int
     /// The message shown.
-    public var message: String
+    var message: String
 
     /// Creates an error.
-    public init(status: Int, _ message: String) {
+    init(status: Int, _ message: String) {
         self.status = status
         self.message = message
     }

@@ -38,6 +38,9 @@ enum DashboardStyle {
         h2{font-size:1.08rem;margin:0 0 .6rem}
         h3{font-size:.95rem;margin:.8rem 0 .4rem}
         section{margin-bottom:1.2rem}
+        .cards>section{margin-bottom:0}
+        details{margin-top:.4rem}
+        details summary{cursor:pointer;color:var(--muted)}
         .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:1rem}
         .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.9rem 1rem}
         .card h2 a{text-decoration:none;color:inherit}

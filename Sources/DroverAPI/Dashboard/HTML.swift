@@ -1,22 +1,22 @@
 /// A piece of HTML. The literal parts of `"<p>\(name)</p>"` are taken as markup and every interpolated value is
 /// escaped, unless it is `HTML` itself: values never become markup by mistake.
-public struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomStringConvertible {
+struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomStringConvertible {
     /// The markup.
-    public var text: String
+    var text: String
 
     /// Markup written in the code.
-    public init(stringLiteral value: String) { text = value }
+    init(stringLiteral value: String) { text = value }
 
     /// Markup with escaped values.
-    public init(stringInterpolation: StringInterpolation) { text = stringInterpolation.text }
+    init(stringInterpolation: StringInterpolation) { text = stringInterpolation.text }
 
     /// Markup already made (by this type, or a trusted constant).
     init(trusted text: String) { self.text = text }
 
-    public var description: String { text }
+    var description: String { text }
 
     /// `text` with `&`, `<`, `>`, `"` and `'` written as entities: safe between tags and in quoted attributes.
-    public static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
@@ -34,33 +34,33 @@ public struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, Custo
     }
 
     /// The pieces one after another.
-    public static func join(_ pieces: some Sequence<HTML>, separator: HTML = "") -> HTML {
+    static func join(_ pieces: some Sequence<HTML>, separator: HTML = "") -> HTML {
         HTML(trusted: pieces.map(\.text).joined(separator: separator.text))
     }
 
     /// Builds markup: literals as they are, values escaped.
-    public struct StringInterpolation: StringInterpolationProtocol {
+    struct StringInterpolation: StringInterpolationProtocol {
         var text = ""
 
-        public init(literalCapacity: Int, interpolationCount: Int) {
+        init(literalCapacity: Int, interpolationCount: Int) {
             text.reserveCapacity(literalCapacity + interpolationCount * 16)
         }
 
-        public mutating func appendLiteral(_ literal: String) { text += literal }
+        mutating func appendLiteral(_ literal: String) { text += literal }
 
         /// Text, escaped.
-        public mutating func appendInterpolation(_ value: String) { text += HTML.escape(value) }
+        mutating func appendInterpolation(_ value: String) { text += HTML.escape(value) }
 
         /// Text, escaped; nothing for nil.
-        public mutating func appendInterpolation(_ value: String?) { text += value.map(HTML.escape) ?? "" }
+        mutating func appendInterpolation(_ value: String?) { text += value.map(HTML.escape) ?? "" }
 
         /// A number.
-        public mutating func appendInterpolation(_ value: some BinaryInteger) { text += String(value) }
+        mutating func appendInterpolation(_ value: some BinaryInteger) { text += String(value) }
 
         /// Markup, as it is.
-        public mutating func appendInterpolation(_ value: HTML) { text += value.text }
+        mutating func appendInterpolation(_ value: HTML) { text += value.text }
 
         /// Pieces of markup one after another.
-        public mutating func appendInterpolation(_ values: [HTML]) { text += values.map(\.text).joined() }
+        mutating func appendInterpolation(_ values: [HTML]) { text += values.map(\.text).joined() }
     }
 }

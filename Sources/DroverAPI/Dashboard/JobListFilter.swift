@@ -3,27 +3,27 @@ import DroverStore
 import Foundation
 
 /// The filters of the dashboard's job list (`/jobs?queue=&status=&name=&since=&after=`), read from its query.
-public struct JobListFilter: Sendable, Equatable {
+struct JobListFilter: Sendable, Equatable {
     /// Only this queue.
-    public var queue: String?
+    var queue: String?
     /// Only this status.
-    public var status: JobStatus?
+    var status: JobStatus?
     /// Only names that begin with this (case-insensitive).
-    public var name: String?
+    var name: String?
     /// Only jobs submitted at or after this time (epoch ms).
-    public var since: EpochMillis?
+    var since: EpochMillis?
     /// The text `since` was given as, shown back in the form.
-    public var sinceText: String?
+    var sinceText: String?
     /// Continue after this position (the previous page's last job).
-    public var after: Int64?
+    var after: Int64?
 
     /// Jobs on one page.
-    public static let pageSize = 50
+    static let pageSize = 50
     /// Longest name filter taken.
     static let maxNameLength = 128
 
     /// Creates a filter that lets every job through.
-    public init(queue: String? = nil, status: JobStatus? = nil, name: String? = nil, since: EpochMillis? = nil, sinceText: String? = nil, after: Int64? = nil) {
+    init(queue: String? = nil, status: JobStatus? = nil, name: String? = nil, since: EpochMillis? = nil, sinceText: String? = nil, after: Int64? = nil) {
         self.queue = queue
         self.status = status
         self.name = name
@@ -34,7 +34,7 @@ public struct JobListFilter: Sendable, Equatable {
 
     /// The filter `parameters` ask for; empty values mean no filter. `queues` are the queues that exist, `now` is
     /// what relative times (`since=2h`) count back from. An error names the parameter and says what it takes.
-    public static func parse(_ parameters: [String: String], queues: [String], now: EpochMillis) throws(DashboardError) -> JobListFilter {
+    static func parse(_ parameters: [String: String], queues: [String], now: EpochMillis) throws(DashboardError) -> JobListFilter {
         var filter = JobListFilter()
         func value(_ name: String) -> String? {
             let text = parameters[name]?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -72,7 +72,7 @@ public struct JobListFilter: Sendable, Equatable {
 
     /// Epoch ms of `text`: an age back from `now` (`90s`, `30m`, `2h`, `7d`), a date (`2026-12-01`, midnight UTC), or a
     /// UTC time `2026-12-01T08:30`, with seconds and a `Z` optional; nil for anything else.
-    public static func parseTime(_ text: String, now: EpochMillis) -> EpochMillis? {
+    static func parseTime(_ text: String, now: EpochMillis) -> EpochMillis? {
         if let unit = text.last, let seconds = ["s": 1, "m": 60, "h": 3600, "d": 86_400][unit], let count = Int64(text.dropLast()), count >= 0,
            count <= 100 * 365 * 86_400 / Int64(seconds) {
             return now - count * Int64(seconds) * 1000
@@ -117,7 +117,7 @@ public struct JobListFilter: Sendable, Equatable {
     }
 
     /// The query string of this filter (without the page position), to link to it.
-    public var parameters: [(String, String)] {
+    var parameters: [(String, String)] {
         [("queue", queue), ("status", status?.rawValue), ("name", name), ("since", sinceText)].compactMap { name, value in value.map { (name, $0) } }
     }
 }

@@ -1,8 +1,8 @@
 /// The parameters of a query string or of a form body (`application/x-www-form-urlencoded`).
-public enum QueryString {
+enum QueryString {
     /// `a=1&b=x+y` as `["a": "1", "b": "x y"]`: `+` is a space, `%XX` a byte; the first of a repeated name wins, and
     /// a piece without `=` has an empty value. Bytes that are not UTF-8 become replacement characters.
-    public static func parse(_ text: String) -> [String: String] {
+    static func parse(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
         for piece in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -36,12 +36,12 @@ public enum QueryString {
     }
 
     /// `parameters` as a query string, names in the order given, values percent-encoded.
-    public static func encode(_ parameters: [(String, String)]) -> String {
+    static func encode(_ parameters: [(String, String)]) -> String {
         parameters.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
     }
 
     /// One name or value percent-encoded: letters, digits and `-._~:` stay as they are.
-    public static func encode(_ text: String) -> String {
+    static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

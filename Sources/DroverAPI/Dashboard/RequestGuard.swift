@@ -1,6 +1,6 @@
 /// Who may use the dashboard: the checks made before a page is served or a button acts, each a rule a browser
 /// enforces for us once the server asks.
-public enum RequestGuard {
+enum RequestGuard {
     /// Why a request must be refused, or nil to serve it.
     ///
     /// - Every request, when the server listens on loopback only: its `Host` must name loopback (`127.0.0.1`,
@@ -9,7 +9,7 @@ public enum RequestGuard {
     /// - A request that changes something (`POST`): refused when the browser says it comes from another site
     ///   (`Sec-Fetch-Site` other than `same-origin` or `none`), or when its `Origin` is not this server's address.
     ///   The form token is checked after this (``DashboardToken``).
-    public static func refusal(method: String, host: String?, origin: String?, fetchSite: String?, loopbackOnly: Bool) -> String? {
+    static func refusal(method: String, host: String?, origin: String?, fetchSite: String?, loopbackOnly: Bool) -> String? {
         if loopbackOnly {
             guard let host, isLoopback(host: host) else {
                 return "the dashboard answers requests for 127.0.0.1, [::1] or localhost only (this one was for '\(host ?? "no host")')"

@@ -4,9 +4,9 @@ import DroverStore
 /// How the array page hands the children's states to its script: one letter per status and the length of the run
 /// (left out for 1): `S97F3q` is 97 SUCCEEDED, 3 FAILED, 1 RUNNABLE. A few bytes per change of state along the
 /// indices, whatever the number of children.
-public enum StatusRunCode {
+enum StatusRunCode {
     /// The letter of each status (the script and the CSS read the same letters).
-    public static func letter(_ status: JobStatus) -> Character {
+    static func letter(_ status: JobStatus) -> Character {
         switch status {
         case .submitted: "s"
         case .pending: "p"
@@ -19,7 +19,7 @@ public enum StatusRunCode {
     }
 
     /// `runs` as text.
-    public static func encode(_ runs: [ArrayOverview.Run]) -> String {
+    static func encode(_ runs: [ArrayOverview.Run]) -> String {
         var text = ""
         text.reserveCapacity(runs.count * 4)
         for run in runs where run.count > 0 {
@@ -30,7 +30,7 @@ public enum StatusRunCode {
     }
 
     /// The runs `text` holds, nil when it is not such text (the script's reading, for tests).
-    public static func decode(_ text: String) -> [ArrayOverview.Run]? {
+    static func decode(_ text: String) -> [ArrayOverview.Run]? {
         let statuses = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { (letter($0), $0) })
         var runs: [ArrayOverview.Run] = []
         var digits = ""
