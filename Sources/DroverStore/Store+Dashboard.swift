@@ -72,20 +72,28 @@ extension Store {
         }
     }
 
-    /// The children of array `parent` folded into an ``ArrayOverview``, read in one pass in index order.
+    /// The children of array `parent` folded into an ``ArrayOverview``, read in one pass in index order. Each row
+    /// carries its status's position and its attempts in one number, and only a FAILED child's row is read further:
+    /// for 100,000 children, decoding was most of the time.
     public func arrayOverview(_ parent: String) throws(DroverError) -> ArrayOverview {
         try read { db in
             var overview = ArrayOverview()
-            let failed = JobStatus.failed.sql
+            let position = "CASE status " + JobStatus.allCases.map { "WHEN \($0.sql) THEN \(ArrayOverview.position($0))" }.joined(separator: " ") + " END"
+            let failed = ArrayOverview.position(.failed)
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT array_index, status, attempts - held,
-                CASE WHEN status = \(failed) THEN exit_code END, CASE WHEN status = \(failed) THEN status_reason END,
-                CASE WHEN status = \(failed) THEN stopped_by IS NOT NULL ELSE 0 END
+                SELECT array_index, \(position) + 8 * (attempts - held), exit_code, status_reason, stopped_by IS NOT NULL
                 FROM job WHERE parent_id = ? ORDER BY array_index
                 """, arguments: [parent])
             while let row = try rows.next() {
-                guard let status = JobStatus(rawValue: row[1]) else { continue }
-                overview.add(index: row[0], status: status, attempts: row[2], exitCode: row[3], reason: row[4], stoppedByRequest: row[5])
+                let packed: Int = row[1]
+                let code = packed & 7
+                guard code < JobStatus.allCases.count else { continue }
+                let status = JobStatus.allCases[code]
+                if code == failed {
+                    overview.add(index: row[0], status: status, attempts: packed >> 3, exitCode: row[2], reason: row[3], stoppedByRequest: row[4])
+                } else {
+                    overview.add(index: row[0], status: status, attempts: packed >> 3)
+                }
             }
             return overview
         }

@@ -1,6 +1,6 @@
 @testable import DroverAPI
 import DroverCore
-import DroverStore
+@testable import DroverStore
 import Testing
 
 /// The dashboard's pure rules, from tables: escaping, query strings, the form token, the cross-site checks, the job
@@ -139,6 +139,10 @@ import Testing
         #expect(overview.attempts == [1: 9, 3: 5])
         #expect(overview.failedExitCodes == [1: 4, 2: 1])
         #expect(overview.failedReasons == [Reasons.containerExited: 4, Reasons.terminatedByUser: 1] && overview.failedByRequest == 1)
+    }
+
+    @Test func statusPositionsAreTheOrderOfAllCases() {
+        #expect(JobStatus.allCases.enumerated().allSatisfy { ArrayOverview.position($0.element) == $0.offset })
     }
 
     @Test func aMissingChildIsDrawnAsPending() {

@@ -18,15 +18,23 @@ enum StatusRunCode {
         }
     }
 
-    /// `runs` as text.
+    /// `runs` as text (written as bytes: 100,000 runs take a few milliseconds).
     static func encode(_ runs: [ArrayOverview.Run]) -> String {
-        var text = ""
-        text.reserveCapacity(runs.count * 4)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(runs.count * 3)
+        var digits: [UInt8] = []
         for run in runs where run.count > 0 {
-            text.append(letter(run.status))
-            if run.count > 1 { text += String(run.count) }
+            bytes.append(letter(run.status).asciiValue ?? UInt8(ascii: "?"))
+            guard run.count > 1 else { continue }
+            var rest = run.count
+            digits.removeAll(keepingCapacity: true)
+            while rest > 0 {
+                digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            bytes += digits.reversed()
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The runs `text` holds, nil when it is not such text (the script's reading, for tests).
