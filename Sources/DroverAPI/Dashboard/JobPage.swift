@@ -34,7 +34,7 @@ struct JobPage {
     var live: HTML {
         """
         \(notice.map { HTML("<div class=\"note\" role=\"status\">\($0)</div>") } ?? "")
-        <h1>\(record.jobName) \(PageLayout.badge(record.status))</h1>
+        <h1>\(record.jobName)\(record.arrayIndex.map { HTML(" <span class=\"muted\">[\($0)]</span>") } ?? "") \(PageLayout.badge(record.status))</h1>
         \(JobAction.buttons(for: record, token: token))
         <section class="card"><dl class="fields">\(fields)</dl></section>
         <section><h2>Attempts</h2>\(attemptTable)</section>
