@@ -2,6 +2,8 @@
 """A tiny driver of headless Chromium over the DevTools protocol, for the dashboard's tests.
 
     dashboard-browser.py dom URL                         the DOM after the page's script ran (like --dump-dom)
+    dashboard-browser.py problems URL                    what the page reported: script exceptions, console errors,
+                                                         content-security-policy refusals; one JSON line each
     dashboard-browser.py click URL SELECTOR [--dismiss]  click an element like a user (mouse events), accept (or
                                                          dismiss) the confirmation it asks, wait for the page it leads
                                                          to; prints {"dialog", "url", "note"} as JSON
@@ -134,6 +136,27 @@ def dom(url):
         browser.close()
 
 
+def problems(url):
+    browser = Browser()
+    try:
+        browser.call("Log.enable")
+        browser.load(url)
+        # Let the page's script run its first timers (a grid drawn, an event stream opened) before looking.
+        browser.evaluate("new Promise(resolve => setTimeout(resolve, 500))")
+        for event in browser.events:
+            params = event["params"]
+            if event["method"] == "Runtime.exceptionThrown":
+                print(json.dumps({"kind": "exception", "text": params["exceptionDetails"].get("exception", {}).get("description")
+                                  or params["exceptionDetails"].get("text")}))
+            elif event["method"] == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                print(json.dumps({"kind": "console", "text": " ".join(str(arg.get("value")) for arg in params.get("args", []))}))
+            elif event["method"] == "Log.entryAdded" and params["entry"].get("level") == "error":
+                entry = params["entry"]
+                print(json.dumps({"kind": entry.get("source"), "text": entry.get("text"), "url": entry.get("url")}))
+    finally:
+        browser.close()
+
+
 def click(url, selector, accept):
     browser = Browser()
     try:
@@ -226,6 +249,8 @@ def post(url, arguments):
 def main(arguments):
     if len(arguments) >= 2 and arguments[0] == "dom":
         dom(arguments[1])
+    elif len(arguments) >= 2 and arguments[0] == "problems":
+        problems(arguments[1])
     elif len(arguments) >= 3 and arguments[0] == "click":
         click(arguments[1], arguments[2], accept="--dismiss" not in arguments[3:])
     elif len(arguments) >= 5 and arguments[0] == "screenshot":

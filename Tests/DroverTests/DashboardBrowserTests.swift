@@ -149,6 +149,10 @@ import Testing
 
         for (name, path) in [("board", "/"), ("jobs", "/jobs"), ("array", "/jobs/\(array)"), ("job", "/jobs/\(long)"), ("child", "/jobs/\(array):3")] {
             try Self.screenshots(url + path, name: name)
+            // No script exception, console error or refusal by the content security policy (network errors aside: the
+            // event stream may not be served).
+            let problems = try Self.driver(["problems", url + path]).split(separator: "\n").filter { !$0.contains("\"kind\": \"network\"") }
+            #expect(problems.isEmpty, "\(path): \(problems)")
         }
 
         // Terminate: a dismissed confirmation does nothing; an accepted one stops the job.
