@@ -58,6 +58,8 @@ enum DashboardStyle {
         table{border-collapse:collapse;width:100%;background:var(--card);font-size:.92rem}
         th,td{text-align:left;padding:.4rem .55rem;border-bottom:1px solid var(--line);vertical-align:top}
         th{font-weight:600;color:var(--muted);font-size:.82rem;text-transform:uppercase;letter-spacing:.03em}
+        td time{white-space:nowrap}
+        td .kind{display:block;margin-top:.15rem}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:8px}
         .scroll table{border:0}

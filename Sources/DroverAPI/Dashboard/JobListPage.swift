@@ -17,7 +17,7 @@ struct JobListPage {
 
     var live: HTML {
         let rows = jobs.map { job -> HTML in
-            let kind: HTML = job.arraySize.map { "<span class=\"muted small\">array of \(PageLayout.grouped($0))</span>" } ?? ""
+            let kind: HTML = job.arraySize.map { "<span class=\"kind muted small\">array of \(PageLayout.grouped($0))</span>" } ?? ""
             return """
                 <tr><td>\(PageLayout.jobLink(job.jobId, text: job.jobName))<div class="muted small">\(job.jobId)</div></td>\
                 <td>\(PageLayout.badge(job.status)) \(kind)</td><td class="wide">\(job.jobQueue)</td>\
