@@ -21,6 +21,9 @@ public struct EngineOptions: Sendable {
     /// each attempt's end (info), retries (info), starts (debug), waits on the store, a lost
     /// supervisor and failed starts (warning). Default: a logger that discards everything.
     public var logger = Logger(label: "drover.engine", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// Seconds job events are kept in the store before the engine forgets them (`drover serve
+    /// --events-retention-hours`; default a week).
+    public var eventRetentionSeconds: Double = 7 * 86_400
     /// Where the engine reads the time (the machine's clocks by default; tests move their own).
     public var clock: any EngineClock = SystemClock()
 

@@ -36,7 +36,7 @@ public struct ArrayOverview: Sendable, Equatable {
     }
     /// FAILED children per exit code (nil: no exit code, such as a job that never started).
     public var failedExitCodes: [Int32?: Int] = [:]
-    /// FAILED children per status reason.
+    /// FAILED children per status reason, as a job's is shown (``JobRecord/statusReason(stored:status:isParent:attempts:)``).
     public var failedReasons: [String: Int] = [:]
     /// Children seen.
     public var total = 0
@@ -54,7 +54,8 @@ public struct ArrayOverview: Sendable, Equatable {
         add(index: index, status: status, attempts: attempts)
         guard status == .failed else { return }
         failedExitCodes[exitCode, default: 0] += 1
-        failedReasons[reason ?? Reasons.containerExited, default: 0] += 1
+        let shown = JobRecord.statusReason(stored: reason, status: status, isParent: false, attempts: attempts) ?? "no reason recorded"
+        failedReasons[shown, default: 0] += 1
         if stoppedByRequest { failedByRequest += 1 }
     }
 

@@ -44,6 +44,15 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var clusterJob: String? = nil
 }
 
+extension JobRecord {
+    /// The status reason shown for a job whose stored reason is `stored`: a finished job that ran (not an array
+    /// parent) has one, and the usual one, `Essential container in task exited`, is stored as NULL.
+    public static func statusReason(stored: String?, status: JobStatus, isParent: Bool, attempts: Int) -> String? {
+        if stored == nil, status.isTerminal, !isParent, attempts > 0 { return Reasons.containerExited }
+        return stored
+    }
+}
+
 /// One attempt of a job (AWS's `AttemptDetail`).
 public struct AttemptRecord: Sendable, Codable, Equatable {
     /// 1-based number (`AWS_BATCH_JOB_ATTEMPT`).

@@ -47,13 +47,9 @@ extension Store {
     /// cluster ahead of the job's dependencies counts once it starts or the job is released.
     static func record(_ row: Row) -> JobRecord {
         let status = JobStatus(rawValue: row[4]) ?? .failed
-        var reason: String? = row[5]
         let attempts: Int = row[9]
         let arraySize: Int? = row[15]
-        // A finished job that ran (not an array parent) has a reason; the usual one is stored as NULL.
-        if reason == nil, status.isTerminal, arraySize == nil, attempts > 0 {
-            reason = Reasons.containerExited
-        }
+        let reason = JobRecord.statusReason(stored: row[5], status: status, isParent: arraySize != nil, attempts: attempts)
         return JobRecord(
             jobId: row[0], jobName: row[1], jobQueue: row[2], jobDefinition: row[3],
             status: status, statusReason: reason,

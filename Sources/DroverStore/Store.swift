@@ -196,29 +196,37 @@ public final class Store: Sendable {
             try db.execute(sql: "ALTER TABLE job ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0")
         }
         migrator.registerMigration("v9-events") { db in
-            // `event`: every job state change, and every RUNNABLE job newly stuck for a reason that blocks it (AWS's
+            // `event`: every job state change (a top-level job's SUBMITTED first, as on AWS, though it is stored
+            // past it), and every RUNNABLE job newly stuck for a reason that blocks it (AWS's
             // "Batch Job Queue Blocked"), written by triggers in the transaction that made the change, so that no
             // writer can forget one and none is recorded for a change that did not happen. `kind`: `state` or
-            // `blocked`; `time`: epoch ms. Kept for a bounded time (``Store/pruneEvents(before:)``).
+            // `blocked`; `time`: epoch ms; `attempts`: the attempts the job had made then (its detail is shown as of
+            // the event). Kept for a bounded time (``Store/pruneEvents(before:)``). `event_cursor`: how far each
+            // consumer that must not miss one (a webhook, by URL) has delivered.
             try db.execute(sql: """
                 CREATE TABLE event(
                     id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, kind TEXT NOT NULL,
-                    job_id TEXT NOT NULL, queue TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT);
+                    job_id TEXT NOT NULL, queue TEXT NOT NULL, status TEXT NOT NULL, status_reason TEXT,
+                    attempts INTEGER NOT NULL);
+                CREATE TABLE event_cursor(consumer TEXT PRIMARY KEY, last INTEGER NOT NULL);
                 CREATE INDEX event_by_job ON event(job_id, id);
                 CREATE INDEX event_by_time ON event(time);
                 CREATE TRIGGER event_on_submit AFTER INSERT ON job BEGIN
-                    INSERT INTO event(time, kind, job_id, queue, status, status_reason)
-                    VALUES (\(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, NEW.status, NEW.status_reason);
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason, attempts)
+                    SELECT \(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, 'SUBMITTED', NULL, 0
+                    WHERE NEW.parent_id IS NULL AND NEW.status <> 'SUBMITTED';
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason, attempts)
+                    VALUES (\(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, NEW.status, NEW.status_reason, NEW.attempts - NEW.held);
                 END;
                 CREATE TRIGGER event_on_status AFTER UPDATE OF status ON job WHEN OLD.status IS NOT NEW.status BEGIN
-                    INSERT INTO event(time, kind, job_id, queue, status, status_reason)
-                    VALUES (\(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, NEW.status, NEW.status_reason);
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason, attempts)
+                    VALUES (\(Self.nowMillisSQL), 'state', NEW.id, NEW.queue, NEW.status, NEW.status_reason, NEW.attempts - NEW.held);
                 END;
                 CREATE TRIGGER event_on_blocked AFTER UPDATE OF reason_key ON job
                 WHEN NEW.status = 'RUNNABLE' AND NEW.reason_key IS NOT NULL AND NEW.reason_key IS NOT OLD.reason_key
                     AND (NEW.blocked = 1 OR NEW.reason_key GLOB '[A-Z]*:[A-Z]*') BEGIN
-                    INSERT INTO event(time, kind, job_id, queue, status, status_reason)
-                    VALUES (\(Self.nowMillisSQL), 'blocked', NEW.id, NEW.queue, NEW.status, NEW.status_reason);
+                    INSERT INTO event(time, kind, job_id, queue, status, status_reason, attempts)
+                    VALUES (\(Self.nowMillisSQL), 'blocked', NEW.id, NEW.queue, NEW.status, NEW.status_reason, NEW.attempts - NEW.held);
                 END;
                 """)
         }

@@ -104,7 +104,7 @@ public struct Dashboard: WebHandler {
         if record.arraySize != nil {
             let page = try ArrayPage.load(store, record: record, token: token.value, notice: notice)
             return .page(title: record.jobName, section: nil, live: page.live,
-                         updates: .init(events: PageLayout.events([("queue", record.jobQueue)]), job: id), fragment: fragment)
+                         updates: .init(events: PageLayout.events([("job", id)]), job: id), fragment: fragment)
         }
         guard let view = try store.jobViews([id]).first else { throw DashboardError.notFound(DroverError.unknownJob(id).message) }
         var attempt: Int?

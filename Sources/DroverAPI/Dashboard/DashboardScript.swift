@@ -1,7 +1,7 @@
 /// The dashboard's script, served from the binary at ``DashboardAssets/scriptPath``. Every page works without it;
 /// with it: a confirmation before a button acts, the array grid drawn on a canvas from its run-length-encoded states,
-/// the page's live part fetched again when an event about it arrives (at most once a second; every 3 seconds when
-/// the event stream is not there), and the log tail followed.
+/// the page's live part fetched again when an event about it arrives (at most once a second; every 3 seconds while
+/// the event stream fails), and the log tail followed.
 enum DashboardScript {
     static let source = #"""
         "use strict";
@@ -111,12 +111,16 @@ enum DashboardScript {
               waiting = true;
               setTimeout(refresh, Math.max(0, 1000 - (Date.now() - last)));
             };
+            // Asking every 3 seconds stands in for the event stream while it fails (not served, or ended by an error and
+            // tried again by the browser), until an event comes through.
             var poll = function () { if (!polling) polling = setInterval(schedule, 3000); };
+            var stopPolling = function () { if (polling) { clearInterval(polling); polling = null; } };
             var match = live.getAttribute("data-match") || "";
             var url = live.getAttribute("data-events");
             if (url && window.EventSource) {
               var source = new EventSource(url);
               var onEvent = function (event) {
+                stopPolling();
                 if (!match) return schedule();
                 try {
                   var id = JSON.parse(event.data).detail.jobId || "";
@@ -126,7 +130,7 @@ enum DashboardScript {
               source.addEventListener("Batch Job State Change", onEvent);
               source.addEventListener("Batch Job Queue Blocked", onEvent);
               source.onmessage = onEvent;
-              source.onerror = function () { if (source.readyState === 2) poll(); };
+              source.onerror = poll;
             } else {
               poll();
             }

@@ -36,6 +36,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup(title: "AWS Batch API") var api: APIOptions
 
+    @OptionGroup(title: "Events") var events: EventOptions
+
     @Flag(help: "Exit once no job is RUNNABLE, STARTING or RUNNING (like `sbatch --wait` for a whole state directory).")
     var exitWhenIdle = false
 
@@ -44,6 +46,8 @@ struct Serve: ParsableCommand {
             throw DroverError("--poll-interval must be more than 0 and at most 60 seconds (got \(PlacementDecision.format(pollInterval)))")
         }
         let endpoint = try api.endpoint()
+        let retention = try events.retentionSeconds()
+        let webhookURLs = try events.webhookURLs()
         let arns = try endpoint.map { _ throws(DroverError) in try api.arns() }
         let store = try global.store()
         let credentials = try endpoint.map { _ throws(DroverError) in
@@ -55,6 +59,7 @@ struct Serve: ParsableCommand {
         var options = try simulation.engineOptions()
         options.pollInterval = max(0.01, pollInterval)
         options.logger = log.logger(defaultLevel: .info)
+        options.eventRetentionSeconds = retention
         let engineOptions = options
         let inbox = Inbox()
         // A container's first process takes everything with it when it ends: there, stop the jobs
@@ -73,16 +78,23 @@ struct Serve: ParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: engine, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        let eventShapes = EventShapes(arns: try arns ?? global.arns(), store: store)
+        for url in webhookURLs {
+            let webhook = EventWebhook(url: url, shapes: eventShapes, logger: options.logger)
+            services.append(.init(service: BlockingService(name: "events webhook", body: { webhook.run() }, stop: { webhook.stop() }),
+                                  successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         if let endpoint, let credentials, let arns {
             let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
+            let web: [any WebHandler] = [EventStreamHandler(shapes: eventShapes),
+                                         Dashboard(service: service, credentials: credentials, host: endpoint.host)]
             var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
             settings.rateLimit = api.apiRateLimit
             settings.idleTimeout = try APIOptions.idleTimeout(ProcessInfo.processInfo.environment)
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            let dashboard = Dashboard(service: service, credentials: credentials, host: endpoint.host)
-            let application = APIServer(service: service, settings: settings, web: [dashboard]).application(logger: serverLogger) { port in
+            let application = APIServer(service: service, settings: settings, web: web).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
                 try? Printer.note("drover: dashboard at http://\(host):\(port)/")
             }
@@ -163,6 +175,33 @@ struct APIOptions: ParsableArguments {
             throw DroverError("--region/--account-id (or \(ARNBuilder.regionVariable)/\(ARNBuilder.accountVariable)): \(problem)")
         }
         return builder
+    }
+}
+
+/// The event options of `drover serve`.
+struct EventOptions: ParsableArguments {
+    @Option(name: .customLong("events-webhook"), help: ArgumentHelp(
+        "POST every job event (EventBridge's JSON, one per request) to this http:// URL, in order, retrying with back-off until taken (repeatable).",
+        valueName: "url"))
+    var webhooks: [String] = []
+
+    @Option(help: "Hours job events are kept in the state directory for consumers to catch up (drover events --after, webhooks).")
+    var eventsRetentionHours: Double = 168
+
+    /// The webhook URLs, checked.
+    func webhookURLs() throws(DroverError) -> [String] {
+        for url in webhooks where !PlainHTTPClient.accepts(url) {
+            throw DroverError("--events-webhook: '\(url)' is not http://HOST[:PORT][/PATH] (for https, put a proxy in front)")
+        }
+        return webhooks
+    }
+
+    /// The retention in seconds, checked.
+    func retentionSeconds() throws(DroverError) -> Double {
+        guard eventsRetentionHours > 0, eventsRetentionHours <= 24 * 3650 else {
+            throw DroverError("--events-retention-hours must be above 0 and at most 87600 (got \(PlacementDecision.format(eventsRetentionHours)))")
+        }
+        return eventsRetentionHours * 3600
     }
 }
 
