@@ -115,6 +115,7 @@ import Testing
         #expect(defaultQueue.contains("FAILED <b>3</b>") && defaultQueue.contains("SUCCEEDED <b>17</b>") && defaultQueue.contains("RUNNING <b>1</b>"),
                 "\(defaultQueue)")
         #expect(defaultQueue.contains("1 / 4 vCPUs"), "the long job holds 1 vCPU of local: \(defaultQueue)")
+        #expect(board.contains("data-events=\"/v1/events?after="), "the page follows the events after those it shows")
         let stuckSection = Self.slice(board, from: "Stuck RUNNABLE", to: "</section>") ?? ""
         #expect(stuckSection.contains("It needs more vCPUs than the maxvCpus of every compute environment of its queue"), "\(stuckSection)")
         #expect(stuckSection.contains("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE") && stuckSection.contains(stuck), "\(stuckSection)")
@@ -128,6 +129,7 @@ import Testing
         let canvas = Self.slice(arrayPage, from: "<canvas", to: ">") ?? ""
         #expect(canvas.contains("data-runs=\"S3FS6FS6FS2\"") && canvas.contains("data-size=\"20\""), "\(canvas)")
         #expect(canvas.contains("style=\"width:"), "the script drew the grid: \(canvas)")
+        #expect(arrayPage.contains("data-events=\"/v1/events?job=\(array)&amp;after="), "the array's events, its children's included")
         #expect(arrayPage.contains("exit 1") && arrayPage.contains("20 attempts in all"))
 
         // The job list and its filters; a bad filter is an error page.

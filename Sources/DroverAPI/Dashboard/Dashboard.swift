@@ -68,17 +68,20 @@ public struct Dashboard: WebHandler {
         let fragment = query["fragment"] == "1"
         let store = service.store
         do {
+            // The newest event is read before the page: whatever changes after the page was read comes as a later event.
+            var newest: Int64?
+            if !fragment, [.board, .jobs].contains(route) || route.isJobPage { newest = try store.eventRange()?.newest ?? 0 }
             switch route {
             case .board:
                 let page = try BoardPage.load(store)
-                return .page(title: "Queues", section: .board, live: page.live, updates: .init(events: PageLayout.events()), fragment: fragment)
+                return .page(title: "Queues", section: .board, live: page.live, updates: PageLayout.Live().starting(after: newest), fragment: fragment)
             case .jobs:
                 let queues = try store.jobQueues().map(\.jobQueueName)
                 let filter = try JobListFilter.parse(query, queues: queues, now: nowMillis())
                 let page = try JobListPage.load(store, filter: filter, queues: queues)
-                return .page(title: "Jobs", section: .jobs, live: page.live, updates: .init(events: page.events), fragment: fragment)
+                return .page(title: "Jobs", section: .jobs, live: page.live, updates: page.updates.starting(after: newest), fragment: fragment)
             case .job(let id):
-                return try jobPage(id, query: query, fragment: fragment)
+                return try jobPage(id, query: query, fragment: fragment, newest: newest)
             case .log(let id):
                 return try log(id, query: query)
             case .action(let id, let action):
@@ -97,14 +100,14 @@ public struct Dashboard: WebHandler {
     }
 
     /// A job's page, or an array's.
-    func jobPage(_ id: String, query: [String: String], fragment: Bool) throws -> Reply {
+    func jobPage(_ id: String, query: [String: String], fragment: Bool, newest: Int64?) throws -> Reply {
         let store = service.store
         guard let record = try store.job(id) else { throw DashboardError.notFound(DroverError.unknownJob(id).message) }
         let notice = JobAction.notice(query)
         if record.arraySize != nil {
             let page = try ArrayPage.load(store, record: record, token: token.value, notice: notice)
             return .page(title: record.jobName, section: nil, live: page.live,
-                         updates: .init(events: PageLayout.events([("job", id)]), job: id), fragment: fragment)
+                         updates: PageLayout.Live(filter: [("job", id)], job: id).starting(after: newest), fragment: fragment)
         }
         guard let view = try store.jobViews([id]).first else { throw DashboardError.notFound(DroverError.unknownJob(id).message) }
         var attempt: Int?
@@ -113,7 +116,7 @@ public struct Dashboard: WebHandler {
             attempt = number
         }
         let page = try JobPage.load(store, view: view, attempt: attempt, token: token.value, notice: notice)
-        return .page(title: record.jobName, section: nil, live: page.live, updates: .init(events: PageLayout.events([("job", id)]), job: id),
+        return .page(title: record.jobName, section: nil, live: page.live, updates: PageLayout.Live(filter: [("job", id)], job: id).starting(after: newest),
                      below: page.below, fragment: fragment)
     }
 

@@ -43,6 +43,12 @@ enum DashboardRoute: Equatable, Sendable {
         }
     }
 
+    /// Whether it is a job's (or an array's) page.
+    var isJobPage: Bool {
+        if case .job = self { return true }
+        return false
+    }
+
     /// The method the route takes: POST for buttons, GET for the rest.
     var method: String {
         if case .action = self { return "POST" }

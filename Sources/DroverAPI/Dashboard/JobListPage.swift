@@ -64,7 +64,7 @@ struct JobListPage {
     }
 
     /// Events that matter to this list: its queue's, or every one.
-    var events: String {
-        PageLayout.events(filter.queue.map { [("queue", $0)] } ?? [])
+    var updates: PageLayout.Live {
+        PageLayout.Live(filter: filter.queue.map { [("queue", $0)] } ?? [])
     }
 }

@@ -10,11 +10,26 @@ enum PageLayout {
         case jobs = "Jobs"
     }
 
-    /// Where a page's live part listens for events: the event stream's URL, and the job whose events (its children's
-    /// included) matter, nil for any.
+    /// What a page's live part listens for: the event stream's parameters that narrow it (`job`, `queue`; none for
+    /// every event), and the job whose events (its children's included) matter, nil for any.
     struct Live {
-        var events: String
+        var filter: [(String, String)] = []
         var job: String?
+        /// The newest event when the page was read: the stream starts after it, rather than with every event kept.
+        var after: Int64?
+
+        /// The same, starting after event `id`.
+        func starting(after id: Int64?) -> Live {
+            var live = self
+            live.after = id
+            return live
+        }
+
+        /// The event stream's URL.
+        var events: String {
+            let parameters = filter + (after.map { [("after", String($0))] } ?? [])
+            return "/v1/events" + (parameters.isEmpty ? "" : "?" + QueryString.encode(parameters))
+        }
     }
 
     /// A whole page: `live` is the part fetched again on events (`?fragment=1` answers it alone), `below` the rest;
@@ -117,8 +132,4 @@ enum PageLayout {
         "<a href=\"\(jobPath(id))\">\(text ?? id)</a>"
     }
 
-    /// The event stream a page listens to, with `parameters`.
-    static func events(_ parameters: [(String, String)] = []) -> String {
-        "/v1/events" + (parameters.isEmpty ? "" : "?" + QueryString.encode(parameters))
-    }
 }
