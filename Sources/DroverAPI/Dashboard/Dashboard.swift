@@ -70,7 +70,7 @@ public struct Dashboard: WebHandler {
         do {
             // The newest event is read before the page: whatever changes after the page was read comes as a later event.
             var newest: Int64?
-            if !fragment, [.board, .jobs].contains(route) || route.isJobPage { newest = try store.eventRange()?.newest ?? 0 }
+            if !fragment, route.isPage { newest = try store.eventRange()?.newest ?? 0 }
             switch route {
             case .board:
                 let page = try BoardPage.load(store)

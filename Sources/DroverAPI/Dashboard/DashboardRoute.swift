@@ -43,10 +43,12 @@ enum DashboardRoute: Equatable, Sendable {
         }
     }
 
-    /// Whether it is a job's (or an array's) page.
-    var isJobPage: Bool {
-        if case .job = self { return true }
-        return false
+    /// Whether it is a page (which follows the event stream), not a log, a button or an asset.
+    var isPage: Bool {
+        switch self {
+        case .board, .jobs, .job: true
+        case .log, .action, .asset, .favicon: false
+        }
     }
 
     /// The method the route takes: POST for buttons, GET for the rest.
