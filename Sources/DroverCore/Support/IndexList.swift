@@ -17,3 +17,20 @@ public enum IndexList {
         return indices
     }
 }
+
+extension IndexList {
+    /// `ranges` written as ``parse(_:option:)`` reads them: `3,7-9`; the inverse of parsing for sorted, disjoint ranges.
+    public static func format(_ ranges: [ClosedRange<Int>]) -> String {
+        ranges.map { $0.count == 1 ? String($0.lowerBound) : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ",")
+    }
+
+    /// Adds `index` to `ranges`, extending the last range when `index` follows it: indices given in increasing order
+    /// come out as the fewest ranges.
+    public static func append(_ index: Int, to ranges: inout [ClosedRange<Int>]) {
+        if let last = ranges.last, last.upperBound + 1 == index {
+            ranges[ranges.count - 1] = last.lowerBound...index
+        } else {
+            ranges.append(index...index)
+        }
+    }
+}

@@ -97,16 +97,17 @@ struct Serve: ParsableCommand {
         }
         if let endpoint, let credentials, let arns {
             let service = BatchService(store: store, arns: arns, wake: { inbox.nudge() })
-            var web: [any WebHandler] = [EventStreamHandler(shapes: eventShapes)]
+            var web: [any WebHandler] = metrics.map { [$0] } ?? []
+            web += [EventStreamHandler(shapes: eventShapes), Dashboard(service: service, credentials: credentials, host: endpoint.host)]
             var settings = APIServerSettings(host: endpoint.host, port: endpoint.port, credentials: credentials)
             settings.rateLimit = api.apiRateLimit
             settings.idleTimeout = try APIOptions.idleTimeout(ProcessInfo.processInfo.environment)
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            if let metrics { web.append(metrics) }
             let application = APIServer(service: service, settings: settings, web: web).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
+                try? Printer.note("drover: dashboard at http://\(host):\(port)/")
             }
             services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
                                   failureTerminationBehavior: .gracefullyShutdownGroup))
