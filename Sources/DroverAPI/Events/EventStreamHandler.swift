@@ -29,7 +29,7 @@ public struct EventStreamHandler: WebHandler {
     public func respond(to request: Request) async -> Response? {
         guard request.uri.path == "/v1/events" else { return nil }
         guard request.method == .get else { return Self.refusal(.methodNotAllowed, "/v1/events takes GET") }
-        let query = Self.parameters(request.uri.query ?? "")
+        let query = QueryString.parse(request.uri.query ?? "")
         var after = query["after"]
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!], !last.isEmpty { after = last }
         var start: Int64?
@@ -90,18 +90,6 @@ public struct EventStreamHandler: WebHandler {
         text.append(EventShapes.json(event))
         text.append(contentsOf: Array("\n\n".utf8))
         return text
-    }
-
-    /// The query's parameters, decoded (the last of repeated ones).
-    static func parameters(_ query: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard let key = parts.first.flatMap({ String($0).removingPercentEncoding }) else { continue }
-            let value = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding : ""
-            result[key] = value
-        }
-        return result
     }
 
     /// A plain-text refusal.
