@@ -23,11 +23,15 @@ public final class EventDelivery: Sendable {
     let pageSize: Int
     let logger: Logger
     let send: @Sendable ([EventFeed.Item]) -> Outcome
+    let wants: @Sendable (StoredEvent) -> Bool
     let stopped = Mutex(false)
     let wake = NSCondition()
 
-    /// A delivery of `shapes`' store's events to `send`, `pageSize` at a time, its place kept as `consumer`.
-    public init(consumer: String, shapes: EventShapes, pageSize: Int, logger: Logger, send: @escaping @Sendable ([EventFeed.Item]) -> Outcome) {
+    /// A delivery of `shapes`' store's events that `wants` keeps to `send`, `pageSize` at a time, its place kept as
+    /// `consumer`.
+    public init(consumer: String, shapes: EventShapes, pageSize: Int, logger: Logger,
+                wants: @escaping @Sendable (StoredEvent) -> Bool = { _ in true }, send: @escaping @Sendable ([EventFeed.Item]) -> Outcome) {
+        self.wants = wants
         self.consumer = consumer
         self.shapes = shapes
         self.pageSize = pageSize
@@ -45,7 +49,7 @@ public final class EventDelivery: Sendable {
             do {
                 if feed == nil {
                     taken = try store.eventCursor(consumer)
-                    let start = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize))
+                    let start = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize), wants: wants)
                     if let missed = try start.forgotten() {
                         logger.warning("\(consumer): \(missed) events were forgotten before they could be sent")
                     }
@@ -54,14 +58,20 @@ public final class EventDelivery: Sendable {
                 guard var current = feed else { continue }
                 let page = try current.next()
                 feed = current
+                let read = current.query.after ?? taken
                 if page.isEmpty {
-                    pause(0.2)
+                    // Nothing new, or only events this consumer passes over.
+                    if read > taken {
+                        taken = read
+                        try store.setEventCursor(consumer, to: taken)
+                    }
+                    if current.isCaughtUp { pause(0.2) }
                     continue
                 }
                 switch send(page) {
                 case .taken:
                     failures = 0
-                    taken = page[page.count - 1].sequence
+                    taken = read
                 case .notTaken(let upTo):
                     if let upTo { taken = max(taken, upTo) }
                     current.resume(after: taken)

@@ -8,11 +8,14 @@ public struct EventFeed: Sendable {
     public let shapes: EventShapes
     /// Which events, and where the next page starts (`after`).
     public private(set) var query: EventQuery
+    /// Which of them its reader wants shown (the others are passed over without reading their jobs).
+    let wants: @Sendable (StoredEvent) -> Bool
 
-    /// A feed of the events `query` selects, starting after `query.after`.
-    public init(shapes: EventShapes, query: EventQuery) {
+    /// A feed of the events `query` selects and `wants` keeps, starting after `query.after`.
+    public init(shapes: EventShapes, query: EventQuery, wants: @escaping @Sendable (StoredEvent) -> Bool = { _ in true }) {
         self.shapes = shapes
         self.query = query
+        self.wants = wants
     }
 
     /// One event, as stored and as shown.
@@ -25,16 +28,22 @@ public struct EventFeed: Sendable {
         public var event: BatchEvent
     }
 
-    /// The next events (at most `query.limit`); empty when none is new.
+    /// The next events it wants, out of at most `query.limit`; empty when none is new. ``isCaughtUp`` tells whether
+    /// there may be more.
     public mutating func next() throws(DroverError) -> [Item] {
-        let stored = try shapes.jobs.store.events(query)
-        guard let last = stored.last else { return [] }
+        let all = try shapes.jobs.store.events(query)
+        isCaughtUp = all.count < query.limit
+        guard let last = all.last else { return [] }
         query.after = last.id
+        let stored = all.filter(wants)
         let events = try shapes.events(stored)
         var byId: [String: StoredEvent] = [:]
         for item in stored { byId[BatchEvent.id(of: item.id)] = item }
         return events.compactMap { event in byId[event.id].map { Item(stored: $0, event: event) } }
     }
+
+    /// Whether the last ``next()`` read every event there was.
+    public private(set) var isCaughtUp = true
 
     /// Goes on after event `sequence` (a consumer that must see again what it did not take).
     public mutating func resume(after sequence: Int64) {

@@ -34,10 +34,8 @@ public struct EventShapes: Sendable {
         }
     }
 
-    /// One event as a line of compact JSON (no trailing newline).
+    /// One event as a line of compact JSON (no trailing newline), its fields in EventBridge's order.
     public static func json(_ event: BatchEvent) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return (try? encoder.encode(event)) ?? Data("{}".utf8)
+        (try? StreamingJSONEncoder.encode(event)) ?? Data("{}".utf8)
     }
 }

@@ -71,11 +71,11 @@ public struct EventStreamHandler: WebHandler {
                     for item in events { text.writeBytes(Self.message(item.event)) }
                     try await writer.write(text)
                     quiet = 0
-                    if events.count == feed.query.limit { continue }
                 } else if quiet >= heartbeat {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     quiet = 0
                 }
+                if !feed.isCaughtUp { continue }
                 try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
                 quiet += interval
             }

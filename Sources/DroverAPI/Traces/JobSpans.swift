@@ -4,6 +4,12 @@ import DroverStore
 /// The spans a job event closes: an attempt's when the job leaves STARTING or RUNNING with the attempt ended, the job's
 /// own when it ends (SUCCEEDED or FAILED). Attributes are named after AWS's fields (`aws.batch.jobId`, ...).
 enum JobSpans {
+    /// Whether `event` may close a span: a job leaving STARTING or RUNNING, or ending (the others are passed over
+    /// without reading their jobs).
+    @Sendable static func mayClose(_ event: StoredEvent) -> Bool {
+        event.kind == .state && (event.status.isTerminal || event.previous == .running || event.previous == .starting)
+    }
+
     /// The spans `event` (with the job's detail as of it) closes, for a job whose trace is `trace`.
     static func spans(for event: StoredEvent, detail: JobDetailShape, trace: JobTrace, definition: String) -> [OTLPSpan] {
         guard event.kind == .state else { return [] }

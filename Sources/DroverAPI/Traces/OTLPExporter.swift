@@ -14,10 +14,9 @@ public enum OTLPExporter {
         let given = URLComponents(string: url)?.percentEncodedPath ?? ""
         let path = given.isEmpty || given == "/" ? "/v1/traces" : given
         let store = shapes.jobs.store
-        return EventDelivery(consumer: "otlp " + url, shapes: shapes, pageSize: 500, logger: logger) { page in
+        return EventDelivery(consumer: "otlp " + url, shapes: shapes, pageSize: 500, logger: logger, wants: JobSpans.mayClose) { page in
             var spans: [OTLPSpan] = []
-            for item in page where item.stored.kind == .state && (item.stored.status.isTerminal || item.stored.previous == .running
-                                                                   || item.stored.previous == .starting) {
+            for item in page {
                 guard let spec = try? store.spec(ofJob: item.stored.jobId) else { continue }
                 spans += JobSpans.spans(for: item.stored, detail: item.event.detail, trace: spec.trace(ofJob: item.stored.jobId),
                                         definition: spec.jobDefinition)
@@ -26,9 +25,7 @@ public enum OTLPExporter {
             let request = OTLPExportRequest(resourceSpans: [OTLPResourceSpans(
                 resource: OTLPResource(attributes: [OTLPAttribute("service.name", "drover")]),
                 scopeSpans: [OTLPScopeSpans(scope: OTLPScope(name: "drover"), spans: spans)])])
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            guard let body = try? encoder.encode(request) else { return .taken }
+            guard let body = try? StreamingJSONEncoder.encode(request) else { return .taken }
             let outcome = client.send("POST", path, body: body, timeout: 10)
             switch DeliveryDecision.after(outcome) {
             case .delivered: return .taken

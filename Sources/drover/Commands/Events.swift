@@ -46,7 +46,7 @@ struct Events: ParsableCommand {
                 lines.append(0x0A)
             }
             if !lines.isEmpty { try OutputFile.standardOutput.write(String(decoding: lines, as: UTF8.self)) }
-            if page.count == feed.query.limit { continue }
+            if !feed.isCaughtUp { continue }
             guard follow else { return }
             Thread.sleep(forTimeInterval: 0.2)
         }
