@@ -105,4 +105,34 @@ import Testing
         #expect(parsed.traceId == JobTrace(jobId: id, submitted: nil, state: nil).traceId)
         #expect(parsed.parentId == JobTrace(jobId: id, submitted: nil, state: nil).attemptSpanId(1))
     }
+
+    @Test func aJobSubmittedThroughTheAPIJoinsTheTraceOfItsRequestsTraceparent() throws {
+        let sandbox = try Sandbox()
+        let jobs = basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: plain
+                containerProperties: {command: [sh, -c, 'echo "$TRACEPARENT $TRACESTATE"']}
+
+            """
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", jobs)).status == 0)
+        let (_, url) = try APIClientTests.startAPI(sandbox)
+        let trace = "0af7651916cd43dd8448eb211c80319c"
+        let code = """
+            import boto3, os
+            client = boto3.client("batch", endpoint_url=os.environ["DROVER_API_URL"], region_name="us-east-1")
+            def carry(request, **kwargs):
+                request.headers["traceparent"] = "00-\(trace)-b7ad6b7169203331-01"
+                request.headers["tracestate"] = "vendor=api"
+            client.meta.events.register("before-sign.batch.SubmitJob", carry)
+            print(client.submit_job(jobName="viaapi", jobQueue="default", jobDefinition="plain")["jobId"])
+            """
+        var environment: [String: String?] = ["DROVER_API_URL": url, "AWS_ENDPOINT_URL": nil, "AWS_ENDPOINT_URL_BATCH": nil]
+        for (key, value) in APIClientTests.keys { environment[key] = value }
+        let submitted = try Python.run(["-c", code], environment: environment)
+        #expect(submitted.status == 0, "\(submitted.output)")
+        let id = submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        try eventually(within: 30, "the job to end") { try sandbox.store().job(id)?.status == .succeeded }
+        let seen = try sandbox.drover("logs", id).stdout.trimmingCharacters(in: .newlines)
+        #expect(seen == "00-\(trace)-\(JobTrace(jobId: id, submitted: TraceParent("00-\(trace)-b7ad6b7169203331-01"), state: nil).attemptSpanId(1))-01 vendor=api")
+    }
 }

@@ -22,8 +22,19 @@ public final class BatchService: Sendable {
 
     var shapes: JobShapes { JobShapes(arns: arns, store: store) }
 
+    /// What a request carries beside its body that an operation uses.
+    public struct RequestContext: Sendable {
+        /// The W3C trace context of its `traceparent` and `tracestate` headers, which a submitted job's spans join.
+        public var trace: TraceContext?
+
+        /// Creates a context.
+        public init(trace: TraceContext? = nil) {
+            self.trace = trace
+        }
+    }
+
     /// Performs the operation named by the last segment of its path (`submitjob`), case-insensitively.
-    public func perform(_ operation: String, body: Data) -> Result<Data, APIError> {
+    public func perform(_ operation: String, body: Data, context: RequestContext = RequestContext()) -> Result<Data, APIError> {
         let key = operation.lowercased()
         guard let handler = Self.operations[key]?.run else {
             if let name = BatchOperationNames.all.first(where: { $0.lowercased() == key }) {
@@ -36,7 +47,7 @@ public final class BatchService: Sendable {
             return .failure(.client("the request body is \(Self.size(body.count)); \(Self.displayName(key)) takes at most \(Self.size(limit)) (AWS Batch's quota)"))
         }
         do {
-            return .success(try handler(self, body.isEmpty ? Data("{}".utf8) : body))
+            return .success(try handler(self, body.isEmpty ? Data("{}".utf8) : body, context))
         } catch let error as APIError {
             return .failure(error)
         } catch let error as DroverError {
@@ -46,7 +57,7 @@ public final class BatchService: Sendable {
         }
     }
 
-    typealias Handler = @Sendable (BatchService, Data) throws -> Data
+    typealias Handler = @Sendable (BatchService, Data, RequestContext) throws -> Data
 
     /// One operation Drover performs: how, and the shape in AWS's model its request is checked against (for those
     /// whose request is kept as JSON).
@@ -72,23 +83,32 @@ public final class BatchService: Sendable {
     /// Operations Drover performs, by lower-case name.
     static let operations: [String: Operation] = {
         var table: [String: Operation] = [:]
-        func add<Request: Decodable & SendableMetatype, Response: Encodable & SendableMetatype>(_ name: String, _ run: @escaping @Sendable (BatchService, Request) throws -> Response) {
-            table[name.lowercased()] = Operation(run: { service, body in
+        func add<Request: Decodable & SendableMetatype, Response: Encodable & SendableMetatype>(
+            _ name: String, _ run: @escaping @Sendable (BatchService, Request, RequestContext) throws -> Response
+        ) {
+            table[name.lowercased()] = Operation(run: { service, body, context in
                 let request = try RequestDecoder.decode(Request.self, from: body, operation: name)
-                return try ResponseEncoder.encode(try run(service, request))
+                return try ResponseEncoder.encode(try run(service, request, context))
             })
+        }
+        func add<Request: Decodable & SendableMetatype, Response: Encodable & SendableMetatype>(_ name: String, _ run: @escaping @Sendable (BatchService, Request) throws -> Response) {
+            add(name) { service, request, _ in try run(service, request) }
         }
         /// An operation whose request is checked against its shape in AWS's model and kept as JSON (the resources'
         /// documents keep every member given).
         func add<Response: Encodable & SendableMetatype>(_ name: String, checking shape: ModelShape, _ run: @escaping @Sendable (BatchService, JSONValue) throws -> Response) {
-            table[name.lowercased()] = Operation(run: { service, body in
+            table[name.lowercased()] = Operation(run: { service, body, _ in
                 var problems: [String] = []
                 let request = shape.checked(try JSONValue.parse(body, operation: name), at: "", problems: &problems)
                 guard problems.isEmpty else { throw APIError.client("\(name): \(problems.joined(separator: "; "))") }
                 return try ResponseEncoder.encode(try run(service, request))
             }, requestShape: shape)
         }
-        add("SubmitJob", { try $0.submitJob($1) })
+        add("SubmitJob", { service, request, context in
+            var request: SubmitJobRequest = request
+            request.traceContext = context.trace
+            return try service.submitJob(request)
+        })
         add("DescribeJobs", { try $0.describeJobs($1) })
         add("ListJobs", { try $0.listJobs($1) })
         add("CancelJob", { try $0.cancelJob($1) })

@@ -131,8 +131,13 @@ public struct APIServer: Sendable {
         // (cancelling a million children) never holds up a DescribeJobs.
         let method = request.method
         let query = request.uri.query ?? ""
+        let trace = request.headers[HTTPField.Name("traceparent")!].flatMap(TraceParent.init).map { parent in
+            TraceContext(parent: parent, state: TraceParent.state(request.headers[HTTPField.Name("tracestate")!]))
+        }
         let server = self
-        let work: @Sendable () -> Result<Data, APIError> = { server.route(method: method, path: path, query: query, body: Data(bytes)) }
+        let work: @Sendable () -> Result<Data, APIError> = {
+            server.route(method: method, path: path, query: query, body: Data(bytes), context: BatchService.RequestContext(trace: trace))
+        }
         if Self.isRead(method: method, path: path) {
             do {
                 return try await NIOThreadPool.singleton.runIfActive(work)
@@ -153,7 +158,8 @@ public struct APIServer: Sendable {
     }
 
     /// Sends a checked request to its operation.
-    func route(method: HTTPRequest.Method, path: String, query: String, body: Data) -> Result<Data, APIError> {
+    func route(method: HTTPRequest.Method, path: String, query: String, body: Data,
+               context: BatchService.RequestContext = BatchService.RequestContext()) -> Result<Data, APIError> {
         let tagsPrefix = "/v1/tags/"
         if path.hasPrefix(tagsPrefix) {
             let encoded = String(path.dropFirst(tagsPrefix.count))
@@ -168,7 +174,7 @@ public struct APIServer: Sendable {
         guard method == .post else {
             return .failure(.client("\(method.rawValue) \(path): AWS Batch's operations take POST"))
         }
-        return service.perform(String(path.dropFirst(4)), body: body)
+        return service.perform(String(path.dropFirst(4)), body: body, context: context)
     }
 }
 
