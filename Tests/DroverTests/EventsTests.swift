@@ -194,6 +194,28 @@ import Testing
         try eventually(within: 15, "drover serve to stop with a stream open") { !server.isRunning }
     }
 
+    @Test func aClientThatNeverReadsDoesNotKeepTheServerFromStopping() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
+        // Megabytes of events: more than the sockets between the server and the client hold.
+        let id = try sandbox.submit("--name", "many", "--job-queue", "default", "--job-definition", "flaky", "--array-size", "3000")
+        #expect(try sandbox.drover("cancel", id).status == 0)
+        let (server, url) = try APIClientTests.startAPI(sandbox)
+        let staller = Process()
+        staller.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        staller.arguments = ["python3", Python.scripts.appendingPathComponent("event-listener.py").path, "stall", url + "/v1/events", "120"]
+        let output = Pipe()
+        staller.standardOutput = output
+        staller.standardError = FileHandle.nullDevice
+        try staller.run()
+        defer { kill(staller.processIdentifier, SIGKILL) }
+        _ = output.fileHandleForReading.availableData
+        // The server's writes to it block once the sockets are full.
+        Thread.sleep(forTimeInterval: 2)
+        kill(server.processIdentifier, SIGTERM)
+        try eventually(within: 15, "drover serve to stop with a client that never reads") { !server.isRunning }
+    }
+
     @Test func eventsAreKeptForABoundedTimeAndAConsumerIsToldWhatItMissed() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
