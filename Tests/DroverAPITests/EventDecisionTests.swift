@@ -30,6 +30,16 @@ struct EventDecisionTests {
         #expect(DeliveryDecision.after(status: status) == decision)
     }
 
+    @Test(arguments: [
+        ("", [:] as [String: String]?), ("after=5&job=a%3A1", ["after": "5", "job": "a:1"]), ("queue=a+b", ["queue": "a b"]),
+        ("queue=x&queue=y", ["queue": "y"]), ("flag", ["flag": ""]),
+        // Not percent-encoded UTF-8: refused, rather than read as if the parameter were not there (a stream of everything).
+        ("queue=%E2%82", nil), ("after=%ZZ", nil), ("queue=default&queue=%ZZ", nil), ("job=%", nil), ("%ZZ=1", nil),
+    ])
+    func aStreamsQueryIsDecodedOrRefused(query: String, parameters: [String: String]?) {
+        #expect(EventStreamHandler.parameters(query) == parameters)
+    }
+
     @Test func theBackOffDoublesFromHalfASecondUpToThirty() {
         #expect((1...9).map(DeliveryDecision.backoff(failures:)) == [0.5, 1, 2, 4, 8, 16, 30, 30, 30])
         #expect(DeliveryDecision.backoff(failures: 1000) == 30)

@@ -29,7 +29,9 @@ public struct EventStreamHandler: WebHandler {
     public func respond(to request: Request) async -> Response? {
         guard request.uri.path == "/v1/events" else { return nil }
         guard request.method == .get else { return Self.refusal(.methodNotAllowed, "/v1/events takes GET") }
-        let query = Self.parameters(request.uri.query ?? "")
+        guard let query = Self.parameters(request.uri.query ?? "") else {
+            return Self.refusal(.badRequest, "the query is not percent-encoded UTF-8")
+        }
         var after = query["after"]
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!], !last.isEmpty { after = last }
         var start: Int64?
@@ -116,13 +118,14 @@ public struct EventStreamHandler: WebHandler {
         return text
     }
 
-    /// The query's parameters, decoded (the last of repeated ones).
-    static func parameters(_ query: String) -> [String: String] {
+    /// The query's parameters, decoded (the last of repeated ones); nil when a name or value is not percent-encoded
+    /// UTF-8 (left out, a `job` or `queue` would widen the stream to every event).
+    static func parameters(_ query: String) -> [String: String]? {
         var result: [String: String] = [:]
         for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            guard let key = parts.first.flatMap({ String($0).removingPercentEncoding }) else { continue }
-            let value = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding : ""
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decoded = parts.map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let key = decoded[0], let value = decoded.count > 1 ? decoded[1] : "" else { return nil }
             result[key] = value
         }
         return result
