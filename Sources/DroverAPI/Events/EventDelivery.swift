@@ -45,13 +45,14 @@ public final class EventDelivery: Sendable {
             do {
                 if feed == nil {
                     taken = try store.eventCursor(consumer)
-                    let start = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize))
-                    if let missed = try start.forgotten() {
-                        logger.warning("\(consumer): \(missed) events were forgotten before they could be sent")
-                    }
-                    feed = start
+                    feed = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize))
                 }
                 guard var current = feed else { continue }
+                // Behind the events' retention, when it starts or while the receiver is down: told, and past them.
+                if let missed = try current.skipForgotten() {
+                    logger.warning("\(consumer): \(missed) events were forgotten before they could be sent")
+                    taken = max(taken, current.query.after ?? 0)
+                }
                 let page = try current.next()
                 feed = current
                 if page.isEmpty {

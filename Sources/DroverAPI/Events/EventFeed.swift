@@ -41,6 +41,14 @@ public struct EventFeed: Sendable {
         query.after = sequence
     }
 
+    /// Moves the feed past the events forgotten since its place (a consumer further behind than events are kept, when
+    /// it starts or at any time after), so that each is counted once; gives how many, nil when none was.
+    public mutating func skipForgotten() throws(DroverError) -> Int64? {
+        guard let missed = try forgotten() else { return nil }
+        query.after = (query.after ?? 0) + missed
+        return missed
+    }
+
     /// When the feed starts after an event older than the oldest kept, how many were forgotten in between (a consumer
     /// that was away longer than events are kept); nil when none was.
     public func forgotten() throws(DroverError) -> Int64? {
