@@ -546,9 +546,9 @@ public final class Engine {
     }
 
     /// `TRACEPARENT` (the attempt's span) and `TRACESTATE` for an attempt, by OpenTelemetry's environment-variable
-    /// carrier; the definition's own values of them win.
+    /// carrier; the definition's own values of them win (``JobTrace/variables(attempt:besides:)``).
     func traceVariables(_ id: String, attempt: Int, spec: JobSpec) -> [(name: String, value: String)] {
-        spec.trace(ofJob: id).variables(attempt: attempt).filter { variable in !spec.environment.contains { $0.name == variable.name } }
+        spec.trace(ofJob: id).variables(attempt: attempt, besides: Set(spec.environment.map(\.name)))
     }
 
     /// The local environment whose room an attempt takes (nil on a simulated instance or a cluster).
