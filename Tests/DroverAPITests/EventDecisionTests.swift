@@ -80,4 +80,35 @@ struct EventDecisionTests {
         #expect(failed.attempts.count == 2 && failed.stoppedAt == 2500 && failed.container.exitCode == 3)
         #expect(failed.statusReason == "Essential container in task exited", "the usual reason, stored as NULL, is shown")
     }
+
+    @Test func aFinishedJobsEventKeepsItsEndOnceTheJobRunsAgain() {
+        // The job of `ended`, put back to RUNNABLE by retry-failed after its first attempt failed: no end now. The
+        // event's is when it happened, its exit the last attempt's then.
+        var again = Self.ended
+        again.status = "RUNNABLE"
+        again.attempts = [Self.attempt(1, stopped: true)]
+        again.stoppedAt = nil
+        again.startedAt = nil
+        again.container.exitCode = nil
+        let failed = again.asOf(StoredEvent(id: 1, time: 1600, kind: .state, jobId: "j", queue: "q", status: .failed, statusReason: nil, attempts: 1))
+        #expect(failed.stoppedAt == 1600 && failed.startedAt == 1000 && failed.container.exitCode == 3, "\(failed)")
+        // Running again: the earlier end is not the new attempt's start or end.
+        var running = Self.ended
+        running.status = "RUNNING"
+        running.attempts = [Self.attempt(1, stopped: true), Self.attempt(2, stopped: false)]
+        running.stoppedAt = nil
+        running.startedAt = 2000
+        running.container.exitCode = nil
+        let before = running.asOf(StoredEvent(id: 1, time: 1600, kind: .state, jobId: "j", queue: "q", status: .failed, statusReason: nil, attempts: 1))
+        #expect(before.stoppedAt == 1600 && before.startedAt == 1000 && before.container.exitCode == 3 && before.container.taskArn == "task/1", "\(before)")
+        // Cancelled before it ever ran: its end is the event's time.
+        var never = Self.ended
+        never.status = "RUNNABLE"
+        never.attempts = []
+        never.stoppedAt = nil
+        never.startedAt = nil
+        never.container.exitCode = nil
+        let cancelled = never.asOf(StoredEvent(id: 1, time: 1600, kind: .state, jobId: "j", queue: "q", status: .failed, statusReason: "cancelled", attempts: 0))
+        #expect(cancelled.stoppedAt == 1600 && cancelled.startedAt == nil && cancelled.container.exitCode == nil, "\(cancelled)")
+    }
 }
