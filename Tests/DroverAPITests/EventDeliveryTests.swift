@@ -45,7 +45,7 @@ import Testing
         let logger = Logger(label: "test") { _ in Recorder(messages: messages) }
         let sent = Shared<Int64>()
         // The receiver is down for the first page; meanwhile the engine forgets the oldest four events.
-        let delivery = EventDelivery(consumer: "test", shapes: EventShapes(arns: .standard, store: store), pageSize: 2, logger: logger) { page in
+        let delivery = EventDelivery(consumer: "test", shapes: EventShapes(arns: .standard, store: store), pageSize: 2, logger: logger) { page, _ in
             if sent.all.isEmpty {
                 sent.append([0])
                 _ = try? store.pruneEvents(before: nowMillis() + 1000, limit: 4)

@@ -162,6 +162,35 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("--events-webhook"), "\(bad.stderr)")
     }
 
+    @Test func aSlowReceiverDoesNotKeepTheServerFromStopping() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
+        // Some sixty events, which a receiver taking half a second each would take half a minute to take.
+        _ = try sandbox.submit("--name", "flaky", "--job-queue", "default", "--job-definition", "flaky", "--array-size", "20")
+        let portFile = sandbox.root.appendingPathComponent("port").path
+        let received = sandbox.root.appendingPathComponent("received.jsonl")
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        receiver.arguments = ["python3", Python.scripts.appendingPathComponent("event-listener.py").path, "webhook", portFile, received.path, "0", "0.5"]
+        try receiver.run()
+        defer { kill(receiver.processIdentifier, SIGKILL) }
+        var port = ""
+        try eventually(within: 30, "the receiver's port") {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
+            return !port.isEmpty
+        }
+        let server = try sandbox.serve(["--events-webhook", "http://127.0.0.1:\(port)/hook"])
+        try eventually(within: 30, "the first events delivered") { ((try? String(contentsOf: received, encoding: .utf8)) ?? "").count > 0 }
+        kill(server.processIdentifier, SIGTERM)
+        try eventually(within: 5, "drover serve to stop after the event under way") { !server.isRunning }
+        // What was taken is a start of the store's events, in order.
+        let delivered = try Self.lines(String(contentsOf: received, encoding: .utf8)).compactMap { $0["id"] as? String }
+        let stored = try Self.lines(try sandbox.drover("events").stdout).compactMap { $0["id"] as? String }
+        #expect(delivered.count < stored.count && delivered == Array(stored.prefix(delivered.count)), "\(delivered.count) of \(stored.count)")
+    }
+
     @Test func serverSentEventsStreamLiveResumeFromAnIdAndEndWithTheServer() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)

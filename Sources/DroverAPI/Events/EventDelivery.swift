@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// Walks the store's events in order for a consumer that must not miss one (a webhook, an OTLP collector), handing
-/// them to `send` a page at a time and trying again with a back-off what it could not send. How far it got is kept in
+/// them to `send` a page at a time and trying again with a back-off what it could not send. `send` is also handed a
+/// check of whether ``stop()`` was called, so that a page sent one request at a time ends with the request under way. How far it got is kept in
 /// the store (`event_cursor`, under the consumer's name), so a restarted server goes on from there: every event is sent
 /// at least once, in order.
 public final class EventDelivery: Sendable {
@@ -22,12 +23,13 @@ public final class EventDelivery: Sendable {
     let shapes: EventShapes
     let pageSize: Int
     let logger: Logger
-    let send: @Sendable ([EventFeed.Item]) -> Outcome
+    let send: @Sendable ([EventFeed.Item], _ stopped: @Sendable () -> Bool) -> Outcome
     let stopped = Mutex(false)
     let wake = NSCondition()
 
     /// A delivery of `shapes`' store's events to `send`, `pageSize` at a time, its place kept as `consumer`.
-    public init(consumer: String, shapes: EventShapes, pageSize: Int, logger: Logger, send: @escaping @Sendable ([EventFeed.Item]) -> Outcome) {
+    public init(consumer: String, shapes: EventShapes, pageSize: Int, logger: Logger,
+                send: @escaping @Sendable ([EventFeed.Item], _ stopped: @Sendable () -> Bool) -> Outcome) {
         self.consumer = consumer
         self.shapes = shapes
         self.pageSize = pageSize
@@ -59,7 +61,7 @@ public final class EventDelivery: Sendable {
                     pause(0.2)
                     continue
                 }
-                switch send(page) {
+                switch send(page, { self.isStopped }) {
                 case .taken:
                     failures = 0
                     taken = page[page.count - 1].sequence
