@@ -58,8 +58,8 @@ public final class Engine {
     var noHandOver: Set<String> = []
     /// Monotonic second of the last look for jobs to hand over (``handOver()``); -infinity when something changed.
     var lastHandOver = -Double.infinity
-    /// When (monotonic seconds) the engine last forgot events older than it keeps.
-    var lastEventPrune = -Double.infinity
+    /// When (monotonic seconds) the engine next forgets events older than it keeps (``pruneEvents(now:)``).
+    var nextEventPrune = -Double.infinity
     static let bufferSize = 512
     /// Least time between two looks at the store prompted by ``Inbox/nudge()`` (a burst of API submits).
     static let nudgeInterval = 0.01

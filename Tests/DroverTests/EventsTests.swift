@@ -245,6 +245,21 @@ import Testing
         try eventually(within: 15, "drover serve to stop with a client that never reads") { !server.isRunning }
     }
 
+    @Test func theEngineForgetsABacklogOfOldEventsWithoutWaitingAMinuteForEachTenThousand() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
+        // 30,000 events (RUNNABLE and FAILED for each child): the engine makes that many in a quarter of a minute.
+        for name in ["a", "b", "c"] {
+            let id = try sandbox.submit("--name", name, "--job-queue", "default", "--job-definition", "flaky", "--array-size", "5000")
+            #expect(try sandbox.drover("cancel", id).status == 0)
+        }
+        let store = try sandbox.store()
+        #expect(try store.events(EventQuery(limit: 100_000)).count > 30_000)
+        Thread.sleep(forTimeInterval: 1)
+        try sandbox.serve(["--events-retention-hours", "0.0002"])
+        try eventually(within: 20, "the events older than 0.72 s to be forgotten") { try store.eventRange() == nil }
+    }
+
     @Test func eventsAreKeptForABoundedTimeAndAConsumerIsToldWhatItMissed() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
