@@ -25,11 +25,12 @@ public struct EventFeed: Sendable {
         public var event: BatchEvent
     }
 
-    /// The next events (at most `query.limit`); empty when none is new.
+    /// The next events (at most `query.limit`); empty when none is new. The feed goes on after the newest event looked
+    /// through, which for a feed narrowed to a job or queue may be past the last one it gave.
     public mutating func next() throws(DroverError) -> [Item] {
-        let stored = try shapes.jobs.store.events(query)
-        guard let last = stored.last else { return [] }
-        query.after = last.id
+        let (stored, lookedThrough) = try shapes.jobs.store.eventPage(query)
+        if let lookedThrough { query.after = max(query.after ?? 0, lookedThrough) }
+        guard !stored.isEmpty else { return [] }
         let events = try shapes.events(stored)
         var byId: [String: StoredEvent] = [:]
         for item in stored { byId[BatchEvent.id(of: item.id)] = item }
