@@ -99,7 +99,7 @@ let package = Package(
             name: "DroverAPITests",
             dependencies: [
                 "DroverAPI", "DroverCore", "DroverStore", "ModelValidatorSupport", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,27 +1,35 @@
 #!/usr/bin/env python3
 """Test helpers for Drover's job events.
 
-webhook PORT_FILE OUT_FILE FAIL_FIRST
+webhook PORT_FILE OUT_FILE FAIL_FIRST [DELAY]
     An HTTP receiver on a free loopback port (written to PORT_FILE): it answers 503 to the first FAIL_FIRST POSTs and
-    200 to the others, appending each taken body as one line to OUT_FILE. Runs until killed.
+    200 to the others (after DELAY seconds, default 0: a slow receiver), appending each taken body as one line to
+    OUT_FILE. Runs until killed.
 sse URL COUNT [LAST_EVENT_ID]
     Reads the server-sent events at URL until COUNT events came (or the stream ends), printing each as one line of
     JSON: {"id": ..., "event": ..., "data": {...}}.
+stall URL SECONDS
+    Opens the server-sent events at URL with a small receive buffer and never reads them (a client that stalls),
+    printing "open" once the request is sent; exits after SECONDS.
 """
 import http.server
 import json
 import sys
 import threading
+import urllib.parse
 import urllib.request
 
 
-def webhook(port_file, out_file, fail_first):
+def webhook(port_file, out_file, fail_first, delay=0.0):
     lock = threading.Lock()
     seen = {"posts": 0}
 
     class Receiver(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if delay:
+                import time
+                time.sleep(delay)
             with lock:
                 seen["posts"] += 1
                 failing = seen["posts"] <= fail_first
@@ -67,10 +75,24 @@ def sse(url, count, last_event_id=None):
                 event[field] = value[1:] if value.startswith(" ") else value
 
 
+def stall(url, seconds):
+    import socket
+    import time
+    parts = urllib.parse.urlsplit(url)
+    connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    connection.connect((parts.hostname, parts.port))
+    connection.sendall(f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+    print("open", flush=True)
+    time.sleep(seconds)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "webhook":
-        webhook(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        webhook(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]) if len(sys.argv) > 5 else 0.0)
     elif sys.argv[1] == "sse":
         sse(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+    elif sys.argv[1] == "stall":
+        stall(sys.argv[2], float(sys.argv[3]))
     else:
         sys.exit(__doc__)

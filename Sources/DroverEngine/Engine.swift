@@ -58,8 +58,8 @@ public final class Engine {
     var noHandOver: Set<String> = []
     /// Monotonic second of the last look for jobs to hand over (``handOver()``); -infinity when something changed.
     var lastHandOver = -Double.infinity
-    /// When (monotonic seconds) the engine last forgot events older than it keeps.
-    var lastEventPrune = -Double.infinity
+    /// When (monotonic seconds) the engine next forgets events older than it keeps (``pruneEvents(now:)``).
+    var nextEventPrune = -Double.infinity
     static let bufferSize = 512
     /// Least time between two looks at the store prompted by ``Inbox/nudge()`` (a burst of API submits).
     static let nudgeInterval = 0.01
@@ -553,9 +553,9 @@ public final class Engine {
     }
 
     /// `TRACEPARENT` (the attempt's span) and `TRACESTATE` for an attempt, by OpenTelemetry's environment-variable
-    /// carrier; the definition's own values of them win.
+    /// carrier; the definition's own values of them win (``JobTrace/variables(attempt:besides:)``).
     func traceVariables(_ id: String, attempt: Int, spec: JobSpec) -> [(name: String, value: String)] {
-        spec.trace(ofJob: id).variables(attempt: attempt).filter { variable in !spec.environment.contains { $0.name == variable.name } }
+        spec.trace(ofJob: id).variables(attempt: attempt, besides: Set(spec.environment.map(\.name)))
     }
 
     /// The local environment whose room an attempt takes (nil on a simulated instance or a cluster).

@@ -68,6 +68,14 @@ public struct EventQuery: Sendable, Equatable {
 extension Store {
     /// The events `query` selects, oldest first.
     public func events(_ query: EventQuery) throws(DroverError) -> [StoredEvent] {
+        try eventPage(query).events
+    }
+
+    /// The events `query` selects, oldest first, and the newest event looked through for them: every event up to
+    /// `lookedThrough` was read when fewer than `query.limit` came, so a reader narrowed to a job or a queue goes on
+    /// after it (not after the last event it was given, which would have it read again, at every look, every later
+    /// event of every other job).
+    public func eventPage(_ query: EventQuery) throws(DroverError) -> (events: [StoredEvent], lookedThrough: Int64?) {
         var clauses = ["id > ?"]
         var arguments: StatementArguments = [query.after ?? 0]
         if let job = query.job {
@@ -79,14 +87,18 @@ extension Store {
             clauses.append("queue = ?")
             arguments += [queue]
         }
-        arguments += [max(1, query.limit)]
+        let limit = max(1, query.limit)
+        arguments += [limit]
         let sql = "SELECT id, time, kind, job_id, queue, status, status_reason, attempts, previous FROM event WHERE \(clauses.joined(separator: " AND ")) ORDER BY id LIMIT ?"
         return try read { db in
-            try db.rows(sql, arguments).compactMap { row in
+            // One snapshot: no event up to the newest can come later (ids are given in the order writes commit).
+            let newest = try db.row("SELECT max(id) FROM event")?[0] as Int64?
+            let events = try db.rows(sql, arguments).compactMap { row -> StoredEvent? in
                 guard let kind = StoredEvent.Kind(rawValue: row[2]), let status = JobStatus(rawValue: row[5]) else { return nil }
                 return StoredEvent(id: row[0], time: row[1], kind: kind, jobId: row[3], queue: row[4], status: status,
                                    statusReason: row[6], attempts: row[7], previous: (row[8] as String?).flatMap { JobStatus(rawValue: $0) })
             }
+            return (events, events.count < limit ? newest : events.last?.id)
         }
     }
 

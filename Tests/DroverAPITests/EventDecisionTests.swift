@@ -30,6 +30,16 @@ struct EventDecisionTests {
         #expect(DeliveryDecision.after(status: status) == decision)
     }
 
+    @Test(arguments: [
+        ("", [:] as [String: String]?), ("after=5&job=a%3A1", ["after": "5", "job": "a:1"]), ("queue=a+b", ["queue": "a b"]),
+        ("queue=x&queue=y", ["queue": "y"]), ("flag", ["flag": ""]),
+        // Not percent-encoded UTF-8: refused, rather than read as if the parameter were not there (a stream of everything).
+        ("queue=%E2%82", nil), ("after=%ZZ", nil), ("queue=default&queue=%ZZ", nil), ("job=%", nil), ("%ZZ=1", nil),
+    ])
+    func aStreamsQueryIsDecodedOrRefused(query: String, parameters: [String: String]?) {
+        #expect(EventStreamHandler.parameters(query) == parameters)
+    }
+
     @Test func theBackOffDoublesFromHalfASecondUpToThirty() {
         #expect((1...9).map(DeliveryDecision.backoff(failures:)) == [0.5, 1, 2, 4, 8, 16, 30, 30, 30])
         #expect(DeliveryDecision.backoff(failures: 1000) == 30)
@@ -69,5 +79,36 @@ struct EventDecisionTests {
         let failed = Self.ended.asOf(Self.event(.failed, attempts: 2))
         #expect(failed.attempts.count == 2 && failed.stoppedAt == 2500 && failed.container.exitCode == 3)
         #expect(failed.statusReason == "Essential container in task exited", "the usual reason, stored as NULL, is shown")
+    }
+
+    @Test func aFinishedJobsEventKeepsItsEndOnceTheJobRunsAgain() {
+        // The job of `ended`, put back to RUNNABLE by retry-failed after its first attempt failed: no end now. The
+        // event's is when it happened, its exit the last attempt's then.
+        var again = Self.ended
+        again.status = "RUNNABLE"
+        again.attempts = [Self.attempt(1, stopped: true)]
+        again.stoppedAt = nil
+        again.startedAt = nil
+        again.container.exitCode = nil
+        let failed = again.asOf(StoredEvent(id: 1, time: 1600, kind: .state, jobId: "j", queue: "q", status: .failed, statusReason: nil, attempts: 1))
+        #expect(failed.stoppedAt == 1600 && failed.startedAt == 1000 && failed.container.exitCode == 3, "\(failed)")
+        // Running again: the earlier end is not the new attempt's start or end.
+        var running = Self.ended
+        running.status = "RUNNING"
+        running.attempts = [Self.attempt(1, stopped: true), Self.attempt(2, stopped: false)]
+        running.stoppedAt = nil
+        running.startedAt = 2000
+        running.container.exitCode = nil
+        let before = running.asOf(StoredEvent(id: 1, time: 1600, kind: .state, jobId: "j", queue: "q", status: .failed, statusReason: nil, attempts: 1))
+        #expect(before.stoppedAt == 1600 && before.startedAt == 1000 && before.container.exitCode == 3 && before.container.taskArn == "task/1", "\(before)")
+        // Cancelled before it ever ran: its end is the event's time.
+        var never = Self.ended
+        never.status = "RUNNABLE"
+        never.attempts = []
+        never.stoppedAt = nil
+        never.startedAt = nil
+        never.container.exitCode = nil
+        let cancelled = never.asOf(StoredEvent(id: 1, time: 1600, kind: .state, jobId: "j", queue: "q", status: .failed, statusReason: "cancelled", attempts: 0))
+        #expect(cancelled.stoppedAt == 1600 && cancelled.startedAt == nil && cancelled.container.exitCode == nil, "\(cancelled)")
     }
 }

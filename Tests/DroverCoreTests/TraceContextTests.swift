@@ -48,4 +48,17 @@ struct TraceContextTests {
         #expect(own == JobTrace(jobId: "xyz", submitted: nil, state: nil), "derived from the job's id, the same in every process")
         #expect(own.variables(attempt: 1).count == 1)
     }
+
+    @Test(arguments: [
+        ([] as [String], ["TRACEPARENT", "TRACESTATE"]),
+        (["TRACESTATE"], ["TRACEPARENT"]),
+        // The definition's own TRACEPARENT wins, and the submitter's TRACESTATE (of another trace) does not go with it.
+        (["TRACEPARENT"], []),
+        (["TRACEPARENT", "TRACESTATE"], []),
+    ])
+    func aDefinitionsOwnTraceContextWins(defined: [String], given: [String]) throws {
+        let submitted = try #require(TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+        let trace = JobTrace(jobId: "abc", submitted: submitted, state: "k=v")
+        #expect(trace.variables(attempt: 1, besides: Set(defined)).map(\.name) == given)
+    }
 }

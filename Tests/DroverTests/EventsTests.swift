@@ -162,6 +162,35 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("--events-webhook"), "\(bad.stderr)")
     }
 
+    @Test func aSlowReceiverDoesNotKeepTheServerFromStopping() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
+        // Some sixty events, which a receiver taking half a second each would take half a minute to take.
+        _ = try sandbox.submit("--name", "flaky", "--job-queue", "default", "--job-definition", "flaky", "--array-size", "20")
+        let portFile = sandbox.root.appendingPathComponent("port").path
+        let received = sandbox.root.appendingPathComponent("received.jsonl")
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        receiver.arguments = ["python3", Python.scripts.appendingPathComponent("event-listener.py").path, "webhook", portFile, received.path, "0", "0.5"]
+        try receiver.run()
+        defer { kill(receiver.processIdentifier, SIGKILL) }
+        var port = ""
+        try eventually(within: 30, "the receiver's port") {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
+            return !port.isEmpty
+        }
+        let server = try sandbox.serve(["--events-webhook", "http://127.0.0.1:\(port)/hook"])
+        try eventually(within: 30, "the first events delivered") { ((try? String(contentsOf: received, encoding: .utf8)) ?? "").count > 0 }
+        kill(server.processIdentifier, SIGTERM)
+        try eventually(within: 5, "drover serve to stop after the event under way") { !server.isRunning }
+        // What was taken is a start of the store's events, in order.
+        let delivered = try Self.lines(String(contentsOf: received, encoding: .utf8)).compactMap { $0["id"] as? String }
+        let stored = try Self.lines(try sandbox.drover("events").stdout).compactMap { $0["id"] as? String }
+        #expect(delivered.count < stored.count && delivered == Array(stored.prefix(delivered.count)), "\(delivered.count) of \(stored.count)")
+    }
+
     @Test func serverSentEventsStreamLiveResumeFromAnIdAndEndWithTheServer() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
@@ -192,6 +221,43 @@ import Testing
         try eventually(within: 10, "the stream to be open") { listener.isRunning }
         kill(server.processIdentifier, SIGTERM)
         try eventually(within: 15, "drover serve to stop with a stream open") { !server.isRunning }
+    }
+
+    @Test func aClientThatNeverReadsDoesNotKeepTheServerFromStopping() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
+        // Megabytes of events: more than the sockets between the server and the client hold.
+        let id = try sandbox.submit("--name", "many", "--job-queue", "default", "--job-definition", "flaky", "--array-size", "3000")
+        #expect(try sandbox.drover("cancel", id).status == 0)
+        let (server, url) = try APIClientTests.startAPI(sandbox)
+        let staller = Process()
+        staller.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        staller.arguments = ["python3", Python.scripts.appendingPathComponent("event-listener.py").path, "stall", url + "/v1/events", "120"]
+        let output = Pipe()
+        staller.standardOutput = output
+        staller.standardError = FileHandle.nullDevice
+        try staller.run()
+        defer { kill(staller.processIdentifier, SIGKILL) }
+        _ = output.fileHandleForReading.availableData
+        // The server's writes to it block once the sockets are full.
+        Thread.sleep(forTimeInterval: 2)
+        kill(server.processIdentifier, SIGTERM)
+        try eventually(within: 15, "drover serve to stop with a client that never reads") { !server.isRunning }
+    }
+
+    @Test func theEngineForgetsABacklogOfOldEventsWithoutWaitingAMinuteForEachTenThousand() throws {
+        let sandbox = try Sandbox()
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", Self.retryJobs)).status == 0)
+        // 30,000 events (RUNNABLE and FAILED for each child): the engine makes that many in a quarter of a minute.
+        for name in ["a", "b", "c"] {
+            let id = try sandbox.submit("--name", name, "--job-queue", "default", "--job-definition", "flaky", "--array-size", "5000")
+            #expect(try sandbox.drover("cancel", id).status == 0)
+        }
+        let store = try sandbox.store()
+        #expect(try store.events(EventQuery(limit: 100_000)).count > 30_000)
+        Thread.sleep(forTimeInterval: 1)
+        try sandbox.serve(["--events-retention-hours", "0.0002"])
+        try eventually(within: 20, "the events older than 0.72 s to be forgotten") { try store.eventRange() == nil }
     }
 
     @Test func eventsAreKeptForABoundedTimeAndAConsumerIsToldWhatItMissed() throws {

@@ -135,4 +135,24 @@ import Testing
         let seen = try sandbox.drover("logs", id).stdout.trimmingCharacters(in: .newlines)
         #expect(seen == "00-\(trace)-\(JobTrace(jobId: id, submitted: TraceParent("00-\(trace)-b7ad6b7169203331-01"), state: nil).attemptSpanId(1))-01 vendor=api")
     }
+
+    @Test func aDefinitionsOwnTraceparentWinsWithoutTheSubmittersTracestate() throws {
+        let sandbox = try Sandbox()
+        let jobs = basicEnvironment() + """
+            jobDefinitions:
+              - jobDefinitionName: own
+                containerProperties:
+                  command: [sh, -c, 'echo "$TRACEPARENT|${TRACESTATE-unset}"']
+                  environment: [{name: TRACEPARENT, value: 00-11111111111111111111111111111111-2222222222222222-01}]
+
+            """
+        #expect(try sandbox.drover("apply", try sandbox.write("jobs.yaml", jobs)).status == 0)
+        let submitted = try sandbox.drover(["submit", "--name", "own", "--job-queue", "default", "--job-definition", "own"],
+                                           environment: ["TRACEPARENT": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "TRACESTATE": "vendor=abc"])
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sandbox.serve()
+        try eventually(within: 30, "the job to end") { try sandbox.store().job(id)?.status == .succeeded }
+        let seen = try sandbox.drover("logs", id).stdout.trimmingCharacters(in: .newlines)
+        #expect(seen == "00-11111111111111111111111111111111-2222222222222222-01|unset", "the submitter's TRACESTATE is of another trace")
+    }
 }

@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// Walks the store's events in order for a consumer that must not miss one (a webhook, an OTLP collector), handing
-/// them to `send` a page at a time and trying again with a back-off what it could not send. How far it got is kept in
+/// them to `send` a page at a time and trying again with a back-off what it could not send. `send` is also handed a
+/// check of whether ``stop()`` was called, so that a page sent one request at a time ends with the request under way. How far it got is kept in
 /// the store (`event_cursor`, under the consumer's name), so a restarted server goes on from there: every event is sent
 /// at least once, in order.
 public final class EventDelivery: Sendable {
@@ -22,7 +23,7 @@ public final class EventDelivery: Sendable {
     let shapes: EventShapes
     let pageSize: Int
     let logger: Logger
-    let send: @Sendable ([EventFeed.Item]) -> Outcome
+    let send: @Sendable ([EventFeed.Item], _ stopped: @Sendable () -> Bool) -> Outcome
     let wants: @Sendable (StoredEvent) -> Bool
     let stopped = Mutex(false)
     let wake = NSCondition()
@@ -30,7 +31,8 @@ public final class EventDelivery: Sendable {
     /// A delivery of `shapes`' store's events that `wants` keeps to `send`, `pageSize` at a time, its place kept as
     /// `consumer`.
     public init(consumer: String, shapes: EventShapes, pageSize: Int, logger: Logger,
-                wants: @escaping @Sendable (StoredEvent) -> Bool = { _ in true }, send: @escaping @Sendable ([EventFeed.Item]) -> Outcome) {
+                wants: @escaping @Sendable (StoredEvent) -> Bool = { _ in true },
+                send: @escaping @Sendable ([EventFeed.Item], _ stopped: @Sendable () -> Bool) -> Outcome) {
         self.wants = wants
         self.consumer = consumer
         self.shapes = shapes
@@ -49,13 +51,14 @@ public final class EventDelivery: Sendable {
             do {
                 if feed == nil {
                     taken = try store.eventCursor(consumer)
-                    let start = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize), wants: wants)
-                    if let missed = try start.forgotten() {
-                        logger.warning("\(consumer): \(missed) events were forgotten before they could be sent")
-                    }
-                    feed = start
+                    feed = EventFeed(shapes: shapes, query: EventQuery(after: taken, limit: pageSize), wants: wants)
                 }
                 guard var current = feed else { continue }
+                // Behind the events' retention, when it starts or while the receiver is down: told, and past them.
+                if let missed = try current.skipForgotten() {
+                    logger.warning("\(consumer): \(missed) events were forgotten before they could be sent")
+                    taken = max(taken, current.query.after ?? 0)
+                }
                 let page = try current.next()
                 feed = current
                 let read = current.query.after ?? taken
@@ -68,7 +71,7 @@ public final class EventDelivery: Sendable {
                     if current.isCaughtUp { pause(0.2) }
                     continue
                 }
-                switch send(page) {
+                switch send(page, { self.isStopped }) {
                 case .taken:
                     failures = 0
                     taken = read

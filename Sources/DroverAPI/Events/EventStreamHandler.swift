@@ -29,7 +29,9 @@ public struct EventStreamHandler: WebHandler {
     public func respond(to request: Request) async -> Response? {
         guard request.uri.path == "/v1/events" else { return nil }
         guard request.method == .get else { return Self.refusal(.methodNotAllowed, "/v1/events takes GET") }
-        let query = QueryString.parse(request.uri.query ?? "")
+        guard let query = Self.parameters(request.uri.query ?? "") else {
+            return Self.refusal(.badRequest, "the query is not percent-encoded UTF-8")
+        }
         var after = query["after"]
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!], !last.isEmpty { after = last }
         var start: Int64?
@@ -55,33 +57,57 @@ public struct EventStreamHandler: WebHandler {
         headers[.cacheControl] = "no-cache"
         let interval = self.interval, heartbeat = self.heartbeat
         let body = ResponseBody { writer in
-            var feed = feed
-            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            var quiet = 0.0
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let current = feed
-                let page = await Self.offload { () throws(DroverError) in
-                    var next = current
-                    return (try next.next(), next)
-                }
-                guard case .success(let (events, advanced)) = page else { break }
-                feed = advanced
-                if !events.isEmpty {
-                    var text = ByteBuffer()
-                    for item in events { text.writeBytes(Self.message(item.event)) }
-                    try await writer.write(text)
-                    quiet = 0
-                } else if quiet >= heartbeat {
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    quiet = 0
-                }
-                if !feed.isCaughtUp { continue }
-                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-                quiet += interval
+            // A client that stops reading blocks a write until it reads again: on the server's graceful shutdown the
+            // stream is cancelled (the write with it), so that such a client cannot keep the server from stopping.
+            let stream = StreamWriter(writer)
+            try await cancelWhenGracefulShutdown {
+                try await Self.stream(feed, to: stream, interval: interval, heartbeat: heartbeat)
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// Writes `feed`'s events to `stream` as they come, until the task is cancelled or the server shuts down.
+    static func stream(_ start: EventFeed, to stream: StreamWriter, interval: Double, heartbeat: Double) async throws {
+        var feed = start
+        try await stream.write(ByteBuffer(string: "retry: 2000\n\n"))
+        var quiet = 0.0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let current = feed
+            let page = await Self.offload { () throws(DroverError) in
+                var next = current
+                return (try next.next(), next)
+            }
+            guard case .success(let (events, advanced)) = page else { break }
+            feed = advanced
+            if !events.isEmpty {
+                var text = ByteBuffer()
+                for item in events { text.writeBytes(Self.message(item.event)) }
+                try await stream.write(text)
+                quiet = 0
+                if !feed.isCaughtUp { continue }
+            } else if quiet >= heartbeat {
+                try await stream.write(ByteBuffer(string: ": keep-alive\n\n"))
+                quiet = 0
+            }
+            try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            quiet += interval
+        }
+    }
+
+    /// The response's writer, handed to the task that streams (which ``cancelWhenGracefulShutdown(_:)`` runs apart): used
+    /// by one task at a time, the stream's and then the response's.
+    final class StreamWriter: @unchecked Sendable {
+        var writer: any ResponseBodyWriter
+
+        init(_ writer: any ResponseBodyWriter) {
+            self.writer = writer
+        }
+
+        func write(_ buffer: ByteBuffer) async throws {
+            try await writer.write(buffer)
+        }
     }
 
     /// One event as a server-sent event: `id:`, `event:`, `data:` (one line of JSON) and a blank line.
@@ -90,6 +116,19 @@ public struct EventStreamHandler: WebHandler {
         text.append(EventShapes.json(event))
         text.append(contentsOf: Array("\n\n".utf8))
         return text
+    }
+
+    /// The query's parameters, decoded (the last of repeated ones); nil when a name or value is not percent-encoded
+    /// UTF-8 (left out, a `job` or `queue` would widen the stream to every event).
+    static func parameters(_ query: String) -> [String: String]? {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decoded = parts.map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let key = decoded[0], let value = decoded.count > 1 ? decoded[1] : "" else { return nil }
+            result[key] = value
+        }
+        return result
     }
 
     /// A plain-text refusal.

@@ -11,9 +11,11 @@ public enum EventWebhook {
     public static func delivery(url: String, shapes: EventShapes, logger: Logger) -> EventDelivery {
         let client = PlainHTTPClient(server: url)
         let path = URLComponents(string: url).flatMap { $0.percentEncodedPath.isEmpty ? nil : $0.percentEncodedPath } ?? "/"
-        return EventDelivery(consumer: "webhook " + url, shapes: shapes, pageSize: 200, logger: logger) { page in
+        return EventDelivery(consumer: "webhook " + url, shapes: shapes, pageSize: 200, logger: logger) { page, stopped in
             var taken: Int64?
             for item in page {
+                // A slow receiver must not hold a stopping server for the rest of the page.
+                if stopped() { return .notTaken(upTo: taken) }
                 let outcome = client.send("POST", path, body: EventShapes.json(item.event), timeout: 10)
                 switch DeliveryDecision.after(outcome) {
                 case .delivered: break

@@ -14,7 +14,7 @@ public enum OTLPExporter {
         let given = URLComponents(string: url)?.percentEncodedPath ?? ""
         let path = given.isEmpty || given == "/" ? "/v1/traces" : given
         let store = shapes.jobs.store
-        return EventDelivery(consumer: "otlp " + url, shapes: shapes, pageSize: 500, logger: logger, wants: JobSpans.mayClose) { page in
+        return EventDelivery(consumer: "otlp " + url, shapes: shapes, pageSize: 500, logger: logger, wants: JobSpans.mayClose) { page, _ in
             var spans: [OTLPSpan] = []
             for item in page {
                 guard let spec = try? store.spec(ofJob: item.stored.jobId) else { continue }

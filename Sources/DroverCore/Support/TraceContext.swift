@@ -109,6 +109,13 @@ public struct JobTrace: Equatable, Sendable {
         return result
     }
 
+    /// The variables attempt `number` gets beside an environment that sets `defined` variables: those it does not set,
+    /// and none when it sets its own `TRACEPARENT` (the submitter's `TRACESTATE` belongs to another trace than that one).
+    public func variables(attempt number: Int, besides defined: Set<String>) -> [(name: String, value: String)] {
+        guard !defined.contains("TRACEPARENT") else { return [] }
+        return variables(attempt: number).filter { !defined.contains($0.name) }
+    }
+
     static func span(_ trace: String, _ key: String) -> String {
         let value = FNV1a.hash(trace + "/" + key)
         return hex(value == 0 ? 1 : value)

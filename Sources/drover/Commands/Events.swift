@@ -35,10 +35,12 @@ struct Events: ParsableCommand {
         }
         var feed = EventFeed(shapes: EventShapes(arns: try global.arns(), store: store),
                              query: EventQuery(after: start, job: job, queue: queue, limit: 1000))
-        if let missed = try feed.forgotten() {
-            try Printer.note("drover: \(missed) event\(missed == 1 ? " was" : "s were") forgotten after \(after ?? "") (older than events are kept)")
-        }
         while true {
+            // Behind the events' retention at the start, or later while following (its output not read): told.
+            let place = feed.query.after ?? 0
+            if let missed = try feed.skipForgotten() {
+                try Printer.note("drover: \(missed) event\(missed == 1 ? " was" : "s were") forgotten after \(BatchEvent.id(of: place)) (older than events are kept)")
+            }
             let page = try feed.next()
             var lines = Data()
             for item in page {
