@@ -396,7 +396,6 @@ def hostile():
     refused("a body that is not JSON", "POST", "/v1/submitjob", "jobName=hostile")
     refused("a JSON array for a body", "POST", "/v1/describejobs", "[1, 2]")
     refused("GET on an operation", "GET", "/v1/submitjob", "")
-    refused("a POST to the root path (the dashboard's page)", "POST", "/", "{}")
     refused("an unknown path", "POST", "/v2/submitjob", "{}")
     refused("an unknown operation", "POST", "/v1/launchrocket", "{}")
     refused("ten thousand ids to DescribeJobs", "POST", "/v1/describejobs", json.dumps({"jobs": ["x"] * 10_000}))
