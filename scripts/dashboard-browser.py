@@ -52,7 +52,7 @@ class Browser:
         self.process = subprocess.Popen(
             [chromium(), "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
              "--remote-debugging-port=0", "--user-data-dir=" + self.profile, "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         port = None
         deadline = time.monotonic() + DEADLINE
         while port is None and time.monotonic() < deadline:
@@ -80,7 +80,12 @@ class Browser:
             self.socket.close()
         except Exception:
             pass
-        self.process.kill()
+        # Debian's chromium-headless-shell is a wrapper script: the browser and its helpers are its children, in the
+        # process group the browser was started in.
+        try:
+            os.killpg(self.process.pid, 9)
+        except ProcessLookupError:
+            pass
         self.process.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
 
