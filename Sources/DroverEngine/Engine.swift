@@ -91,6 +91,9 @@ public final class Engine {
         let recorder = Recorder(store: store, inbox: inbox, logger: options.logger, metrics: options.metrics)
         defer { recorder.close() }
         try recover(recorder: recorder)
+        let workflows = WorkflowRunner(store: store, hooks: WorkflowHooks(machine: options.workflowMachine, describe: options.describeJob),
+                                       logger: options.logger, now: { [clock] in clock.epochMillis() }, nudge: { [inbox] in inbox.nudge() })
+        defer { workflows.close() }
         try store.forgetWaitReasons()
         simulator = Simulator(seed: options.seed, timeScale: options.timeScale, origin: clock.monotonicSeconds())
         try refresh()
@@ -104,7 +107,10 @@ public final class Engine {
                 lock.beat()
                 lastBeat = now
             }
-            if absorb(inbox.drainRecorded()) { finishedSinceCheck = true }
+            if absorb(inbox.drainRecorded()) {
+                finishedSinceCheck = true
+                workflows.wake()
+            }
             var batch = EngineBatch()
             batch.finished = handle(inbox.drain())
             launchReady()

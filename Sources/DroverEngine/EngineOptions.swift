@@ -1,3 +1,5 @@
+import DroverCore
+import DroverStore
 import Foundation
 import Logging
 
@@ -28,6 +30,10 @@ public struct EngineOptions: Sendable {
     public var clock: any EngineClock = SystemClock()
     /// What the engine measures (``EngineMetrics``); by default nothing.
     public var metrics = EngineMetrics.disabled
+    /// A job as `DescribeJobs` shows it (the result of a workflow's `.sync` task); nil: the store's short record.
+    public var describeJob: @Sendable (String) -> JSONValue? = { _ in nil }
+    /// The machine a workflow execution runs: its definition read (``WorkflowMachines`` by default).
+    public var workflowMachine: @Sendable (ExecutionRecord) -> StateMachine? = WorkflowMachines().machine
 
     /// Creates options from defaults and the environment.
     public init() {

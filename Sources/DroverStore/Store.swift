@@ -235,6 +235,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v10-job-counts") { db in
             try db.execute(sql: JobCountTable.migration)
         }
+        migrator.registerMigration("v11-workflows") { db in
+            try db.execute(sql: WorkflowTables.migration)
+        }
         return migrator
     }
 

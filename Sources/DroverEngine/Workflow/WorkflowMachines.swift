@@ -1,0 +1,34 @@
+import DroverCore
+import DroverStore
+import Synchronization
+
+/// The machines of running executions, each definition read once (an execution's definition never changes).
+public final class WorkflowMachines: Sendable {
+    private let cache = Mutex(BoundedMachines())
+
+    public init() {}
+
+    /// The machine `execution` runs; nil when its definition cannot be read.
+    public func machine(_ execution: ExecutionRecord) -> StateMachine? {
+        if let known = cache.withLock({ $0.machines[execution.number] }) { return known }
+        guard let machine = try? WorkflowDefinitionReader.read(execution.definition) else { return nil }
+        cache.withLock { $0.insert(machine, for: execution.number) }
+        return machine
+    }
+
+    private struct BoundedMachines {
+        var machines: [Int64: StateMachine] = [:]
+
+        mutating func insert(_ machine: StateMachine, for number: Int64) {
+            if machines.count >= 256 { machines.removeAll() }
+            machines[number] = machine
+        }
+    }
+}
+
+/// Reads a stored definition (placeholder until the definition parser lands).
+enum WorkflowDefinitionReader {
+    static func read(_ text: String) throws -> StateMachine? {
+        nil
+    }
+}
