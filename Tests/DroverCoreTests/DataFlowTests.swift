@@ -167,4 +167,27 @@ import Testing
                                 outputPath: .path("$.missing"), context: .null)
         }
     }
+
+    @Test func singleExpressionsForFailStates() throws {
+        let input = Self.json(#"{"error": "Custom.Error", "detail": {"why": "bad"}}"#)
+        #expect(try PayloadTemplate.evaluate(expression: "$.error", field: "ErrorPath", input: input, context: .null) == .string("Custom.Error"))
+        #expect(try PayloadTemplate.evaluate(expression: "States.Format('because {}', $.detail.why)", field: "CausePath",
+                                             input: input, context: .null) == .string("because bad"))
+        #expect(throws: StatesError.self) {
+            try PayloadTemplate.evaluate(expression: "$.nope", field: "ErrorPath", input: input, context: .null)
+        }
+        #expect(PayloadTemplate.expressionProblem("$.a[*]", reference: true) != nil)
+        #expect(PayloadTemplate.expressionProblem("$.a[*]") == nil)
+        #expect(PayloadTemplate.expressionProblem("States.UUID()", reference: true) == nil)
+    }
+
+    @Test func templatesDrawRandomValuesFromTheGivenGenerator() throws {
+        struct Fixed: RandomNumberGenerator {
+            mutating func next() -> UInt64 { 42 }
+        }
+        var first = Fixed(), second = Fixed()
+        let template = Self.json(#"{"id.$": "States.UUID()", "n.$": "States.MathRandom(0, 10)"}"#)
+        #expect(try PayloadTemplate.evaluate(template, input: .null, context: .null, using: &first)
+            == PayloadTemplate.evaluate(template, input: .null, context: .null, using: &second))
+    }
 }

@@ -11,7 +11,7 @@ import Testing
             {"category": "fiction", "author": "J. R. R. Tolkien", "title": "The Lord of the Rings", "isbn": "0-395-19395-8", "price": 22.99}
           ],
           "bicycle": {"color": "red", "price": 19.95}},
-         "expensive": 10, "a b": {"c": 1}, "empty": null, "x": {"y": [1, 2, 3, 4, 5]}}
+         "expensive": 10, "a b": {"c": 1}, "a.b": 5, "it's": 6, "empty": null, "x": {"y": [1, 2, 3, 4, 5]}}
         """)
     static let context = try! JSONValue(parsing: #"{"Execution": {"Id": "exec-1"}, "Map": {"Item": {"Index": 2, "Value": "b"}}}"#)
 
@@ -50,6 +50,13 @@ import Testing
         ("$.store.book[7:9]", "[]"),
         ("$.x.y[1:]", "[2,3,4,5]"),
         ("$.nothing[*]", "[]"),
+        ("$['a.b']", "5"),
+        (#"$['it\'s']"#, "6"),
+        (#"$["it's"]"#, "6"),
+        ("$[?(@.expensive == 10)].expensive", "[10]"),
+        ("$[?(@.expensive == '10')]", "[]"),
+        ("$.x.y[?(@ > 3)]", "[4,5]"),
+        ("$.x.y[?(@ >= 2 && (@ < 3 || @ == 5))]", "[2,5]"),
         ("$$.Execution.Id", #""exec-1""#),
         ("$$.Map.Item.Index", "2"),
         ("$$", "<context>"),

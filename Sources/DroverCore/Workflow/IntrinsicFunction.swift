@@ -9,9 +9,13 @@ public struct IntrinsicFunction: Sendable, Equatable {
         /// A string literal: its value, and its text as written between the quotes (which `States.Format` needs, to
         /// tell `{}` from `\{\}`).
         case string(String, written: String)
+        /// A number without a fraction or exponent (`3`, `-1`).
         case integer(Int)
+        /// Any other number (`2.5`, `1e3`).
         case number(Double)
+        /// `true` or `false`.
         case bool(Bool)
+        /// `null`.
         case null
         /// A path over the input (`$`) or the context object (`$$`), with its text.
         case path(JSONPathExpression, text: String)

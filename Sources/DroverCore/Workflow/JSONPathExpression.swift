@@ -65,7 +65,8 @@ public struct JSONPathExpression: Sendable, Equatable, CustomStringConvertible {
         case literal(JSONValue)
     }
 
-    /// A filter's comparison operator.
+    /// A filter's comparison operator: numbers compare by value, strings by UTF-16 code unit; `==` and `!=` compare any
+    /// JSON values (`1` equals `1.0`), the others are false for values that are not two numbers or two strings.
     public enum Comparison: String, Sendable, Equatable {
         case equal = "=="
         case notEqual = "!="

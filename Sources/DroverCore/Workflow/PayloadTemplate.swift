@@ -33,11 +33,19 @@ public enum PayloadTemplate {
         }
     }
 
-    /// What is wrong with a `.$` value: a path (`$...`) or an intrinsic function (`States....`).
-    public static func expressionProblem(_ text: String) -> String? {
+    /// What is wrong with a `.$` value: a path (`$...`) or an intrinsic function (`States....`); `reference`: the
+    /// path must be a Reference Path (a Fail state's `ErrorPath` and `CausePath`).
+    public static func expressionProblem(_ text: String, reference: Bool = false) -> String? {
         if IntrinsicFunction.looksLikeCall(text) { return IntrinsicFunction.problem(in: text) }
-        if text.hasPrefix("$") { return JSONPath.problem(in: text, reference: false) }
+        if text.hasPrefix("$") { return JSONPath.problem(in: text, reference: reference) }
         return "'\(text)' is neither a path (starting with $ or $$) nor an intrinsic function (States....)"
+    }
+
+    /// The value of one expression, a path or an intrinsic function, as a `.$` field `field` (or a Fail state's
+    /// `ErrorPath`) gives it. A path that selects nothing throws `States.ParameterPathFailure`, naming `field`.
+    public static func evaluate(expression text: String, field: String, input: JSONValue, context: JSONValue) throws(StatesError) -> JSONValue {
+        var generator = SystemRandomNumberGenerator()
+        return try expression(text, key: field, input: input, context: context, using: &generator)
     }
 
     /// `template` with each `.$` key replaced by the plain key and the value its path or function gives over
