@@ -275,7 +275,7 @@ struct WorkflowDefinitionTests {
 
     static let badDefinitions: [Bad] = [
         Bad("Next names no state", states: [task("A", #""Next": "Nope""#)],
-            [e("States", 3, "no state of the state machine that runs ends it"), e("States.A.Next", 4, "Next names 'Nope', which is not a state of the state machine")]),
+            [e("States", 3, "no state reachable from StartAt 'A' ends the state machine"), e("States.A.Next", 4, "Next names 'Nope', which is not a state of the state machine")]),
         Bad("no StartAt", text: #"{"States": {"A": {"Type": "Succeed"}}}"#, [e("", 1, "has no StartAt")]),
         Bad("no States", text: #"{"StartAt": "A"}"#, [e("", 1, "has no States")]),
         Bad("StartAt names no state", startAt: "B", states: [#""A": {"Type": "Succeed"}"#], [e("StartAt", 2, "StartAt names 'B', which is not a state")]),
@@ -286,7 +286,7 @@ struct WorkflowDefinitionTests {
         Bad("neither Next nor End", states: [task("A", #""Comment": "x""#)], [e("States.A", 4, "has neither Next nor End")]),
         Bad("End false", states: [#""A": {"Type": "Pass", "End": false}"#], [e("States.A.End", 4, "End must be true")]),
         Bad("unreachable state", states: [#""A": {"Type": "Succeed"}"#, #""B": {"Type": "Succeed"}"#], [e("States.B", 5, "cannot be reached from StartAt 'A'")]),
-        Bad("no terminal state", states: [#""A": {"Type": "Pass", "Next": "B"}"#, #""B": {"Type": "Pass", "Next": "A"}"#], [e("States", 3, "ends it")]),
+        Bad("no terminal state", states: [#""A": {"Type": "Pass", "Next": "B"}"#, #""B": {"Type": "Pass", "Next": "A"}"#], [e("States", 3, "ends the state machine")]),
         Bad("Choice without Choices", states: [#""A": {"Type": "Choice", "Default": "B"}"#, #""B": {"Type": "Succeed"}"#], [e("States.A", 4, "has no Choices")]),
         Bad("choice rule without Next", states: [#""A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "StringEquals": "a"}], "Default": "B"}"#, #""B": {"Type": "Succeed"}"#],
             [e("States.A.Choices[0]", 4, "choice rule 0 has no Next")]),
@@ -355,7 +355,7 @@ struct WorkflowDefinitionTests {
               "P": {"Type": "Parallel", "Next": "After", "Branches": [{"StartAt": "B1", "States": {
                 "B1": {"Type": "Pass", "Next": "After"}}}]},
               "After": {"Type": "Succeed"}}}
-            """, [e("States.P.Branches[0].States", 2, "no state of branch 0 of Parallel state 'P' that runs ends it"),
+            """, [e("States.P.Branches[0].States", 2, "no state reachable from StartAt 'B1' ends branch 0 of Parallel state 'P'"),
                   e("States.P.Branches[0].States.B1.Next", 3, "not a state of branch 0 of Parallel state 'P'")]),
         Bad("Iterator and ItemProcessor", states: [#""A": {"Type": "Map", "Iterator": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}"#],
             [e("States.A.Iterator", 4, "has both ItemProcessor and Iterator")]),

@@ -58,7 +58,7 @@ enum WorkflowValidator {
             problems.append((LocatedJSON.join(statesField, name), "state '\(name)' cannot be reached from StartAt '\(startAt)': no Next, Default, Choices or Catch of \(place) leads to it; remove it or make a state go to it"))
         }
         if reached.isDisjoint(with: graph.terminals) {
-            problems.append((statesField, "no state of \(place) that runs ends it: add \"End\": true to its last state, or a Succeed or Fail state that a state goes to"))
+            problems.append((statesField, "no state reachable from StartAt '\(startAt)' ends \(place): add \"End\": true to its last state, or a Succeed or Fail state that a state goes to"))
         }
         return problems
     }
