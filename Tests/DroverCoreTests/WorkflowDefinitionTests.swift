@@ -191,6 +191,14 @@ struct WorkflowDefinitionTests {
         #expect(issues.first { $0.field == "States.Run.Next" }?.location == "flow.yaml:10")
     }
 
+    /// Compact JSON (as stored) and JSON indented with tabs read as any other.
+    @Test func compactAndTabIndentedJSON() throws {
+        let compact = try JSONValue(parsing: Self.issueExample).document
+        #expect(try Self.parse(compact).machine == Self.parse(Self.issueExample).machine)
+        let tabbed = "{\n\t\"StartAt\": \"A\",\n\t\"States\": {\n\t\t\"A\": {\"Type\": \"Succeed\"}\n\t}\n}\n"
+        #expect(try Self.parse(tabbed).machine.startAt == "A")
+    }
+
     @Test func malformedJSONNamesLineAndColumn() throws {
         let issues = try Self.issues("{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Succeed\"}\n")
         #expect(issues.count == 1)
