@@ -2,6 +2,7 @@ import DroverCore
 @testable import DroverEngine
 import DroverStore
 import Foundation
+import Synchronization
 import Testing
 
 /// Executions run by an in-process engine (fake executor: a job's command says how it ends): the store keeps every
@@ -26,7 +27,12 @@ struct WorkflowRuntimeTests {
     /// (`ok`, `fail`, `flaky` fails its first attempt of each job... ).
     static func run(_ machine: StateMachine, input: JSONValue = [:], seconds: Double = 60,
                     script: @escaping (AttemptLaunch) -> FakeExecutor.Ending = { Self.byCommand($0) }) throws -> (Store, ExecutionRecord, [HistoryRecord]) {
-        let (store, _) = try EngineTests.store(maxvCpus: 4)
+        let (store, _) = try EngineTests.store(setup: basicEnvironment(maxvCpus: 4) + """
+            jobDefinitions:
+              - jobDefinitionName: work
+                containerProperties: {command: [work], vcpus: 1}
+
+            """)
         let start = ExecutionStart(machine: "test", name: "run-1", input: input, definition: "{}", timeoutSeconds: nil, region: "us-east-1",
                                    account: "000000000000", roleArn: "arn:aws:iam::000000000000:role/drover")
         let (execution, _) = try store.startExecution(start, startAt: machine.startAt)
@@ -42,13 +48,19 @@ struct WorkflowRuntimeTests {
         return (store, ended, try store.history(of: execution.number))
     }
 
+    /// Ends a job as its command's second word says: `fail` exits 3, `flaky` exits 4 the first time a job of its
+    /// command's third word runs, anything else 0.
     static func byCommand(_ launch: AttemptLaunch) -> FakeExecutor.Ending {
         switch launch.command.dropFirst().first {
-        case "fail": .exit(3)
-        case "flaky": launch.key.attempt == 1 ? .exit(4) : .exit(0)
-        default: .exit(0)
+        case "fail": return .exit(3)
+        case "flaky":
+            let first = flakySeen.withLock { $0.insert(launch.command.last ?? "").inserted }
+            return first ? .exit(4) : .exit(0)
+        default: return .exit(0)
         }
     }
+
+    static let flakySeen = Mutex(Set<String>())
 
     @Test func aParallelOfSyncTasksGivesTheirJobRecordsInBranchOrder() throws {
         let branch = { (name: String) in Self.machine([Self.task(name, command: ["work", "ok"])]) }
@@ -72,20 +84,20 @@ struct WorkflowRuntimeTests {
 
     @Test func aRetriedTaskSubmitsANewJobAndACaughtFailureGoesOn() throws {
         let retry = [Retrier(errorEquals: [StatesError.taskFailed], intervalSeconds: 1, maxAttempts: 1)]
-        let flaky = Self.task("Flaky", command: ["work", "flaky"], next: "Doomed", retry: retry)
+        let flaky = Self.task("Flaky", command: ["work", "flaky", UUID().uuidString], next: "Doomed", retry: retry)
         let doomed = Self.task("Doomed", command: ["work", "fail"], retry: retry,
                                catchers: [Catcher(errorEquals: [StatesError.all], next: "CleanUp", resultPath: .path("$.error"))])
         let cleanUp = WorkflowState(name: "CleanUp", kind: .pass(result: "cleaned"), transition: .end, resultPath: .null)
         let (store, execution, history) = try Self.run(Self.machine([flaky, doomed, cleanUp]))
         #expect(execution.status == .succeeded, "\(execution.error ?? "") \(execution.cause ?? "")")
         let types = history.map(\.type)
-        #expect(types.filter { $0 == "TaskSubmitted" }.count == 4, "two tries each: \(types)")
+        #expect(types.filter { $0 == "TaskSubmitted" }.count == 4, "two tries each: \(history.map { "\($0.type) \($0.details?.document.prefix(300) ?? "")" }.joined(separator: "\n"))")
         #expect(types.filter { $0 == "TaskFailed" }.count == 3)
         #expect(types.contains("PassStateEntered"))
         let failed = try #require(history.last { $0.type == "TaskFailed" })
         #expect(failed.details?["error"]?.string == StatesError.taskFailed)
         let cause = try JSONValue(parsing: failed.details?["cause"]?.string ?? "")
         #expect(cause["Status"]?.string == "FAILED" && cause["JobName"]?.string == "Doomed")
-        #expect(try store.jobs(JobFilter()).count == 4)
+        #expect(try store.jobs(JobFilter(all: true)).count == 4, "a job per try, each submitted once")
     }
 }
