@@ -71,9 +71,6 @@ import Testing
         (test("$.timestamp", "IsTimestamp", .bool(true)), true),
         (test("$.notTime", "IsTimestamp", .bool(true)), false),
         (test("$.notTime", "IsTimestamp", .bool(false)), true),
-        (test("$.missing", "IsNumeric", .bool(false)), false),
-        (test("$.missing", "NumericEquals", .integer(1)), false),
-        (test("$.missing", "StringMatches", .string("*")), false),
         (test("$.items[0]", "NumericEquals", .integer(1)), true),
         (test("$$.Map.Item.Index", "NumericEquals", .integer(0)), true),
         (.and([test("$.value", "NumericGreaterThanEquals", .integer(20)), test("$.value", "NumericLessThan", .integer(30))]), true),
@@ -90,7 +87,12 @@ import Testing
         #expect(try rule.matches(Self.input, context: Self.context) == expected, "\(rule)")
     }
 
+    /// (A `Variable` that selects nothing is an error for every comparator but `IsPresent`, as in Step Functions: a
+    /// rule that may meet a missing field guards it with `IsPresent` in an `And`.)
     static let errors: [ChoiceRule] = [
+        test("$.missing", "IsNumeric", .bool(false)),
+        test("$.missing", "NumericEquals", .integer(1)),
+        test("$.missing", "StringMatches", .string("*")),
         test("$.rating", "NumericGreaterThanPath", .string("$.missing")),
         test("$.foo", "NumericFuzzyEquals", .integer(1)),
         test("$.foo", "IsNull", .string("yes")),

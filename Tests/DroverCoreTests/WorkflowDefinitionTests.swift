@@ -72,15 +72,16 @@ struct WorkflowDefinitionTests {
     }
 
     /// As the issue writes it, the top-level `Parallel` state has neither `Next` nor `End`: Step Functions refuses
-    /// that (cfn-lint too), so Drover says what to add.
-    @Test func theIssueExampleWithoutEndIsRefused() throws {
+    /// that (cfn-lint too); Drover runs it, the state ending the execution, and warns with what to add.
+    @Test func theIssueExampleAsWrittenRunsWithAWarning() throws {
         let text = Self.issueExample.replacingOccurrences(of: #""End": true, "Branches""#, with: #""Branches""#)
-        let issues = try Self.issues(text)
-        #expect(issues.count == 1, "\(issues)")
-        #expect(issues.first?.field == "States.ProcessBatch")
-        #expect(issues.first?.location == "flow.json:1")
-        #expect(issues.first?.message.contains("Parallel state 'ProcessBatch' has neither Next nor End") == true, "\(issues)")
-        #expect(throws: DroverError.self) { try Self.parse(text) }
+        #expect(try Self.issues(text).isEmpty)
+        let definition = try Self.parse(text)
+        #expect(definition.machine.states["ProcessBatch"]?.transition == .end)
+        #expect(definition.warnings.count == 1, "\(definition.warnings)")
+        #expect(definition.warnings.first?.field == "States.ProcessBatch")
+        #expect(definition.warnings.first?.location == "flow.json:1")
+        #expect(definition.warnings.first?.message.contains("Parallel state 'ProcessBatch' has neither Next nor End") == true)
     }
 
     @Test func everyStateTypeParses() throws {
@@ -291,7 +292,6 @@ struct WorkflowDefinitionTests {
         Bad("no Type", states: [#""A": {"End": true}"#], [e("States.A", 4, "has no Type")]),
         Bad("Seconds on a Task", states: [task("A", #""Seconds": 5, "End": true"#)], [e("States.A.Seconds", 4, "Field Seconds is not supported")]),
         Bad("Next and End", states: [task("A", #""Next": "B", "End": true"#), #""B": {"Type": "Succeed"}"#], [e("States.A.End", 4, "has both Next and End")]),
-        Bad("neither Next nor End", states: [task("A", #""Comment": "x""#)], [e("States.A", 4, "has neither Next nor End")]),
         Bad("End false", states: [#""A": {"Type": "Pass", "End": false}"#], [e("States.A.End", 4, "End must be true")]),
         Bad("unreachable state", states: [#""A": {"Type": "Succeed"}"#, #""B": {"Type": "Succeed"}"#], [e("States.B", 5, "cannot be reached from StartAt 'A'")]),
         Bad("no terminal state", states: [#""A": {"Type": "Pass", "Next": "B"}"#, #""B": {"Type": "Pass", "Next": "A"}"#], [e("States", 3, "ends the state machine")]),

@@ -62,7 +62,6 @@ struct WorkflowLintTests {
 
     /// Definitions that both Drover and cfn-lint refuse, by name.
     static let refusedByBoth: [(name: String, definition: String)] = [
-        ("the issue's example without End", issueExample.replacingOccurrences(of: #""End": true, "Branches""#, with: #""Branches""#)),
         ("StartAt missing", #"{"States": {"A": {"Type": "Succeed"}}}"#),
         ("States missing", #"{"StartAt": "A"}"#),
         ("StartAt naming no state", #"{"StartAt": "B", "States": {"A": {"Type": "Succeed"}}}"#),
@@ -70,7 +69,6 @@ struct WorkflowLintTests {
         ("no Type", #"{"StartAt": "A", "States": {"A": {"End": true}}}"#),
         ("Seconds on a Task", #"{"StartAt": "A", "States": {"A": \#(task(#""Seconds": 5, "End": true"#))}}"#),
         ("Next and End", #"{"StartAt": "A", "States": {"A": \#(task(#""Next": "B", "End": true"#)), "B": {"Type": "Succeed"}}}"#),
-        ("neither Next nor End", #"{"StartAt": "A", "States": {"A": \#(task(#""Comment": "x""#))}}"#),
         ("End false", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": false}}}"#),
         ("Next on a Succeed state", #"{"StartAt": "A", "States": {"A": {"Type": "Succeed", "Next": "A"}}}"#),
         ("Choice without Choices", #"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Default": "B"}, "B": {"Type": "Succeed"}}}"#),
@@ -129,6 +127,22 @@ struct WorkflowLintTests {
             #expect(issues.isEmpty, "\(issues.map(\.description).joined(separator: "\n"))")
         }
         #expect(try Self.lint(definitions) == ["", ""])
+    }
+
+    /// A state with neither `Next` nor `End`, as the issue's example has it: Drover runs it (the state ends the
+    /// execution) and warns; Step Functions and cfn-lint refuse it.
+    static let warnedByDroverRefusedByCfnLint: [(name: String, definition: String)] = [
+        ("the issue's example as written", issueExample.replacingOccurrences(of: #""End": true, "Branches""#, with: #""Branches""#)),
+        ("neither Next nor End", #"{"StartAt": "A", "States": {"A": \#(task(#""Comment": "x""#))}}"#),
+    ]
+
+    @Test func aStateWithoutNextOrEndIsAWarningHereAndRefusedThere() throws {
+        let findings = try Self.lint(Self.warnedByDroverRefusedByCfnLint.map(\.definition))
+        for ((name, definition), finding) in zip(Self.warnedByDroverRefusedByCfnLint, findings) {
+            let definition = try WorkflowDefinition.parse(text: definition, path: "machine.json")
+            #expect(definition.warnings.count == 1 && definition.warnings[0].message.contains("add \"End\": true"), "\(name): \(definition.warnings)")
+            #expect(finding.contains("E3601"), "cfn-lint accepts: \(name): \(finding)")
+        }
     }
 
     @Test func badDefinitionsAreRefusedByDroverAndCfnLint() throws {

@@ -1,6 +1,7 @@
 extension ChoiceRule {
-    /// Whether the rule holds for `input`. A `Variable` that selects nothing makes a comparison false (and
-    /// `IsPresent` false); a comparator ending in `Path` whose path selects nothing throws `States.Runtime`.
+    /// Whether the rule holds for `input`. A `Variable` that selects nothing makes `IsPresent` false, and any other
+    /// comparison throw `States.Runtime`, as in Step Functions; so does a comparator ending in `Path` whose path
+    /// selects nothing.
     ///
     /// Comparisons of values of the wrong type are false (`NumericEquals` on a string); strings compare by UTF-16
     /// code unit, numbers by value (`1` equals `1.0`), timestamps (RFC 3339 strings) by instant. `IsNull`,
@@ -22,6 +23,9 @@ extension ChoiceRule {
             return try !rule.matches(input, context: context)
         case .test(let variable, let comparator, let operand):
             let value = try JSONPathExpression(parsing: variable).select(input: input, context: context)
+            if value == nil, comparator != "IsPresent" {
+                throw StatesError(StatesError.runtime, "Invalid path '\(variable)': The choice state's condition path references an invalid value.")
+            }
             return try Self.test(value, comparator, operand, input: input, context: context)
         }
     }

@@ -47,6 +47,8 @@ struct StateMachineParser {
 
     let document: LocatedJSON
     var problems: [(field: String, message: String)]
+    /// What Drover accepts but Step Functions would not (a state without `Next` or `End`, which ends there).
+    var warnings: [(field: String, message: String)] = []
 
     init(document: LocatedJSON) {
         self.document = document
@@ -239,7 +241,8 @@ struct StateMachineParser {
         }
         switch (next, end) {
         case (nil, nil):
-            report(field, "\(who) has neither Next nor End: add \"Next\" naming the state that follows, or \"End\": true if the execution (or branch) ends here")
+            // The Step Functions + Batch example most copied has none on its Parallel state: it runs, ending there.
+            warnings.append((field, "\(who) has neither Next nor End: Drover ends the execution (or branch) there, but Step Functions refuses it: add \"End\": true (or \"Next\")"))
             graph.terminals.insert(name)
             return .end
         case (.some(let next), .some):

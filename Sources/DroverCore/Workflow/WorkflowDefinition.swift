@@ -9,6 +9,8 @@ public struct WorkflowDefinition: Sendable, Equatable {
     public var path: String
     /// The 1-based line of each field path (`States.Run.Parameters.JobQueue`).
     public var lines: [String: Int]
+    /// What Drover runs but Step Functions would refuse, located as issues are.
+    public var warnings: [ValidationIssue] = []
 
     /// Creates a definition from its parts (``parse(text:path:)`` reads one).
     public init(machine: StateMachine, text: String, path: String, lines: [String: Int] = [:]) {
@@ -41,7 +43,9 @@ public struct WorkflowDefinition: Sendable, Equatable {
                 .map { ValidationIssue(location: "\(path):\($0.line)", field: $0.problem.field, message: $0.problem.message) }
             return (nil, issues)
         }
-        return (WorkflowDefinition(machine: machine, text: text, path: path, lines: document.lines), [])
+        var definition = WorkflowDefinition(machine: machine, text: text, path: path, lines: document.lines)
+        definition.warnings = parser.warnings.map { ValidationIssue(location: "\(path):\(document.line(of: $0.field))", field: $0.field, message: $0.message) }
+        return (definition, [])
     }
 
     /// Reads and checks the definition in the file at `path`.

@@ -11,7 +11,7 @@ public final class WorkflowMachines: Sendable {
     /// The machine `execution` runs; nil when its definition cannot be read.
     public func machine(_ execution: ExecutionRecord) -> StateMachine? {
         if let known = cache.withLock({ $0.machines[execution.number] }) { return known }
-        guard let machine = try? WorkflowDefinitionReader.read(execution.definition) else { return nil }
+        guard let machine = try? WorkflowDefinition.parse(text: execution.definition, path: execution.arn).machine else { return nil }
         cache.withLock { $0.insert(machine, for: execution.number) }
         return machine
     }
@@ -23,12 +23,5 @@ public final class WorkflowMachines: Sendable {
             if machines.count >= 256 { machines.removeAll() }
             machines[number] = machine
         }
-    }
-}
-
-/// Reads a stored definition (placeholder until the definition parser lands).
-enum WorkflowDefinitionReader {
-    static func read(_ text: String) throws -> StateMachine? {
-        nil
     }
 }
