@@ -261,3 +261,24 @@ extension Store {
                         startedAt: row["started_at"], stoppedAt: row["stopped_at"])
     }
 }
+
+extension Store {
+    /// Which of `queues` (names or ARNs) name no job queue, and which of `definitions` (`name`, `name:revision` or
+    /// ARN) no ACTIVE job definition.
+    public func unknownResources(queues: [String], definitions: [String]) throws(DroverError) -> (queues: Set<String>, definitions: Set<String>) {
+        try read { db in
+            var missingQueues: Set<String> = []
+            for queue in queues where try String.fetchOne(db, sql: "SELECT name FROM job_queue WHERE name = ?", arguments: [ResourceName.fromArn(queue)]) == nil {
+                missingQueues.insert(queue)
+            }
+            var missingDefinitions: Set<String> = []
+            for reference in definitions {
+                guard let (_, _, active) = try definition(db, reference), active else {
+                    missingDefinitions.insert(reference)
+                    continue
+                }
+            }
+            return (missingQueues, missingDefinitions)
+        }
+    }
+}
