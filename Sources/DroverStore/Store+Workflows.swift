@@ -233,6 +233,15 @@ extension Store {
         }
     }
 
+    /// The jobs an execution submitted, oldest first.
+    public func executionJobs(_ number: Int64) throws(DroverError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT w.job_id FROM workflow_job w JOIN job j ON j.id = w.job_id WHERE w.execution = ? ORDER BY j.seq
+                """, arguments: [number])
+        }
+    }
+
     /// Whether any execution is RUNNING.
     public func hasRunningExecutions() throws(DroverError) -> Bool {
         try read { db in

@@ -195,6 +195,7 @@ final class WorkflowPass {
                 return .failure(StatesError("Batch.ServerException", "the job was not stored"))
             }
             report.submitted += 1
+            try db.cachedStatement(sql: "INSERT INTO workflow_job(execution, job_id) VALUES (?, ?)").execute(arguments: [loaded.record.number, job.jobId])
             let arn = "arn:aws:batch:\(loaded.record.region):\(loaded.record.account):job/\(job.jobId)"
             return .success(SubmittedTask(jobId: job.jobId, jobArn: arn, jobName: job.jobName))
         } catch let error as DroverError {

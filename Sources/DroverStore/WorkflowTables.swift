@@ -7,6 +7,7 @@
 /// - `workflow_thread`: where each line of work of a RUNNING execution is (the top level, a `Parallel` branch, a
 ///   `Map` item): the state, what it waits for (`step`, `wake_at`, `job_id`), and what its state has done (`memo`).
 ///   Rows go when their execution ends; a branch's or item's row when its parent has gathered it.
+/// - `workflow_job`: the jobs each execution submitted.
 enum WorkflowTables {
     static let migration = """
         CREATE TABLE workflow_machine(
@@ -37,5 +38,6 @@ enum WorkflowTables {
         CREATE INDEX workflow_thread_entering ON workflow_thread(step) WHERE step = 'enter' AND status = 'ACTIVE';
         CREATE INDEX workflow_thread_wake ON workflow_thread(wake_at) WHERE wake_at IS NOT NULL;
         CREATE INDEX workflow_thread_job ON workflow_thread(job_id) WHERE job_id IS NOT NULL;
+        CREATE TABLE workflow_job(execution INTEGER NOT NULL, job_id TEXT NOT NULL, PRIMARY KEY(execution, job_id)) WITHOUT ROWID;
         """
 }

@@ -17,7 +17,7 @@ struct Drover: ParsableCommand {
             Run.self, Apply.self, Submit.self, Serve.self, Jobs.self, Describe.self, Logs.self,
             Cancel.self, Terminate.self, Queues.self, Environments.self, Definitions.self,
             UpdateJobQueue.self, UpdateComputeEnvironment.self, DeleteJobQueue.self, DeleteComputeEnvironment.self,
-            DeregisterJobDefinition.self, RetryFailed.self, Events.self, Chaos.self, Image.self, Health.self, Credentials.self, Export.self,
+            DeregisterJobDefinition.self, RetryFailed.self, Workflow.self, Events.self, Chaos.self, Image.self, Health.self, Credentials.self, Export.self,
         ]
     )
 

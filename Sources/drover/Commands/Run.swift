@@ -1,4 +1,5 @@
 import ArgumentParser
+import DroverAPI
 import DroverCore
 import DroverEngine
 import DroverStore
@@ -41,6 +42,7 @@ struct Run: ParsableCommand {
         var options = try simulation.engineOptions(file: loaded.simulation)
         options.logger = log.logger(defaultLevel: nil)
         let store = try global.store()
+        options.describeJob = JobShapes(arns: arns, store: store).describe
         let session = try RunSession(store: store, file: loaded, path: file, text: text,
                                      parameters: try Submit.pairs(parameters, option: "--parameter") ?? [:],
                                      new: new, trace: TraceParent.fromEnvironment(ProcessInfo.processInfo.environment), options: options)

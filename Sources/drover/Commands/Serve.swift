@@ -66,6 +66,7 @@ struct Serve: ParsableCommand {
         // `GET /metrics` beside the API; without --api the engine measures nothing.
         let metrics = endpoint.map { _ in MetricsEndpoint(store: store) }
         options.metrics = metrics?.engineMetrics ?? .disabled
+        options.describeJob = JobShapes(arns: try arns ?? global.arns(), store: store).describe
         let engineOptions = options
         let inbox = Inbox()
         // A container's first process takes everything with it when it ends: there, stop the jobs
@@ -78,7 +79,7 @@ struct Serve: ParsableCommand {
             try engine.run(holding: lock) {
                 guard idleExit, Date().timeIntervalSince(lastCheck.withLock { $0 }) >= 0.1 else { return false }
                 lastCheck.withLock { $0 = Date() }
-                return try store.countActive() == 0
+                return try store.countActive() == 0 && !store.hasRunningExecutions()
             }
         }, stop: { inbox.requestStop(mode) })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

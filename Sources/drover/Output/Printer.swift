@@ -48,6 +48,11 @@ enum Printer {
         }.joined())
     }
 
+    /// Epoch milliseconds as RFC 3339 in UTC with milliseconds, as Step Functions writes times.
+    static func isoTime(_ millis: EpochMillis) -> String {
+        Timestamp.text(millis)
+    }
+
     /// Epoch milliseconds as local `YYYY-MM-DD HH:MM:SS`.
     static func time(_ millis: EpochMillis?) -> String {
         guard let millis else { return "-" }
