@@ -38,16 +38,17 @@ extension Store {
     /// Starts an execution at `startAt`: its `ExecutionStarted` event and its top-level thread, in one transaction.
     ///
     /// An execution of the same machine and name that is still RUNNING with the same input and definition is
-    /// returned as it is (`resumed`), as Step Functions does for a repeated `StartExecution`; any other is refused.
-    public func startExecution(_ start: ExecutionStart, startAt: String) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
+    /// returned as it is (`resumed`), as Step Functions does for a repeated `StartExecution`; with `followEnded`, one
+    /// that has ended too (`drover workflow run` shows its result); any other is refused.
+    public func startExecution(_ start: ExecutionStart, startAt: String, followEnded: Bool = false) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
         let now = nowMillis()
         return try write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow_execution WHERE machine = ? AND name = ?", arguments: [start.machine, start.name]) {
                 let existing = try Self.executionRecord(row)
-                guard existing.status == .running, existing.input == start.input, existing.definition == start.definition else {
+                guard existing.status == .running || followEnded, existing.input == start.input, existing.definition == start.definition else {
                     throw DroverError("""
                         an execution named '\(start.name)' of '\(start.machine)' already exists (\(existing.status.rawValue)): \
-                        give another --name (names are unique per state machine)
+                        give another --name (names are unique per state machine; the same name and input follow an execution)
                         """)
                 }
                 return (existing, true)

@@ -108,7 +108,12 @@ final class WorkflowPass {
     /// Writes what a step decided.
     func apply(_ result: StepResult, original: WorkflowThread, loaded: Loaded) throws {
         var thread = result.thread
-        for event in result.events { thread.lastEvent = try append(event, to: loaded, previous: thread.lastEvent) }
+        var ids: [Int] = []
+        for event in result.events {
+            thread.lastEvent = try append(event, to: loaded, previous: event.previous ?? thread.lastEvent)
+            ids.append(thread.lastEvent)
+        }
+        let startEvent = { (child: Int) in result.childStarts[child].map { ids[$0] } ?? thread.lastEvent }
         for (job, reason) in result.terminate { try terminate(job, reason: reason) }
         if result.abortChildren {
             let aborted = try abortChildren(of: thread)
@@ -120,13 +125,13 @@ final class WorkflowPass {
             }
         }
         for var child in result.spawned {
-            child.lastEvent = thread.lastEvent
+            child.lastEvent = startEvent(child.id)
             try child.save(db)
             if child.status == .active { queue.append((child.execution, child.id, .enter)) }
         }
         for id in result.activate {
             try db.execute(sql: "UPDATE workflow_thread SET status = ?, last_event = ? WHERE execution = ? AND id = ?",
-                           arguments: [WorkflowThread.Status.active.rawValue, thread.lastEvent, thread.execution, id])
+                           arguments: [WorkflowThread.Status.active.rawValue, startEvent(id), thread.execution, id])
             queue.append((thread.execution, id, .enter))
         }
         try thread.save(db)
@@ -139,7 +144,7 @@ final class WorkflowPass {
         }
         guard thread.hasEnded else { return }
         if let parent = thread.parent {
-            queue.append((thread.execution, parent, .childEnded(child: thread.id, error: thread.error)))
+            queue.append((thread.execution, parent, .childEnded(child: thread.id, error: thread.error, lastEvent: thread.lastEvent)))
         } else if let error = thread.error {
             try end(loaded, status: .failed, output: nil, error: error, previous: thread.lastEvent)
         } else {

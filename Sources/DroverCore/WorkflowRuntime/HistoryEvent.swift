@@ -5,10 +5,14 @@ public struct HistoryEvent: Sendable, Equatable {
     public var type: String
     /// The details, without their member name (``detailsMember`` gives it).
     public var details: JSONValue
+    /// The event this one follows when it is not the thread's last one (a `MapIterationSucceeded` follows the
+    /// iteration's last event).
+    public var previous: Int?
 
-    public init(_ type: String, _ details: JSONValue) {
+    public init(_ type: String, _ details: JSONValue, previous: Int? = nil) {
         self.type = type
         self.details = details
+        self.previous = previous
     }
 
     /// The member of `HistoryEvent` holding the details of an event of `type`: `TaskStateEntered` →
@@ -48,7 +52,7 @@ public struct HistoryEvent: Sendable, Equatable {
         HistoryEvent(type, .object(["error": .string(error.error), "cause": .string(error.cause)]))
     }
 
-    static func iteration(_ type: String, state: String, index: Int) -> HistoryEvent {
-        HistoryEvent(type, .object(["name": .string(state), "index": .integer(index)]))
+    static func iteration(_ type: String, state: String, index: Int, previous: Int? = nil) -> HistoryEvent {
+        HistoryEvent(type, .object(["name": .string(state), "index": .integer(index)]), previous: previous)
     }
 }

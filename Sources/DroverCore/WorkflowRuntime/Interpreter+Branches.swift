@@ -6,11 +6,13 @@ extension ThreadRun {
         var input = effective
         if let template = state.parameters { input = try PayloadTemplate.evaluate(template, input: effective, context: context()) }
         record(HistoryEvent("ParallelStateStarted", [:]))
+        let started = result.events.count - 1
         let first = environment.nextThreadId(branches.count)
         for (index, branch) in branches.enumerated() {
             result.spawned.append(WorkflowThread(execution: thread.execution, id: first + index, parent: thread.id, slot: index,
                                                  path: thread.path.appending(state: state.name, branch: index), state: branch.startAt,
                                                  input: input, lastEvent: 0))
+            result.childStarts[first + index] = started
         }
         thread.memo.firstChild = first
         thread.memo.children = branches.count
@@ -56,7 +58,10 @@ extension ThreadRun {
                                            path: thread.path.appending(state: state.name, branch: 0), status: index < running ? .active : .waiting,
                                            state: map.processor.startAt, input: input, lastEvent: 0))
         }
-        for index in 0..<running { record(HistoryEvent.iteration("MapIterationStarted", state: state.name, index: index)) }
+        for index in 0..<running {
+            record(HistoryEvent.iteration("MapIterationStarted", state: state.name, index: index))
+            result.childStarts[first + index] = result.events.count - 1
+        }
         result.spawned = children
         thread.memo.firstChild = first
         thread.memo.children = items.count
@@ -68,10 +73,10 @@ extension ThreadRun {
 
     /// A child ended: a failure fails the state (the other children are stopped); an item that ended well lets the
     /// next waiting one start; when all have ended well their outputs are gathered.
-    mutating func childEnded(_ state: WorkflowState, slot: Int, error: StatesError?) {
+    mutating func childEnded(_ state: WorkflowState, slot: Int, error: StatesError?, lastEvent: Int) {
         let isMap = if case .map = state.kind { true } else { false }
         if let error {
-            if isMap { record(HistoryEvent.iteration("MapIterationFailed", state: state.name, index: slot)) }
+            if isMap { record(HistoryEvent.iteration("MapIterationFailed", state: state.name, index: slot, previous: lastEvent)) }
             record(HistoryEvent(isMap ? "MapStateFailed" : "ParallelStateFailed", [:]))
             result.abortChildren = true
             thread.memo.open = 0
@@ -80,13 +85,14 @@ extension ThreadRun {
         }
         thread.memo.open -= 1
         if isMap {
-            record(HistoryEvent.iteration("MapIterationSucceeded", state: state.name, index: slot))
+            record(HistoryEvent.iteration("MapIterationSucceeded", state: state.name, index: slot, previous: lastEvent))
             let memo = thread.memo
             var started = memo.started
             var open = memo.open
             while started < memo.children, memo.limit == 0 || open < memo.limit, let first = memo.firstChild {
                 result.activate.append(first + started)
                 record(HistoryEvent.iteration("MapIterationStarted", state: state.name, index: started))
+                result.childStarts[first + started] = result.events.count - 1
                 started += 1
                 open += 1
             }

@@ -47,6 +47,9 @@ public struct StepResult: Sendable, Equatable {
     public var spawned: [WorkflowThread] = []
     /// Waiting children to start now (a `Map` item whose turn came), by thread id.
     public var activate: [Int] = []
+    /// For each child started (spawned active, or activated), the index in ``events`` of the event its own events
+    /// follow (its `MapIterationStarted`, or the `ParallelStateStarted`).
+    public var childStarts: [Int: Int] = [:]
     /// Every child of the thread (and theirs) is to be stopped: one failed, or the state is retried.
     public var abortChildren = false
     /// The children have all ended well: the store gathers their outputs and steps the thread with
@@ -62,7 +65,7 @@ public struct StepResult: Sendable, Equatable {
 
     public static func == (lhs: StepResult, rhs: StepResult) -> Bool {
         lhs.thread == rhs.thread && lhs.events == rhs.events && lhs.spawned == rhs.spawned && lhs.activate == rhs.activate
-            && lhs.abortChildren == rhs.abortChildren && lhs.gatherChildren == rhs.gatherChildren && lhs.continues == rhs.continues
+            && lhs.childStarts == rhs.childStarts && lhs.abortChildren == rhs.abortChildren && lhs.gatherChildren == rhs.gatherChildren && lhs.continues == rhs.continues
             && lhs.terminate.map(\.jobId) == rhs.terminate.map(\.jobId) && lhs.terminate.map(\.reason) == rhs.terminate.map(\.reason)
     }
 }
@@ -126,12 +129,12 @@ struct ThreadRun {
         case .jobEnded(let end):
             guard thread.step == .task, thread.jobId == end.jobId else { return }
             jobEnded(state, end)
-        case .childEnded(let child, let error):
+        case .childEnded(let child, let error, let lastEvent):
             // (A child of an earlier try of the state, or of a state left since, is no longer waited for.)
             guard thread.step == .children, let first = thread.memo.firstChild, child >= first, child < first + thread.memo.children else {
                 return
             }
-            childEnded(state, slot: child - first, error: error)
+            childEnded(state, slot: child - first, error: error, lastEvent: lastEvent)
         case .childrenDone(let outputs):
             guard thread.step == .children else { return }
             childrenDone(state, outputs)

@@ -8,8 +8,9 @@ public enum Occurrence: Sendable, Equatable {
     case jobEnded(JobEnd)
     /// The job of the thread's task has not changed state for longer than its `HeartbeatSeconds`.
     case heartbeatMissed
-    /// A child thread (a branch or an item), by id, ended: well (nil), or with its error.
-    case childEnded(child: Int, error: StatesError?)
+    /// A child thread (a branch or an item), by id, ended: well (nil error), or with its error; `lastEvent` is the
+    /// id of its last event.
+    case childEnded(child: Int, error: StatesError?, lastEvent: Int)
     /// Every child ended well: their outputs in slot order.
     case childrenDone([JSONValue])
 }

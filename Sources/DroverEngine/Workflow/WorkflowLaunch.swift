@@ -42,9 +42,10 @@ public enum WorkflowLaunch {
 
     /// Checks `definition` against the store, keeps it as the state machine `machine`, and starts an execution named
     /// `name` (a new UUID when nil) on `input`. An execution of that name still RUNNING with the same input and
-    /// definition is resumed rather than started twice.
+    /// definition is resumed rather than started twice (with `followEnded`, an ended one is returned too).
     public static func start(_ definition: WorkflowDefinition, machine: String, name: String?, input: JSONValue, store: Store,
-                             region: String, account: String, roleArn: String = defaultRole) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
+                             region: String, account: String, roleArn: String = defaultRole,
+                             followEnded: Bool = false) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
         var issues: [ValidationIssue] = []
         if let problem = nameProblem(machine) { issues.append(ValidationIssue(field: "state machine name '\(machine)'", message: problem)) }
         let name = name ?? UUID().uuidString.lowercased()
@@ -54,6 +55,6 @@ public enum WorkflowLaunch {
         try store.putStateMachine(name: machine, definition: definition.text, roleArn: roleArn)
         let start = ExecutionStart(machine: machine, name: name, input: input, definition: definition.text,
                                    timeoutSeconds: definition.machine.timeoutSeconds, region: region, account: account, roleArn: roleArn)
-        return try store.startExecution(start, startAt: definition.machine.startAt)
+        return try store.startExecution(start, startAt: definition.machine.startAt, followEnded: followEnded)
     }
 }

@@ -60,8 +60,12 @@ enum WorkflowPrinter {
             return name
         }
         if let error = details["error"]?.string {
-            let reason = (try? JSONValue(parsing: details["cause"]?.string ?? ""))?["StatusReason"]?.string ?? details["cause"]?.string ?? ""
-            return clip("\(error): \(reason)", 120)
+            // A failed job's cause is its description: its name, reason and exit code tell enough.
+            if let job = try? JSONValue(parsing: details["cause"]?.string ?? ""), let name = job["JobName"]?.string {
+                let code = job["Container"]?["ExitCode"]?.integer.map { " (exit \($0))" } ?? ""
+                return clip("job \(name) \(job["JobId"]?.string ?? ""): \(error): \(job["StatusReason"]?.string ?? "")\(code)", 160)
+            }
+            return clip("\(error): \(details["cause"]?.string ?? "")", 160)
         }
         if let output = details["output"]?.string, let job = try? JSONValue(parsing: output), let id = job["JobId"]?.string {
             return "job \(job["JobName"]?.string ?? "") \(id)\(job["Status"]?.string.map { " \($0)" } ?? "")"

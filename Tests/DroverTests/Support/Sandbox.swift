@@ -60,8 +60,8 @@ final class Sandbox {
     func process(_ arguments: [String], environment: [String: String] = [:], umask: String? = nil) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        // `drover image` and `drover export` have no state directory; `drover chaos` takes it after its subcommand.
-        let position = arguments.first == "chaos" ? 2 : 1
+        // `drover image` and `drover export` have no state directory; `drover chaos` and `drover workflow` take it after their subcommand.
+        let position = ["chaos", "workflow"].contains(arguments.first) ? 2 : 1
         process.arguments = ["image", "export"].contains(arguments.first) ? arguments
             : Array(arguments.prefix(position)) + ["--state-dir", stateDir.path] + arguments.dropFirst(position)
         if let umask {

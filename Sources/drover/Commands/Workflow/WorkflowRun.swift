@@ -27,9 +27,10 @@ struct WorkflowRun: ParsableCommand {
 
     func run() throws {
         let store = try global.store()
-        let (execution, resumed) = try launch.start(global, store: store)
-        try Printer.note(resumed ? "following the RUNNING execution \(execution.name) of \(execution.machine)"
-                                 : "started execution \(execution.name) of \(execution.machine)")
+        let (execution, resumed) = try launch.start(global, store: store, followEnded: true)
+        try Printer.note(!resumed ? "started execution \(execution.name) of \(execution.machine)"
+                         : execution.status == .running ? "following the RUNNING execution \(execution.name) of \(execution.machine)"
+                         : "the execution \(execution.name) of \(execution.machine) has ended (\(execution.status.rawValue)): its result follows")
         var options = EngineOptions()
         options.logger = log.logger(defaultLevel: nil)
         options.describeJob = JobShapes(arns: try global.arns(), store: store).describe

@@ -40,13 +40,14 @@ struct WorkflowStartOptions: ParsableArguments {
         return String(cleaned.prefix(80))
     }
 
-    /// Reads and checks the definition (its warnings go to standard error), then starts the execution.
-    func start(_ global: GlobalOptions, store: Store) throws -> (execution: ExecutionRecord, resumed: Bool) {
+    /// Reads and checks the definition (its warnings go to standard error), then starts the execution (or, with
+    /// `followEnded`, finds the one of the same name and input even when it has ended).
+    func start(_ global: GlobalOptions, store: Store, followEnded: Bool = false) throws -> (execution: ExecutionRecord, resumed: Bool) {
         let definition = try WorkflowDefinition.load(path: file)
         for warning in definition.warnings { try Printer.note("warning: \(warning)") }
         let input = try inputValue()
         let arns = try global.arns()
         return try WorkflowLaunch.start(definition, machine: machineName, name: name, input: input, store: store,
-                                        region: arns.region, account: arns.account)
+                                        region: arns.region, account: arns.account, followEnded: followEnded)
     }
 }
