@@ -158,10 +158,13 @@ extension Store {
     ///
     /// Jobs that ended are described (through `hooks.describe`) before the write transaction; everything else is
     /// decided and written in it.
-    public func advanceWorkflows(now: EpochMillis = nowMillis(), hooks: WorkflowHooks, budget: Int = 2000) throws(DroverError) -> WorkflowPassReport {
+    public func advanceWorkflows(now: EpochMillis = nowMillis(), hooks: WorkflowHooks, budget: Int = 2000,
+                                 cursor: inout WorkflowCursor) throws(DroverError) -> WorkflowPassReport {
         // What is ready is found without the write lock (most passes find nothing), and ended jobs are described
         // there too; the pass checks again, in its transaction, that each thread still waits for what woke it.
-        let (found, overdue) = try read { db in try readyWork(db, now: now, budget: budget) }
+        let previous = cursor
+        let (found, overdue, next) = try read { db in try readyWork(db, now: now, budget: budget, cursor: previous) }
+        cursor = next
         guard !found.isEmpty || !overdue.isEmpty else { return WorkflowPassReport() }
         var work: [WorkflowPass.Work] = []
         for item in found {
@@ -188,16 +191,34 @@ extension Store {
         }
     }
 
-    /// The threads ready to act at `now` (ended jobs with a placeholder record), and the executions past their deadline.
-    func readyWork(_ db: Database, now: EpochMillis, budget: Int) throws -> (work: [WorkflowPass.Work], overdue: [Int64]) {
+    /// The threads ready to act at `now` (ended jobs with a placeholder record), the executions past their deadline,
+    /// and where to look for ended jobs next time.
+    ///
+    /// Ended jobs are found from the job events recorded since `cursor` (a few rows, whatever the number of tasks
+    /// waiting), and by a look at every waiting task now and then (the first pass, and every
+    /// ``WorkflowCursor/rescanMillis``), which also finds what a full pass's budget left.
+    func readyWork(_ db: Database, now: EpochMillis, budget: Int, cursor: WorkflowCursor) throws
+        -> (work: [WorkflowPass.Work], overdue: [Int64], cursor: WorkflowCursor) {
         let overdue = try Int64.fetchAll(db, sql: "SELECT id FROM workflow_execution WHERE deadline_at <= ? AND status = ?",
                                          arguments: [now, ExecutionStatus.running.rawValue])
         var work: [WorkflowPass.Work] = []
         let taskStep = WorkflowThread.Step.task.rawValue
-        for row in try Row.fetchAll(db, sql: """
+        var next = cursor
+        next.lastEvent = try Int64.fetchOne(db, sql: "SELECT max(id) FROM event") ?? 0
+        let rescan = cursor.lastEvent == 0 || now - cursor.scannedAt >= WorkflowCursor.rescanMillis
+        if rescan { next.scannedAt = now }
+        let ended = rescan ? """
             SELECT t.execution, t.id, t.job_id, j.status FROM workflow_thread t JOIN job j ON j.id = t.job_id
-            WHERE t.step = ? AND j.status IN (?, ?) LIMIT ?
-            """, arguments: [taskStep, JobStatus.succeeded.rawValue, JobStatus.failed.rawValue, budget]) {
+            WHERE t.step = ?1 AND j.status IN (?2, ?3) LIMIT ?4
+            """ : """
+            SELECT DISTINCT t.execution, t.id, t.job_id, e.status FROM event e JOIN workflow_thread t ON t.job_id = e.job_id
+            WHERE e.id > ?5 AND e.id <= ?6 AND e.kind = 'state' AND e.status IN (?2, ?3) AND t.step = ?1 LIMIT ?4
+            """
+        let rows = try Row.fetchAll(db, sql: ended, arguments: [taskStep, JobStatus.succeeded.rawValue, JobStatus.failed.rawValue, budget,
+                                                                 cursor.lastEvent, next.lastEvent])
+        // A pass that could not take every ended job looks at them all next time.
+        if rows.count >= budget { next.scannedAt = 0 }
+        for row in rows {
             let end = JobEnd(jobId: row["job_id"], succeeded: row["status"] == JobStatus.succeeded.rawValue, record: .null)
             work.append((row["execution"], row["id"], .jobEnded(end)))
         }
@@ -220,7 +241,7 @@ extension Store {
                 work.append((row["execution"], row["id"], .heartbeatMissed))
             }
         }
-        return (work, overdue)
+        return (work, overdue, next)
     }
 
     /// When the running executions next need a step for time's sake (a `Wait`, a retry, a timeout), epoch

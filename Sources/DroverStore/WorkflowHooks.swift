@@ -32,3 +32,16 @@ public struct WorkflowPassReport: Sendable, Equatable {
 
     public init() {}
 }
+
+/// Where the workflow runner looks for ended jobs: the job events after ``lastEvent``, and all waiting tasks again
+/// every ``rescanMillis``.
+public struct WorkflowCursor: Sendable, Equatable {
+    /// The last job event looked at (0: none yet, look at every waiting task).
+    public var lastEvent: Int64 = 0
+    /// When every waiting task was last looked at, epoch milliseconds.
+    public var scannedAt: EpochMillis = 0
+    /// How often every waiting task is looked at anyway (events are forgotten after a while; a pass has a budget).
+    public static let rescanMillis: EpochMillis = 10_000
+
+    public init() {}
+}

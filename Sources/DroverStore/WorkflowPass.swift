@@ -67,9 +67,11 @@ final class WorkflowPass {
         return loaded
     }
 
-    func thread(_ execution: Int64, _ id: Int) throws -> WorkflowThread? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM workflow_thread WHERE execution = ? AND id = ?"),
-                         arguments: [execution, id]).map { try WorkflowThread(row: $0) }
+    /// The thread `id` of `execution`; without its input (`null` in its place) when `withInput` is false.
+    func thread(_ execution: Int64, _ id: Int, withInput: Bool = true) throws -> WorkflowThread? {
+        let columns = withInput ? "*" : "execution, id, parent, slot, path, status, state, step, 'null' AS input, memo, wake_at, job_id, heartbeat, output, error, last_event"
+        return try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM workflow_thread WHERE execution = ? AND id = ?"),
+                                arguments: [execution, id]).map { try WorkflowThread(row: $0) }
     }
 
     func process(_ work: Work) throws {
@@ -82,8 +84,12 @@ final class WorkflowPass {
                 return
             }
         }
+        // A child that ended well only moves its parent's counters: the parent's input (a Map's every item) is neither
+        // read nor written again for each of its children.
+        var withInput = true
+        if case .childEnded(_, nil, _) = work.occurrence { withInput = false }
         guard let loaded = try execution(work.execution), loaded.record.status == .running,
-              let thread = try thread(work.execution, work.thread), thread.status == .active else { return }
+              let thread = try thread(work.execution, work.thread, withInput: withInput), thread.status == .active else { return }
         if case .timer = work.occurrence, (thread.wakeAt ?? .max) > now { return }
         guard let top = loaded.machine, let machine = top.machine(at: thread.path) else {
             try end(loaded, status: .failed, output: nil,
@@ -102,11 +108,11 @@ final class WorkflowPass {
             })
         let result = Interpreter.step(thread, on: work.occurrence, in: machine, environment: environment)
         if let failure { throw failure }
-        try apply(result, original: thread, loaded: loaded)
+        try apply(result, original: thread, loaded: loaded, withInput: withInput)
     }
 
     /// Writes what a step decided.
-    func apply(_ result: StepResult, original: WorkflowThread, loaded: Loaded) throws {
+    func apply(_ result: StepResult, original: WorkflowThread, loaded: Loaded, withInput: Bool = true) throws {
         var thread = result.thread
         var ids: [Int] = []
         for event in result.events {
@@ -134,7 +140,7 @@ final class WorkflowPass {
                            arguments: [WorkflowThread.Status.active.rawValue, startEvent(id), thread.execution, id])
             queue.append((thread.execution, id, .enter))
         }
-        try thread.save(db)
+        try thread.save(db, input: withInput)
         if result.gatherChildren {
             let outputs = try String.fetchAll(db, sql: "SELECT output FROM workflow_thread WHERE execution = ? AND parent = ? ORDER BY slot",
                                               arguments: [thread.execution, thread.id]).map { try JSONValue.parse(document: $0) }

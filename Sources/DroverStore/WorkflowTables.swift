@@ -38,6 +38,7 @@ enum WorkflowTables {
         CREATE INDEX workflow_thread_entering ON workflow_thread(step) WHERE step = 'enter' AND status = 'ACTIVE';
         CREATE INDEX workflow_thread_wake ON workflow_thread(wake_at) WHERE wake_at IS NOT NULL;
         CREATE INDEX workflow_thread_job ON workflow_thread(job_id) WHERE job_id IS NOT NULL;
+        CREATE INDEX workflow_thread_heartbeat ON workflow_thread(heartbeat) WHERE heartbeat IS NOT NULL;
         CREATE TABLE workflow_job(execution INTEGER NOT NULL, job_id TEXT NOT NULL, PRIMARY KEY(execution, job_id)) WITHOUT ROWID;
         """
 }

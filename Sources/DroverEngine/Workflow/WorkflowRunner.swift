@@ -46,10 +46,11 @@ final class WorkflowRunner: Sendable {
 
     private func loop() {
         var lastWarning = -Double.infinity
+        var cursor = WorkflowCursor()
         while !closed.withLock({ $0 }) {
             var wait = Self.pollSeconds
             do {
-                let report = try store.advanceWorkflows(now: now(), hooks: hooks)
+                let report = try store.advanceWorkflows(now: now(), hooks: hooks, cursor: &cursor)
                 if report.submitted > 0 || report.terminated > 0 { nudge() }
                 if report.more { continue }
                 if try !store.hasRunningExecutions() {
