@@ -105,8 +105,10 @@ struct Serve: ParsableCommand {
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            let application = APIServer(service: service, settings: settings, web: web).application(logger: serverLogger) { port in
+            let stepFunctions = StepFunctionsService(store: store, arns: arns, wake: { inbox.nudge() })
+            let application = APIServer(service: service, settings: settings, web: web, stepFunctions: stepFunctions).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
+                try? Printer.note("drover: Step Functions API at http://\(host):\(port) (AWS_ENDPOINT_URL_SFN)")
                 try? Printer.note("drover: dashboard at http://\(host):\(port)/")
             }
             services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
