@@ -90,7 +90,9 @@ public struct APIServer: Sendable {
 
     /// Answers one request; never throws: every failure is an AWS-shaped error.
     func respond(to request: Request) async -> Response {
-        for handler in web {
+        // Step Functions' requests (`POST /` with `X-Amz-Target`) come first: the dashboard serves that path too.
+        let states = Self.statesOperation(request)
+        for handler in web where states == nil {
             if let response = await handler.respond(to: request) { return response }
         }
         let requestId = UUID().uuidString.lowercased()
@@ -101,7 +103,7 @@ public struct APIServer: Sendable {
             result = await handle(request)
         }
         var headers = HTTPFields()
-        headers[.contentType] = Self.statesOperation(request) == nil ? "application/json" : "application/x-amz-json-1.0"
+        headers[.contentType] = states == nil ? "application/json" : "application/x-amz-json-1.0"
         headers[HTTPField.Name("x-amzn-RequestId")!] = requestId
         switch result {
         case .success(let body):
