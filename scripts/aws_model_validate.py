@@ -2,6 +2,7 @@
 """Strict check of AWS Batch JSON bodies against botocore's model (botocore/data/batch/2016-08-10/service-2.json).
 
     scripts/aws-model-validate.py OPERATION BODY.json            # a response body, against the output shape
+    scripts/aws-model-validate.py --service stepfunctions OPERATION BODY.json   # another service's model
     scripts/aws-model-validate.py --input OPERATION BODY.json    # a request body, against the input shape
     scripts/aws-model-validate.py --error OPERATION BODY.json    # an error body {"__type": ..., "message": ...}
     scripts/aws-model-validate.py --self-test                    # checks the validator on every operation
@@ -54,14 +55,16 @@ KIND_OF_TYPE = {type(None): "null", bool: "boolean", int: "integer", float: "num
 
 
 @lru_cache(maxsize=None)
-def service_model():
-    return botocore.session.get_session().get_service_model("batch")
+def service_model(service: str = "batch"):
+    """botocore's model of `service` (`batch`; `stepfunctions` for the Step Functions API, whose awsJson times are
+    epoch seconds too)."""
+    return botocore.session.get_session().get_service_model(service)
 
 
-def operation_name(text: str) -> str:
+def operation_name(text: str, service: str = "batch") -> str:
     """`DescribeJobs`, `describejobs`, `describe-jobs` or `/v1/describejobs` -> `DescribeJobs` (unknown: unchanged)."""
     key = text.rsplit("/", 1)[-1].replace("-", "").replace("_", "").lower()
-    return next((name for name in service_model().operation_names if name.lower() == key), text)
+    return next((name for name in service_model(service).operation_names if name.lower() == key), text)
 
 
 def json_kind(value) -> str:
@@ -184,10 +187,10 @@ def bounds(meta: dict, size, where: str, unit: str, out: list[str]) -> None:
         out.append(f"{where}: {what}, above the maximum {meta['max']}")
 
 
-def validate(operation: str, body, direction: str = "output") -> list[str]:
+def validate(operation: str, body, direction: str = "output", service: str = "batch") -> list[str]:
     """Every problem of `body` (bytes, str or decoded JSON) as the `direction` ("output", "input" or "error")
-    body of `operation`, one line each; [] when valid."""
-    model = service_model()
+    body of `operation` of `service` (botocore's name: `batch`, `stepfunctions`), one line each; [] when valid."""
+    model = service_model(service)
     if operation not in model.operation_names:
         return [f"$: {operation!r} is not an operation of {model.service_name}"]
     if direction not in DIRECTIONS:
@@ -485,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments.add_argument("--error", action="store_true", help="an error body, against the declared errors")
     arguments.add_argument("--self-test", action="store_true", help="check the validator on every operation")
     arguments.add_argument("--verbose", action="store_true", help="with --self-test: print failures as found")
+    arguments.add_argument("--service", default="batch", help="botocore's name of the service (batch, stepfunctions)")
     arguments.add_argument("operation", nargs="?")
     arguments.add_argument("body", nargs="?", help="file holding the JSON body, - for standard input")
     options = arguments.parse_args(argv)
@@ -498,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(options.body, "rb") as file:
             body = file.read()
     direction = "input" if options.input else "error" if options.error else "output"
-    problems = validate(operation_name(options.operation), body, direction)
+    problems = validate(operation_name(options.operation, options.service), body, direction, options.service)
     for line in problems:
         print(line)
     return 1 if problems else 0

@@ -22,6 +22,10 @@ import Testing
         (["DescribeJobs", "-"], #"{"jobs": [{"jobName": "a", "jobId": "b", "jobQueue": "q", "status": "RUNNING", "startedAt": 1, "jobDefinition": "d", "container": {"exitCode": "0"}}]}"#, 1, "jobs[0].container.exitCode: expected integer, got string\n"),
         (["--input", "submit-job", "-"], #"{"jobName": "a", "jobQueue": "q", "jobDefinition": "d", "colour": 1}"#, 1, "colour: unknown member of SubmitJobRequest\n"),
         (["--error", "DescribeJobs", "-"], #"{"__type": "ClientException", "message": "no"}"#, 0, ""),
+        (["--service", "stepfunctions", "StopExecution", "-"], #"{"stopDate": 1700000000.25}"#, 0, ""),
+        (["--service", "stepfunctions", "describe-execution", "-"], #"{"executionArn": "a", "stateMachineArn": "m", "status": "DONE", "startDate": 1}"#, 1,
+         "status: 'DONE' is not a value of ExecutionStatus (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE)\n"),
+        (["--service", "stepfunctions", "--error", "StartExecution", "-"], #"{"__type": "ExecutionAlreadyExists", "message": "no"}"#, 0, ""),
     ])
     func commandLineReportsEachProblemWithItsPath(arguments: [String], body: String, status: Int32, output: String) throws {
         let result = try Self.validator(arguments, input: body)

@@ -47,18 +47,25 @@ public struct APIServer: Sendable {
     let service: BatchService
     let settings: APIServerSettings
     let verifier: SigV4Verifier
+    /// Step Functions' operations (`POST /` with `X-Amz-Target: AWSStepFunctions.<Operation>`), nil when not served.
+    let stepFunctions: StepFunctionsService?
+    /// The check of requests to Step Functions, signed for the service `states` with the same key pair.
+    let statesVerifier: SigV4Verifier
     let limiter: RateLimiter?
     /// Where requests that change the store run, one at a time in arrival order.
     let writes = DispatchQueue(label: "drover.api.writes")
     /// Handlers asked, in order, before a request is taken for an API call.
     let web: [any WebHandler]
 
-    /// Creates a server for `service`, with `web` serving what is not AWS Batch's API.
-    public init(service: BatchService, settings: APIServerSettings, web: [any WebHandler] = []) {
+    /// Creates a server for `service` (and `stepFunctions`, when given), with `web` serving what is not AWS's API.
+    public init(service: BatchService, settings: APIServerSettings, web: [any WebHandler] = [], stepFunctions: StepFunctionsService? = nil) {
         self.service = service
         self.settings = settings
         self.web = web
-        self.verifier = SigV4Verifier(secrets: [settings.credentials.accessKeyId: settings.credentials.secretAccessKey])
+        self.stepFunctions = stepFunctions
+        let secrets = [settings.credentials.accessKeyId: settings.credentials.secretAccessKey]
+        self.verifier = SigV4Verifier(secrets: secrets)
+        self.statesVerifier = SigV4Verifier(secrets: secrets, service: StepFunctionsService.signingName)
         self.limiter = settings.rateLimit.map(RateLimiter.init(rate:))
     }
 
@@ -83,7 +90,9 @@ public struct APIServer: Sendable {
 
     /// Answers one request; never throws: every failure is an AWS-shaped error.
     func respond(to request: Request) async -> Response {
-        for handler in web {
+        // Step Functions' requests (`POST /` with `X-Amz-Target`) come first: the dashboard serves that path too.
+        let states = Self.statesOperation(request)
+        for handler in web where states == nil {
             if let response = await handler.respond(to: request) { return response }
         }
         let requestId = UUID().uuidString.lowercased()
@@ -94,7 +103,7 @@ public struct APIServer: Sendable {
             result = await handle(request)
         }
         var headers = HTTPFields()
-        headers[.contentType] = "application/json"
+        headers[.contentType] = states == nil ? "application/json" : "application/x-amz-json-1.0"
         headers[HTTPField.Name("x-amzn-RequestId")!] = requestId
         switch result {
         case .success(let body):
@@ -122,8 +131,12 @@ public struct APIServer: Sendable {
         for field in request.headers { headers.append((field.name.rawName, field.value)) }
         let path = request.uri.path
         let signed = SignedRequest(method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: bytes)
-        if case .failure(let failure) = verifier.verify(signed, now: Date()) {
+        let states = Self.statesOperation(request)
+        if case .failure(let failure) = (states == nil ? verifier : statesVerifier).verify(signed, now: Date()) {
             return .failure(APIError(code: failure.code, status: 403, message: failure.message))
+        }
+        if let states {
+            return await performStates(states, method: request.method, path: path, body: Data(bytes))
         }
         // Operations read and write the store synchronously, off the tasks that move bytes in and out (which would
         // otherwise queue behind them: a tail 8 times the median latency). Reads run on NIO's thread pool, in the order
@@ -139,6 +152,37 @@ public struct APIServer: Sendable {
             server.route(method: method, path: path, query: query, body: Data(bytes), context: BatchService.RequestContext(trace: trace))
         }
         if Self.isRead(method: method, path: path) {
+            do {
+                return try await NIOThreadPool.singleton.runIfActive(work)
+            } catch {
+                return .failure(.server("the server is stopping"))
+            }
+        }
+        return await withCheckedContinuation { continuation in
+            writes.async { continuation.resume(returning: work()) }
+        }
+    }
+
+    /// The Step Functions operation a request names in `X-Amz-Target` (`AWSStepFunctions.StartExecution`), nil for
+    /// any other request.
+    static func statesOperation(_ request: Request) -> String? {
+        guard let target = request.headers[HTTPField.Name("x-amz-target")!], target.hasPrefix(StepFunctionsService.targetPrefix) else {
+            return nil
+        }
+        return String(target.dropFirst(StepFunctionsService.targetPrefix.count))
+    }
+
+    /// Performs a checked Step Functions request (awsJson 1.0: `POST /`), reads on the thread pool, changes on the
+    /// queue of writes, as Batch's operations.
+    func performStates(_ operation: String, method: HTTPRequest.Method, path: String, body: Data) async -> Result<Data, APIError> {
+        guard let stepFunctions else {
+            return .failure(.states("UnknownOperationException", "this server does not serve Step Functions"))
+        }
+        guard method == .post, path == "/" else {
+            return .failure(.states("ValidationException", "\(method.rawValue) \(path): Step Functions' operations are POST /"))
+        }
+        let work: @Sendable () -> Result<Data, APIError> = { stepFunctions.perform(operation, body: body) }
+        if StepFunctionsService.isRead(operation) {
             do {
                 return try await NIOThreadPool.singleton.runIfActive(work)
             } catch {

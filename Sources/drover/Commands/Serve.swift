@@ -22,7 +22,8 @@ struct Serve: ParsableCommand {
             With --api ADDRESS, AWS's own clients drive it: AWS_ENDPOINT_URL_BATCH=http://ADDRESS aws batch ..., or \
             boto3.client("batch", endpoint_url="http://ADDRESS"). Requests are signed with AWS Signature Version 4 using \
             AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the server's environment, or else the pair kept in \
-            STATE/credentials, which `drover credentials` prints as export lines. GET /metrics on the same address \
+            STATE/credentials, which `drover credentials` prints as export lines. Step Functions' API is served on the same \
+            address (boto3.client("stepfunctions", endpoint_url=...), AWS_ENDPOINT_URL_SFN; docs/workflows.md). GET /metrics on the same address \
             (not signed) serves Prometheus metrics: jobs by queue and state, waits, attempt ends, retries, cost \
             (docs/metrics.md).
             """)
@@ -106,8 +107,10 @@ struct Serve: ParsableCommand {
             var serverLogger = options.logger
             serverLogger.logLevel = max(serverLogger.logLevel, .warning)
             let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
-            let application = APIServer(service: service, settings: settings, web: web).application(logger: serverLogger) { port in
+            let stepFunctions = StepFunctionsService(store: store, arns: arns, wake: { inbox.nudge() })
+            let application = APIServer(service: service, settings: settings, web: web, stepFunctions: stepFunctions).application(logger: serverLogger) { port in
                 try? Printer.note("drover: AWS Batch API at http://\(host):\(port) (region \(arns.region), account \(arns.account); keys from \(credentials.source))")
+                try? Printer.note("drover: Step Functions API at http://\(host):\(port) (AWS_ENDPOINT_URL_SFN)")
                 try? Printer.note("drover: dashboard at http://\(host):\(port)/")
             }
             services.append(.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
