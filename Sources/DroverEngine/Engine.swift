@@ -116,6 +116,7 @@ public final class Engine {
             launchReady()
             batch.instances = apply(simulator.advance(monotonic: now), now: now)
             if now - lastPoll >= options.pollInterval || (inbox.isNudged && now - lastPoll >= Self.nudgeInterval) {
+                if inbox.isNudged { workflows.wake() }
                 inbox.clearNudge()
                 lastPoll = now
                 enforceMemory(now: now)
