@@ -214,8 +214,9 @@ extension Store {
             SELECT DISTINCT t.execution, t.id, t.job_id, e.status FROM event e JOIN workflow_thread t ON t.job_id = e.job_id
             WHERE e.id > ?5 AND e.id <= ?6 AND e.kind = 'state' AND e.status IN (?2, ?3) AND t.step = ?1 LIMIT ?4
             """
-        let rows = try Row.fetchAll(db, sql: ended, arguments: [taskStep, JobStatus.succeeded.rawValue, JobStatus.failed.rawValue, budget,
-                                                                 cursor.lastEvent, next.lastEvent])
+        var arguments: StatementArguments = [taskStep, JobStatus.succeeded.rawValue, JobStatus.failed.rawValue, budget]
+        if !rescan { arguments += [cursor.lastEvent, next.lastEvent] }
+        let rows = try Row.fetchAll(db, sql: ended, arguments: arguments)
         // A pass that could not take every ended job looks at them all next time.
         if rows.count >= budget { next.scannedAt = 0 }
         for row in rows {
