@@ -114,22 +114,25 @@ final class WorkflowPass {
     /// Writes what a step decided.
     func apply(_ result: StepResult, original: WorkflowThread, loaded: Loaded, withInput: Bool = true) throws {
         var thread = result.thread
+        // The items of a failed Map that were still running are aborted: their `MapIterationAborted` events come
+        // before the Map's `MapStateFailed` (and so before the state is left, retried or caught).
+        var aborted: [HistoryEvent] = []
+        if result.abortChildren {
+            let slots = try abortChildren(of: thread)
+            if case .map? = loaded.machine?.machine(at: thread.path)?.states[original.state]?.kind {
+                aborted = slots.map { HistoryEvent("MapIterationAborted", ["name": .string(original.state), "index": .integer($0)]) }
+            }
+        }
+        let abortAt = aborted.isEmpty ? nil : (result.events.firstIndex { $0.type == "MapStateFailed" } ?? result.events.count)
         var ids: [Int] = []
-        for event in result.events {
+        for (index, event) in result.events.enumerated() {
+            if index == abortAt { try appendAborted(aborted, to: loaded, thread: &thread) }
             thread.lastEvent = try append(event, to: loaded, previous: event.previous ?? thread.lastEvent)
             ids.append(thread.lastEvent)
         }
+        if abortAt == result.events.count { try appendAborted(aborted, to: loaded, thread: &thread) }
         let startEvent = { (child: Int) in result.childStarts[child].map { ids[$0] } ?? thread.lastEvent }
         for (job, reason) in result.terminate { try terminate(job, reason: reason) }
-        if result.abortChildren {
-            let aborted = try abortChildren(of: thread)
-            if case .map? = loaded.machine?.machine(at: thread.path)?.states[original.state]?.kind {
-                for slot in aborted {
-                    thread.lastEvent = try append(HistoryEvent("MapIterationAborted", ["name": .string(original.state), "index": .integer(slot)]),
-                                                  to: loaded, previous: thread.lastEvent)
-                }
-            }
-        }
         for var child in result.spawned {
             child.lastEvent = startEvent(child.id)
             try child.save(db)
@@ -156,6 +159,11 @@ final class WorkflowPass {
         } else {
             try end(loaded, status: .succeeded, output: thread.output ?? .null, error: nil, previous: thread.lastEvent)
         }
+    }
+
+    /// Appends the `MapIterationAborted` events of a failed Map, each following the thread's last event.
+    func appendAborted(_ events: [HistoryEvent], to loaded: Loaded, thread: inout WorkflowThread) throws {
+        for event in events { thread.lastEvent = try append(event, to: loaded, previous: thread.lastEvent) }
     }
 
     /// Appends an event to the execution's history; its id.

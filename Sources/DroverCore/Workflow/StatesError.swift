@@ -14,11 +14,13 @@ public struct StatesError: Error, Sendable, Equatable, Codable {
 
     /// Matches any error but ``runtime`` and ``dataLimitExceeded`` in `ErrorEquals`; alone and last when given.
     public static let all = "States.ALL"
-    /// A task failed; in `ErrorEquals` it matches any error but ``timeout``, ``runtime`` and ``dataLimitExceeded``.
+    /// A task failed; in `ErrorEquals` it matches any error but ``timeout`` (and ``heartbeatTimeout``), ``runtime`` and
+    /// ``dataLimitExceeded``.
     public static let taskFailed = "States.TaskFailed"
     /// A task ran longer than its `TimeoutSeconds`, or the execution longer than the machine's.
     public static let timeout = "States.Timeout"
-    /// A task sent no heartbeat for longer than its `HeartbeatSeconds`.
+    /// A task sent no heartbeat for longer than its `HeartbeatSeconds` (for a batch job: it did not change state): a
+    /// kind of ``timeout``, which names it too in `ErrorEquals`.
     public static let heartbeatTimeout = "States.HeartbeatTimeout"
     /// Something the execution cannot go on from (a path on a missing field of InputPath or OutputPath...): never
     /// retried nor caught, even by `States.ALL`.

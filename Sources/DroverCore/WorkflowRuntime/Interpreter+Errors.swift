@@ -31,10 +31,14 @@ extension ThreadRun {
     }
 
     /// Whether an `ErrorEquals` list names `error`: by its name, by `States.ALL`, or by `States.TaskFailed`, which
-    /// stands for any error but `States.Timeout`.
+    /// stands for any error but `States.Timeout`. A missed heartbeat (`States.HeartbeatTimeout`) is a kind of
+    /// `States.Timeout` ("a Task state either ran longer than TimeoutSeconds, or failed to send a heartbeat for longer
+    /// than HeartbeatSeconds"): `States.Timeout` names it too, and `States.TaskFailed` does not.
     static func names(_ errorEquals: [String], _ error: StatesError) -> Bool {
         if error.isTerminal { return false }
         if errorEquals.contains(error.error) || errorEquals.contains(StatesError.all) { return true }
-        return errorEquals.contains(StatesError.taskFailed) && error.error != StatesError.timeout
+        let isTimeout = error.error == StatesError.timeout || error.error == StatesError.heartbeatTimeout
+        if isTimeout { return errorEquals.contains(StatesError.timeout) }
+        return errorEquals.contains(StatesError.taskFailed)
     }
 }
