@@ -101,7 +101,9 @@ struct WorkflowStateTests {
         #expect(jobs.count == 1 && jobs[0].status == .failed, "only the first task's job, terminated")
         #expect(ran.executor.launches.count == 1)
         // The job's end, and later passes, add nothing.
-        let report = try ran.store.advanceWorkflows(hooks: WorkflowHooks(machine: { _ in WorkflowRuntimeTests.machine([Self.task("Hang")]) }))
+        var cursor = WorkflowCursor()
+        let report = try ran.store.advanceWorkflows(hooks: WorkflowHooks(machine: { _ in WorkflowRuntimeTests.machine([Self.task("Hang")]) }),
+                                                    cursor: &cursor)
         #expect(report.steps == 0)
         #expect(try ran.store.history(of: ran.execution.number).count == ran.history.count)
     }
