@@ -1,6 +1,7 @@
 import DroverCore
 import Foundation
 import GRDB
+import Synchronization
 
 extension Store {
     /// Creates the state machine `name`, or replaces its definition.
@@ -89,13 +90,13 @@ extension Store {
         if rows.count > 1 {
             throw DroverError("several state machines have an execution named '\(reference)': name it as MACHINE:\(reference) or by its ARN")
         }
-        return try rows.first.map(Self.executionRecord)
+        return try rows.first.map { try Self.executionRecord($0) }
     }
 
     /// The execution numbered `number`.
     public func execution(number: Int64) throws(DroverError) -> ExecutionRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM workflow_execution WHERE id = ?", arguments: [number]).map(Self.executionRecord)
+            try Row.fetchOne(db, sql: "SELECT * FROM workflow_execution WHERE id = ?", arguments: [number]).map { try Self.executionRecord($0) }
         }
     }
 
@@ -120,7 +121,7 @@ extension Store {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments.append(limit)
             return try Row.fetchAll(db, sql: "SELECT * FROM workflow_execution \(filter) ORDER BY id DESC LIMIT ?",
-                                    arguments: StatementArguments(arguments)).map(Self.executionRecord)
+                                    arguments: StatementArguments(arguments)).map { try Self.executionRecord($0) }
         }
     }
 
@@ -285,10 +286,27 @@ extension Store {
         return record
     }
 
-    static func executionRecord(_ row: Row) throws -> ExecutionRecord {
+    /// The status of the execution numbered `number` (cheaper than the whole record).
+    public func executionStatus(_ number: Int64) throws(DroverError) -> ExecutionStatus? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM workflow_execution WHERE id = ?", arguments: [number]).flatMap(ExecutionStatus.init)
+        }
+    }
+
+    /// ``executionRecord(_:input:)`` with the input read once per execution (it never changes).
+    func cachedExecutionRecord(_ row: Row) throws -> ExecutionRecord {
+        let number: Int64 = row["id"]
+        if let input = executionInputs.withLock({ $0[number] }) { return try Self.executionRecord(row, input: input) }
+        let text: String = row["input"]
+        let input = try JSONValue.parse(document: text)
+        executionInputs.withLock { $0.insert(input, for: number, cost: text.utf8.count) }
+        return try Self.executionRecord(row, input: input)
+    }
+
+    static func executionRecord(_ row: Row, input: JSONValue? = nil) throws -> ExecutionRecord {
         ExecutionRecord(number: row["id"], arn: row["arn"], name: row["name"], machine: row["machine"], machineArn: row["machine_arn"],
                         region: row["region"], account: row["account"], roleArn: row["role_arn"], definition: row["definition"],
-                        input: try JSONValue.parse(document: row["input"]), status: ExecutionStatus(rawValue: row["status"]) ?? .failed,
+                        input: try input ?? JSONValue.parse(document: row["input"]), status: ExecutionStatus(rawValue: row["status"]) ?? .failed,
                         output: try (row["output"] as String?).map { try JSONValue.parse(document: $0) }, error: row["error"], cause: row["cause"],
                         startedAt: row["started_at"], stoppedAt: row["stopped_at"])
     }

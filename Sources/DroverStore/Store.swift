@@ -17,6 +17,9 @@ public final class Store: Sendable {
     /// Resolved specs of recently used top-level jobs (bounded in number and size: a long-lived engine
     /// sees jobs without end, some with megabytes of parameters).
     let specs = Mutex(BoundedCache<String, JobSpec>(capacity: 256, costLimit: 16 << 20))
+    /// Inputs of recent workflow executions (they never change), so that each pass over a running execution does
+    /// not read its input again: a Map's input may hold every item.
+    let executionInputs = Mutex(BoundedCache<Int64, JSONValue>(capacity: 64, costLimit: 64 << 20))
 
     /// Opens (creating when needed) the store in `directory`.
     public init(directory: URL) throws(DroverError) {

@@ -60,7 +60,7 @@ final class WorkflowPass {
     func execution(_ number: Int64) throws -> Loaded? {
         if let loaded = executions[number] { return loaded }
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow_execution WHERE id = ?", arguments: [number]) else { return nil }
-        let record = try Store.executionRecord(row)
+        let record = try store.cachedExecutionRecord(row)
         let loaded = Loaded(record: record, machine: record.status == .running ? hooks.machine(record) : nil,
                             nextEvent: row["next_event"], nextThread: row["next_thread"])
         executions[number] = loaded

@@ -654,3 +654,17 @@ struct InterpreterTests {
         #expect(run.step(.childEnded(child: 2, error: nil, lastEvent: 6)).gatherChildren)
     }
 }
+
+/// Times are written as Step Functions writes them, whatever the date.
+struct TimestampTests {
+    @Test(arguments: [
+        (EpochMillis(0), "1970-01-01T00:00:00.000Z"),
+        (EpochMillis(1_796_103_236_644), "2026-12-01T05:33:56.644Z"),
+        (EpochMillis(951_782_400_007), "2000-02-29T00:00:00.007Z"),
+        (EpochMillis(-1), "1969-12-31T23:59:59.999Z"),
+    ])
+    func text(millis: EpochMillis, expected: String) {
+        #expect(Timestamp.text(millis) == expected)
+        #expect(Timestamp.millis(expected) == millis)
+    }
+}

@@ -91,6 +91,8 @@ struct ThreadRun {
     let machine: StateMachine
     let environment: StepEnvironment
     var transitions = 0
+    /// The context object at the thread's state, built once per state and retry.
+    let contexts = ContextCache()
 
     var thread: WorkflowThread {
         get { result.thread }
@@ -169,7 +171,14 @@ struct ThreadRun {
 
     /// The context object at the thread's state.
     func context(_ item: (index: Int, value: JSONValue)? = nil) -> JSONValue {
-        environment.execution.context(state: thread.state, enteredAt: thread.memo.enteredAt, retryCount: thread.memo.retryCount, item: item)
+        let key = ContextCache.Key(state: thread.state, enteredAt: thread.memo.enteredAt, retryCount: thread.memo.retryCount)
+        if item == nil, let cached = contexts.value, contexts.key == key { return cached }
+        let context = environment.execution.context(state: thread.state, enteredAt: thread.memo.enteredAt, retryCount: thread.memo.retryCount, item: item)
+        if item == nil {
+            contexts.key = key
+            contexts.value = context
+        }
+        return context
     }
 
     /// The state's effective input: `InputPath` over the raw input.
@@ -341,4 +350,16 @@ struct ThreadRun {
         default: return nil
         }
     }
+}
+
+/// The context object a step last built, and what it was built for.
+final class ContextCache {
+    struct Key: Equatable {
+        var state: String
+        var enteredAt: EpochMillis
+        var retryCount: Int
+    }
+
+    var key: Key?
+    var value: JSONValue?
 }

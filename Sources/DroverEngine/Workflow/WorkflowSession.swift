@@ -38,7 +38,7 @@ public final class WorkflowSession {
                        progress: () -> Void = {}) throws(DroverError) -> Outcome {
         let number = execution.number
         let ended = { [store] () throws(DroverError) -> Bool in
-            try store.execution(number: number)?.status.isTerminal ?? true
+            try store.executionStatus(number)?.isTerminal ?? true
         }
         // Run here, the engine also runs to their end the jobs the execution left behind (a `batch:submitJob` task
         // does not wait for its job), as `drover run` runs its jobs.
