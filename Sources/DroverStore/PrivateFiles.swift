@@ -14,12 +14,18 @@ enum PrivateFiles {
 
     /// Creates `path` (and missing parents, those with the usual mode) as a private folder, or makes it private.
     static func makeFolder(_ path: String) throws(DroverError) {
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty {
-            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        // The parent is there nearly always (`logs/` for each top-level job's folder): only when it is not does the
+        // (much dearer) creation of the folders above run.
+        var failure = mkdir(path, folderMode) == 0 ? 0 : errno
+        if failure == ENOENT {
+            let parent = (path as NSString).deletingLastPathComponent
+            if !parent.isEmpty {
+                try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
+            failure = mkdir(path, folderMode) == 0 ? 0 : errno
         }
-        if mkdir(path, folderMode) != 0 && errno != EEXIST {
-            throw DroverError("cannot create the folder \(path): \(String(cString: strerror(errno)))", exitCode: 1)
+        if failure != 0 && failure != EEXIST {
+            throw DroverError("cannot create the folder \(path): \(String(cString: strerror(failure)))", exitCode: 1)
         }
         restrict(path, to: folderMode)
     }
