@@ -152,6 +152,26 @@ struct WorkflowStateTests {
         #expect(ran.execution.output?["JobId"]?.string == jobs[1].jobId)
     }
 
+    /// A job that stays in one state longer than the task's HeartbeatSeconds (here: RUNNING, hanging) is a missed
+    /// heartbeat: `States.HeartbeatTimeout`, which `States.Timeout` catches, and the job is terminated.
+    @Test func aJobSilentForLongerThanHeartbeatSecondsFailsTheTaskAndIsTerminated() throws {
+        var silent = Self.task("Silent", catchers: [Catcher(errorEquals: [StatesError.timeout], next: "Recover", resultPath: .path("$.error"))])
+        silent.kind = .task(TaskSpec(resource: "arn:aws:states:::batch:submitJob.sync", integration: .submitJobSync, heartbeatSeconds: 1))
+        let recover = WorkflowState(name: "Recover", kind: .pass(result: nil), transition: .end)
+        let started = Date()
+        let ran = try Self.run(WorkflowRuntimeTests.machine([silent, recover]))
+        #expect(ran.execution.status == .succeeded, "\(ran.trace)")
+        #expect(Date().timeIntervalSince(started) >= 1, "not before the heartbeat was missed")
+        let timedOut = try #require(ran.history.first { $0.type == "TaskTimedOut" })
+        #expect(timedOut.details?["error"]?.string == StatesError.heartbeatTimeout)
+        #expect(ran.execution.output?["error"]?["Error"]?.string == StatesError.heartbeatTimeout)
+        let jobs = try ran.jobs()
+        #expect(jobs.count == 1 && jobs[0].status == .failed)
+        #expect(ran.executor.signals.map(\.key.jobId) == [jobs[0].jobId], "the silent job is terminated")
+        let scheduled = try #require(ran.history.first { $0.type == "TaskScheduled" })
+        #expect(scheduled.details?["heartbeatInSeconds"] == 1)
+    }
+
     @Test func aMapOf200ItemsNeverRunsMoreThanMaxConcurrencyJobsAndKeepsItemOrder() throws {
         let item = Self.task("Item", parameters: ["JobName.$": "States.Format('item-{}', $.n)", "JobQueue": "default", "JobDefinition": "work",
                                                   "ContainerOverrides": ["Command": ["work", "item"]]],
