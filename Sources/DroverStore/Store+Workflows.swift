@@ -266,6 +266,14 @@ extension Store {
         }
     }
 
+    /// The jobs an execution's `.sync` tasks wait for now, with the state of each task (at most `limit`).
+    public func executionWaitingJobs(_ number: Int64, limit: Int = 10) throws(DroverError) -> [(state: String, jobId: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT state, job_id FROM workflow_thread WHERE execution = ? AND step = ? AND job_id IS NOT NULL LIMIT ?",
+                             arguments: [number, WorkflowThread.Step.task.rawValue, limit]).map { ($0["state"], $0["job_id"]) }
+        }
+    }
+
     /// Whether any execution is RUNNING.
     public func hasRunningExecutions() throws(DroverError) -> Bool {
         try read { db in

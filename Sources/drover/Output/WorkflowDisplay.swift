@@ -19,6 +19,9 @@ final class WorkflowDisplay {
     var maps: [String: (items: Int, succeeded: Int, failed: Int)] = [:]
     var lastProgress: [String: Date] = [:]
     var failuresShown = 0
+    /// What was last shown of each job a task waits for, and when jobs were last looked at.
+    var jobLines: [String: String] = [:]
+    var lastJobLook = Date.distantPast
 
     init(store: Store, execution: ExecutionRecord, enabled: Bool) {
         self.store = store
@@ -40,12 +43,28 @@ final class WorkflowDisplay {
         return names
     }
 
-    /// Shows the events recorded since the last call.
+    /// Shows the events recorded since the last call, and once a second how the jobs the tasks wait for are doing
+    /// (their status; an array's children done).
     func update() {
         guard enabled else { return }
         while let events = try? store.history(of: execution.number, after: lastEvent, limit: 500), !events.isEmpty {
             for event in events { show(event) }
             lastEvent = events.last?.id ?? lastEvent
+        }
+        guard Date().timeIntervalSince(lastJobLook) >= 1 else { return }
+        lastJobLook = Date()
+        guard let waiting = try? store.executionWaitingJobs(execution.number, limit: 6), waiting.count <= 5 else { return }
+        for (state, id) in waiting where !insideMaps.contains(state) {
+            guard let job = try? store.job(id) else { continue }
+            var line = "  \(state): job \(id) \(job.status.rawValue)"
+            if let size = job.arraySize, let summary = try? store.childSummary(id) {
+                let done = (summary.counts[.succeeded] ?? 0) + (summary.counts[.failed] ?? 0)
+                line += " (\(done)/\(size) children done\(summary.counts[.failed].map { $0 > 0 ? ", \($0) failed" : "" } ?? ""))"
+            }
+            if jobLines[id] != line {
+                jobLines[id] = line
+                say(line)
+            }
         }
     }
 
