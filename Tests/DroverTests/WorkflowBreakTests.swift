@@ -1,0 +1,33 @@
+import DroverCore
+import DroverStore
+import Foundation
+import Testing
+
+/// Workflows under abuse: engines killed under a watching `drover workflow run`, hostile input.
+struct WorkflowBreakTests {
+    /// `drover workflow run` that watched a `drover serve` which was then killed runs the execution itself, rather than
+    /// watch a RUNNING execution that no engine carries on.
+    @Test func aWatchingRunCarriesTheExecutionOnWhenServeIsKilled() throws {
+        let sandbox = try WorkflowCommandTests.sandbox()
+        let serve = try sandbox.serve()
+        let definition = try sandbox.write("nap.json", """
+            {"StartAt": "Nap", "States": {"Nap": {"Type": "Task", "Resource": "arn:aws:states:::batch:submitJob.sync",
+              "Parameters": {"JobName": "nap", "JobQueue": "SpotQueue", "JobDefinition": "DataProcessor",
+                             "ContainerOverrides": {"Command": ["sleep", "1"]}}, "End": true}}}
+            """)
+        let run = sandbox.process(["workflow", "run", definition, "--name", "orphan"])
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        run.standardInput = FileHandle.nullDevice
+        try run.run()
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        let store = try sandbox.store()
+        try eventually(within: 30, "the task's job to be submitted") { try !store.jobs(JobFilter(all: true)).isEmpty }
+        kill(serve.processIdentifier, SIGKILL)
+        serve.waitUntilExit()
+        try eventually(within: 30, "the watching run to end") { !run.isRunning }
+        #expect(!run.isRunning && run.terminationStatus == 0)
+        #expect(try store.execution("orphan")?.status == .succeeded)
+        #expect(try store.jobs(JobFilter(all: true)).count == 1, "the job is submitted once")
+    }
+}
