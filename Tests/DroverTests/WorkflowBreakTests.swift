@@ -30,4 +30,17 @@ struct WorkflowBreakTests {
         #expect(try store.execution("orphan")?.status == .succeeded)
         #expect(try store.jobs(JobFilter(all: true)).count == 1, "the job is submitted once")
     }
+
+    /// A start refused because the execution's name is taken (with another definition) leaves the state machine's
+    /// definition as it was: bad input changes nothing.
+    @Test func aRefusedStartLeavesTheStateMachineAsItWas() throws {
+        let sandbox = try WorkflowCommandTests.sandbox()
+        let first = #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "first", "End": true}}}"#
+        let file = try sandbox.write("flow.json", first)
+        #expect(try sandbox.drover("workflow", "run", file, "--name", "once").status == 0)
+        _ = try sandbox.write("flow.json", first.replacingOccurrences(of: "first", with: "second"))
+        let again = try sandbox.drover("workflow", "run", file, "--name", "once")
+        #expect(again.status == 2 && again.stderr.contains("already exists"), "\(again.stderr)")
+        #expect(try sandbox.store().stateMachine("flow")?.definition == first)
+    }
 }
