@@ -43,4 +43,14 @@ struct WorkflowBreakTests {
         #expect(again.status == 2 && again.stderr.contains("already exists"), "\(again.stderr)")
         #expect(try sandbox.store().stateMachine("flow")?.definition == first)
     }
+
+    /// An input nested deeper than a state's output may be is refused at the start, before anything runs.
+    @Test func anInputNestedTooDeepIsRefusedAtTheStart() throws {
+        let sandbox = try WorkflowCommandTests.sandbox()
+        let file = try sandbox.write("flow.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#)
+        let deep = String(repeating: "[", count: 450) + String(repeating: "]", count: 450)
+        let result = try sandbox.drover("workflow", "run", file, "--input", deep)
+        #expect(result.status == 2 && result.stderr.contains("nests more than 400"), "\(result.stderr)")
+        #expect(try sandbox.store().executions().isEmpty)
+    }
 }

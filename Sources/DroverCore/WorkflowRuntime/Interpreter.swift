@@ -379,7 +379,7 @@ final class ContextCache {
 
 extension JSONValue {
     /// Whether arrays and objects nest more than `levels` deep in the value (a scalar: 0, `[]`: 1, `[[1]]`: 2).
-    func nests(deeperThan levels: Int) -> Bool {
+    public func nests(deeperThan levels: Int) -> Bool {
         switch self {
         case .array(let items): levels < 1 || items.contains { $0.nests(deeperThan: levels - 1) }
         case .object(let members): levels < 1 || members.values.contains { $0.nests(deeperThan: levels - 1) }

@@ -51,6 +51,9 @@ public enum WorkflowLaunch {
         if let problem = nameProblem(machine) { issues.append(ValidationIssue(field: "state machine name '\(machine)'", message: problem)) }
         let name = name ?? UUID().uuidString.lowercased()
         if let problem = nameProblem(name) { issues.append(ValidationIssue(field: "execution name '\(name)'", message: problem)) }
+        if input.nests(deeperThan: Interpreter.maxDepth) {
+            issues.append(ValidationIssue(field: "input", message: "nests more than \(Interpreter.maxDepth) arrays and objects deep; Drover runs at most \(Interpreter.maxDepth)"))
+        }
         issues += try resourceIssues(definition, store: store)
         if !issues.isEmpty { throw DroverError.invalid(issues) }
         let start = ExecutionStart(machine: machine, name: name, input: input, definition: definition.text,
