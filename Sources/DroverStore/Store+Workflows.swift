@@ -9,12 +9,16 @@ extension Store {
     public func putStateMachine(name: String, definition: String, roleArn: String) throws(DroverError) -> StateMachineRecord {
         let now = nowMillis()
         return try write { db in
-            try db.execute(sql: """
-                INSERT INTO workflow_machine(name, definition, role_arn, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET definition = excluded.definition, role_arn = excluded.role_arn, updated_at = excluded.updated_at
-                """, arguments: [name, definition, roleArn, now, now])
+            try putStateMachine(db, name: name, definition: definition, roleArn: roleArn, now: now)
             return try stateMachine(db, name)!
         }
+    }
+
+    func putStateMachine(_ db: Database, name: String, definition: String, roleArn: String, now: EpochMillis) throws {
+        try db.execute(sql: """
+            INSERT INTO workflow_machine(name, definition, role_arn, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(name) DO UPDATE SET definition = excluded.definition, role_arn = excluded.role_arn, updated_at = excluded.updated_at
+            """, arguments: [name, definition, roleArn, now, now])
     }
 
     /// The state machine `name`.
@@ -40,8 +44,11 @@ extension Store {
     ///
     /// An execution of the same machine and name that is still RUNNING with the same input and definition is
     /// returned as it is (`resumed`), as Step Functions does for a repeated `StartExecution`; with `followEnded`, one
-    /// that has ended too (`drover workflow run` shows its result); any other is refused.
-    public func startExecution(_ start: ExecutionStart, startAt: String, followEnded: Bool = false) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
+    /// that has ended too (`drover workflow run` shows its result); any other is refused. With `keepMachine`, the
+    /// definition is kept as the state machine in the same transaction, once the start is not refused (a refused start
+    /// changes nothing).
+    public func startExecution(_ start: ExecutionStart, startAt: String, followEnded: Bool = false,
+                               keepMachine: Bool = false) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
         let now = nowMillis()
         return try write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow_execution WHERE machine = ? AND name = ?", arguments: [start.machine, start.name]) {
@@ -54,6 +61,7 @@ extension Store {
                 }
                 return (existing, true)
             }
+            if keepMachine { try putStateMachine(db, name: start.machine, definition: start.definition, roleArn: start.roleArn, now: now) }
             try db.execute(sql: """
                 INSERT INTO workflow_execution(machine, name, arn, machine_arn, region, account, role_arn, definition, input, status,
                     started_at, deadline_at, next_event, next_thread)

@@ -135,6 +135,22 @@ struct InterpreterTests {
         #expect(run.thread.error?.error == StatesError.runtime)
     }
 
+    /// Output nested deeper than JSON is read and written back (a loop that wraps its input) is
+    /// States.DataLimitExceeded, not a silent `null` in the store.
+    @Test(arguments: [(398, false), (399, true)])
+    func outputNestedTooDeepIsDataLimitExceeded(depth: Int, exceeded: Bool) throws {
+        var input: JSONValue = 1
+        for _ in 0..<depth { input = [input] }
+        let run = try SteppedThread(definition(#"{"Type": "Pass", "Parameters": {"x": {"y.$": "$"}}, "End": true}"#), input: input)
+        let result = run.step(.enter)
+        if exceeded {
+            #expect(run.thread.status == .failed && run.thread.error?.error == StatesError.dataLimitExceeded)
+            #expect(result.types == ["PassStateEntered"])
+        } else {
+            #expect(run.thread.status == .succeeded && run.thread.output?["x"]?["y"] == input)
+        }
+    }
+
     // MARK: - Wait
 
     static let waitCases: [(field: String, input: JSONValue, seconds: Int)] = [

@@ -120,6 +120,12 @@ import Testing
         ("$.a b", false, true),
         ("$.a.length()", false, true),
         ("$[1:2:3]", false, true),
+        // Nesting deep enough to overflow the stack is refused (a definition, or CreateStateMachine's, that crashed the engine).
+        ("$[?(" + String(repeating: "(", count: 100_000) + "@.a" + String(repeating: ")", count: 100_000) + ")]", false, true),
+        ("$[?(" + String(repeating: "!", count: 100_000) + "@.a)]", false, true),
+        ("$[?(@.a" + String(repeating: " && @.a", count: 100_000) + ")]", false, true),
+        (String(repeating: "$[?(@", count: 50_000) + String(repeating: ")]", count: 50_000), false, true),
+        ("$[?(@.a" + String(repeating: " && @.a", count: 50) + ")]", false, false),
     ]
 
     @Test(arguments: problems)

@@ -16,6 +16,10 @@ import Testing
         (Retrier(errorEquals: [StatesError.all], intervalSeconds: 2, maxDelaySeconds: 10, jitter: .full), 3, 0.25, 2.5),
         (Retrier(errorEquals: [StatesError.all], intervalSeconds: 2, jitter: .full), 1, 0.5, 2),
         (Retrier(errorEquals: [StatesError.all], intervalSeconds: 2, jitter: .full), 1, 0, 0),
+        // A huge BackoffRate (finite or not) waits a year at most: a delay past any date would not fit in the wake time.
+        (Retrier(errorEquals: [StatesError.all], intervalSeconds: 1, backoffRate: 1e300), 1, 0, RetryDelay.longest),
+        (Retrier(errorEquals: [StatesError.all], intervalSeconds: 1, backoffRate: 1e300), 5, 0, RetryDelay.longest),
+        (Retrier(errorEquals: [StatesError.all], intervalSeconds: 1, backoffRate: 1e300, jitter: .full), 1, 0.5, RetryDelay.longest / 2),
     ]
 
     @Test(arguments: cases)

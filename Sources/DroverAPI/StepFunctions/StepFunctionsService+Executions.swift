@@ -39,7 +39,8 @@ extension StepFunctionsService {
         let started: ExecutionRecord
         do {
             started = try WorkflowLaunch.start(definition, machine: machine.name, name: name, input: input, store: store,
-                                               region: arns.region, account: arns.account, roleArn: machine.roleArn).execution
+                                               region: arns.region, account: arns.account, roleArn: machine.roleArn,
+                                               keepMachine: false).execution
         } catch {
             guard error.exitCode == 2 else { throw error }
             let code = error.message.contains("already exists") ? "ExecutionAlreadyExists" : "ValidationException"

@@ -142,9 +142,12 @@ private struct Call {
     func arrayRange() throws(StatesError) -> JSONValue {
         let start = try integer(0), end = try integer(1), step = try integer(2)
         guard step != 0 else { throw failure("the step must not be 0") }
-        let count = (end - start) / step >= 0 ? (end - start) / step + 1 : 0
-        guard count <= 1000 else { throw failure("the range would have \(count) items; at most 1000 are allowed") }
-        return .array(stride(from: start, through: end, by: step).map { .integer($0) })
+        guard step > 0 ? start <= end : start >= end else { return .array([]) }
+        // The distance as an unsigned magnitude: `end - start` of two far-apart integers does not fit an Int.
+        let steps = (step > 0 ? UInt(bitPattern: end &- start) : UInt(bitPattern: start &- end)) / step.magnitude
+        guard steps < 1000 else { throw failure("the range from \(start) to \(end) by \(step) would have more than 1000 items; at most 1000 are allowed") }
+        // Item by item from `start`: a stride would step past `end`, and past Int.max near it.
+        return .array((0...Int(steps)).map { .integer(start + $0 * step) })
     }
 
     func arrayGetItem() throws(StatesError) -> JSONValue {

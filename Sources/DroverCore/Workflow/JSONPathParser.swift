@@ -7,6 +7,11 @@ struct JSONPathSyntaxError: Error {
 struct JSONPathParser {
     private let characters: [Character]
     private var position = 0
+    /// Filters, `!`, `(`, `&&` and `||` read so far: each can nest the filter one level deeper, and deep enough
+    /// nesting would overflow the stack of the recursive descent (and of what walks its result).
+    private var operators = 0
+    /// The most ``operators`` a path may hold.
+    static let maxOperators = 100
 
     init(_ text: String) {
         characters = Array(text)
@@ -83,6 +88,7 @@ struct JSONPathParser {
         if take("*") {
             selector = .wildcard
         } else if take("?") {
+            try countOperator()
             skipSpaces()
             try expect("(")
             let filter = try parseOr()
@@ -164,6 +170,7 @@ struct JSONPathParser {
     private mutating func parseOr() throws(JSONPathSyntaxError) -> JSONPathExpression.Filter {
         var filter = try parseAnd()
         while skipSpaces(), take("||") {
+            try countOperator()
             filter = .or(filter, try parseAnd())
         }
         return filter
@@ -172,6 +179,7 @@ struct JSONPathParser {
     private mutating func parseAnd() throws(JSONPathSyntaxError) -> JSONPathExpression.Filter {
         var filter = try parseUnary()
         while skipSpaces(), take("&&") {
+            try countOperator()
             filter = .and(filter, try parseUnary())
         }
         return filter
@@ -181,9 +189,11 @@ struct JSONPathParser {
         skipSpaces()
         if peek() == "!" && peek(1) != "=" {
             position += 1
+            try countOperator()
             return .not(try parseUnary())
         }
         if take("(") {
+            try countOperator()
             let inner = try parseOr()
             skipSpaces()
             try expect(")")
@@ -221,6 +231,11 @@ struct JSONPathParser {
         if let number = Double(text) { return .literal(.number(number)) }
         position = start
         throw error("expected a value")
+    }
+
+    private mutating func countOperator() throws(JSONPathSyntaxError) {
+        operators += 1
+        if operators > Self.maxOperators { throw error("more than \(Self.maxOperators) filters and operators (?, !, (, &&, ||)") }
     }
 
     // MARK: Characters

@@ -20,7 +20,7 @@ extension ThreadRun {
             do {
                 let output = try DataFlow.place(["Error": .string(error.error), "Cause": .string(error.cause)], into: thread.input,
                                                 at: catcher.resultPath)
-                record(HistoryEvent.exited(state, output: output))
+                try exited(state, output: output)
                 moveOn(to: catcher.next, input: output)
             } catch {
                 fail(error)

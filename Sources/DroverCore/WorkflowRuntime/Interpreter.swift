@@ -75,6 +75,9 @@ public struct StepResult: Sendable, Equatable {
 public enum Interpreter {
     /// States a thread may pass through in one step before it yields (``StepResult/continues``).
     static let transitionsPerStep = 200
+    /// The deepest a state's output may nest: JSON text is read and written at most 512 levels deep, and a template
+    /// (at most 64 levels) or the context object may put a value deeper than it was.
+    public static let maxDepth = 400
 
     /// Steps `thread` (running `machine`) on `occurrence`.
     public static func step(_ thread: WorkflowThread, on occurrence: Occurrence, in machine: StateMachine,
@@ -211,13 +214,13 @@ struct ThreadRun {
                     throw StatesError(StatesError.noChoiceMatched, "No Choice Rules matched the input of '\(state.name)' and it has no Default")
                 }
                 let output = try DataFlow.select(effective, path: state.outputPath, context: context())
-                record(HistoryEvent.exited(state, output: output))
+                try exited(state, output: output)
                 moveOn(to: next, input: output)
             case .wait(let wait):
                 try startWaiting(state, wait)
             case .succeed:
                 let output = try DataFlow.select(try effectiveInput(state), path: state.outputPath, context: context())
-                record(HistoryEvent.exited(state, output: output))
+                try exited(state, output: output)
                 succeed(output)
             case .fail(let spec):
                 fail(try failure(spec))
@@ -238,7 +241,7 @@ struct ThreadRun {
         if let selector = state.resultSelector { value = try PayloadTemplate.evaluate(selector, input: raw, context: context()) }
         let placed = try DataFlow.place(value, into: thread.input, at: state.resultPath)
         let output = try DataFlow.select(placed, path: state.outputPath, context: context())
-        record(HistoryEvent.exited(state, output: output))
+        try exited(state, output: output)
         leave(state, output: output)
     }
 
@@ -248,6 +251,16 @@ struct ThreadRun {
         case .next(let next): moveOn(to: next, input: output)
         case .end, .none: succeed(output)
         }
+    }
+
+    /// Records that `state` was left with `output`; a value nested deeper than ``Interpreter/maxDepth`` is
+    /// `States.DataLimitExceeded` (JSON that deep can neither be stored nor read back).
+    mutating func exited(_ state: WorkflowState, output: JSONValue) throws(StatesError) {
+        if output.nests(deeperThan: Interpreter.maxDepth) {
+            throw StatesError(StatesError.dataLimitExceeded,
+                              "The output of '\(state.name)' nests more than \(Interpreter.maxDepth) arrays and objects deep")
+        }
+        record(HistoryEvent.exited(state, output: output))
     }
 
     mutating func moveOn(to next: String, input: JSONValue) {
@@ -328,7 +341,7 @@ struct ThreadRun {
     mutating func waited(_ state: WorkflowState) {
         do {
             let output = try DataFlow.select(try effectiveInput(state), path: state.outputPath, context: context())
-            record(HistoryEvent.exited(state, output: output))
+            try exited(state, output: output)
             leave(state, output: output)
         } catch {
             failed(state, error)
@@ -362,4 +375,15 @@ final class ContextCache {
 
     var key: Key?
     var value: JSONValue?
+}
+
+extension JSONValue {
+    /// Whether arrays and objects nest more than `levels` deep in the value (a scalar: 0, `[]`: 1, `[[1]]`: 2).
+    public func nests(deeperThan levels: Int) -> Bool {
+        switch self {
+        case .array(let items): levels < 1 || items.contains { $0.nests(deeperThan: levels - 1) }
+        case .object(let members): levels < 1 || members.values.contains { $0.nests(deeperThan: levels - 1) }
+        default: false
+        }
+    }
 }

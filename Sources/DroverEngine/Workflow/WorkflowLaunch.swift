@@ -40,21 +40,24 @@ public enum WorkflowLaunch {
         return nil
     }
 
-    /// Checks `definition` against the store, keeps it as the state machine `machine`, and starts an execution named
-    /// `name` (a new UUID when nil) on `input`. An execution of that name still RUNNING with the same input and
-    /// definition is resumed rather than started twice (with `followEnded`, an ended one is returned too).
+    /// Checks `definition` against the store, keeps it as the state machine `machine` (unless `keepMachine` is false:
+    /// the machine is already there), and starts an execution named `name` (a new UUID when nil) on `input`, in one
+    /// transaction. An execution of that name still RUNNING with the same input and definition is resumed rather than
+    /// started twice (with `followEnded`, an ended one is returned too); a refused start changes nothing.
     public static func start(_ definition: WorkflowDefinition, machine: String, name: String?, input: JSONValue, store: Store,
                              region: String, account: String, roleArn: String = defaultRole,
-                             followEnded: Bool = false) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
+                             followEnded: Bool = false, keepMachine: Bool = true) throws(DroverError) -> (execution: ExecutionRecord, resumed: Bool) {
         var issues: [ValidationIssue] = []
         if let problem = nameProblem(machine) { issues.append(ValidationIssue(field: "state machine name '\(machine)'", message: problem)) }
         let name = name ?? UUID().uuidString.lowercased()
         if let problem = nameProblem(name) { issues.append(ValidationIssue(field: "execution name '\(name)'", message: problem)) }
+        if input.nests(deeperThan: Interpreter.maxDepth) {
+            issues.append(ValidationIssue(field: "input", message: "nests more than \(Interpreter.maxDepth) arrays and objects deep; Drover runs at most \(Interpreter.maxDepth)"))
+        }
         issues += try resourceIssues(definition, store: store)
         if !issues.isEmpty { throw DroverError.invalid(issues) }
-        try store.putStateMachine(name: machine, definition: definition.text, roleArn: roleArn)
         let start = ExecutionStart(machine: machine, name: name, input: input, definition: definition.text,
                                    timeoutSeconds: definition.machine.timeoutSeconds, region: region, account: account, roleArn: roleArn)
-        return try store.startExecution(start, startAt: definition.machine.startAt, followEnded: followEnded)
+        return try store.startExecution(start, startAt: definition.machine.startAt, followEnded: followEnded, keepMachine: keepMachine)
     }
 }

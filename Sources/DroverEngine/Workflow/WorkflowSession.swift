@@ -27,12 +27,13 @@ public final class WorkflowSession {
     public struct Outcome: Sendable {
         /// The execution as it was when the follow ended.
         public var execution: ExecutionRecord
-        /// Whether another engine ran it and this session only watched.
+        /// Whether another engine ran it and this session only watched to the end.
         public var handedOff: Bool
     }
 
     /// Follows `execution` until it ends (and, when this session runs the engine, the jobs it submitted too) or a stop
-    /// is requested; `onHandOff` is called when another engine runs it;
+    /// is requested; `onHandOff` is called when another engine runs it (when that engine goes away, this session runs
+    /// one);
     /// `progress` is called now and then (from this thread) while it runs.
     public func follow(_ execution: ExecutionRecord, onHandOff: () throws(DroverError) -> Void = {},
                        progress: () -> Void = {}) throws(DroverError) -> Outcome {
@@ -47,7 +48,21 @@ public final class WorkflowSession {
             let jobs = try store.executionJobs(number)
             return try store.statuses(jobs).values.allSatisfy(\.isTerminal)
         }
-        let lock = try EngineLock(directory: store.directory)
+        var lock = try EngineLock(directory: store.directory)
+        if lock == nil {
+            try onHandOff()
+            var lastTry = Date()
+            while !inbox.stopRequested, try !ended() {
+                progress()
+                inbox.wait(seconds: 0.2)
+                // The engine that runs it may be gone (killed): this session runs one then, rather than watch forever.
+                if Date().timeIntervalSince(lastTry) >= 1 {
+                    lock = try EngineLock(directory: store.directory)
+                    if lock != nil { break }
+                    lastTry = Date()
+                }
+            }
+        }
         if let lock {
             let engine = Engine(store: store, options: options, inbox: inbox, executor: executor)
             var lastProgress = Date.distantPast
@@ -57,12 +72,6 @@ public final class WorkflowSession {
                     progress()
                 }
                 return try settled()
-            }
-        } else {
-            try onHandOff()
-            while !inbox.stopRequested, try !ended() {
-                progress()
-                inbox.wait(seconds: 0.2)
             }
         }
         progress()
